@@ -1,0 +1,20 @@
+package org.rlhfflow.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code rlhf} command line: {@code ./rlhf <command>}. */
+@Command(
+    name = "rlhf",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.Provider.class,
+    description = "Run the RLHF lifecycle as durable Temporal workflows.",
+    subcommands = {
+      VersionCommand.class,
+      CommandLine.HelpCommand.class,
+    })
+public final class Rlhf {
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Rlhf()).execute(args));
+  }
+}
