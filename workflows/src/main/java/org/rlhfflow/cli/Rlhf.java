@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       VersionCommand.class,
       SpecCommand.class,
+      ImportCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Rlhf {
