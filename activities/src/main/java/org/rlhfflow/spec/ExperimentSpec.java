@@ -35,15 +35,18 @@ public record ExperimentSpec(
     require(
         ppo.maxNewTokens() < model.blockSize(),
         "ppo.max_new_tokens",
-        ppo.maxNewTokens() + " leaves no room for the prompt in model.block_size " + model.blockSize());
+        ppo.maxNewTokens() + " leaves no room for the prompt in model.block_size " + model.blockSize(),
+        "model.block_size");
     require(
         evaluation.maxNewTokens() < model.blockSize(),
         "evaluation.max_new_tokens",
-        evaluation.maxNewTokens() + " leaves no room for the prompt in model.block_size " + model.blockSize());
+        evaluation.maxNewTokens() + " leaves no room for the prompt in model.block_size " + model.blockSize(),
+        "model.block_size");
     require(
         evaluation.prompts() <= task.heldoutPrompts(),
         "evaluation.prompts",
-        evaluation.prompts() + " is more than task.heldout_prompts " + task.heldoutPrompts());
+        evaluation.prompts() + " is more than task.heldout_prompts " + task.heldoutPrompts(),
+        "task.heldout_prompts");
     require(
         preferences.source() != PreferenceSpec.Source.DATASET || data.preferenceDataset() != null,
         "preferences.source",

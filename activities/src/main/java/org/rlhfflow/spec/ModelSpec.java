@@ -26,7 +26,8 @@ public record ModelSpec(
     require(
         tokenizer != Tokenizer.HF || hfCheckpoint != null,
         "tokenizer",
-        "hf reads the vocabulary from hf_checkpoint, which is not set");
+        "hf reads the vocabulary from hf_checkpoint, which is not set",
+        "hf_checkpoint");
   }
 
   /** Named model sizes; parameter counts are for the byte tokenizer. */

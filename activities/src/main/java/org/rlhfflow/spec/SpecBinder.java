@@ -3,6 +3,7 @@ package org.rlhfflow.spec;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -111,8 +112,7 @@ final class SpecBinder {
       return ctor.newInstance(args);
     } catch (InvocationTargetException e) {
       if (e.getCause() instanceof InvalidValueException iv) {
-        String keyPath = join(path, iv.key());
-        throw error(locate(node, iv.key()), keyPath, iv.getMessage().substring(iv.key().length() + 2));
+        throw error(locate(node, iv), join(path, iv.key()), iv.problem());
       }
       throw new IllegalStateException("cannot build " + type.getSimpleName(), e.getCause());
     } catch (ReflectiveOperationException e) {
@@ -120,17 +120,21 @@ final class SpecBinder {
     }
   }
 
-  /** The node at a dotted key below {@code node}, or the deepest ancestor present in the file. */
-  private static Node locate(Node node, String dottedKey) {
-    Node at = node;
-    for (String part : dottedKey.split("\\.")) {
-      NodeTuple t = at instanceof MappingNode m ? find(m, part) : null;
-      if (t == null) {
+  /** The value node of the rule's key, else of the first related key the file sets, else the section. */
+  private static Node locate(Node section, InvalidValueException iv) {
+    List<String> keys = new ArrayList<>(List.of(iv.key()));
+    keys.addAll(iv.related());
+    for (String key : keys) {
+      Node at = section;
+      for (String part : key.split("\\.")) {
+        NodeTuple t = at instanceof MappingNode m ? find(m, part) : null;
+        at = t == null ? null : t.getValueNode();
+      }
+      if (at != null) {
         return at;
       }
-      at = t.getValueNode();
     }
-    return at;
+    return section;
   }
 
   private static NodeTuple find(MappingNode m, String key) {

@@ -55,16 +55,12 @@ public final class SpecLoader {
       return new Yaml(options).compose(reader);
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      String problem = "malformed YAML: " + firstNonNull(e.getProblem(), e.getContext());
+      String problem = "malformed YAML: " + e.getProblem() + (e.getContext() == null ? "" : " (" + e.getContext() + ")");
       int line = mark == null ? 0 : mark.getLine() + 1;
       int column = mark == null ? 0 : mark.getColumn() + 1;
       throw new SpecException(source, line, column, "", problem);
     } catch (YAMLException e) {
       throw new SpecException(source, 0, 0, "", "malformed YAML: " + e.getMessage());
     }
-  }
-
-  private static String firstNonNull(String a, String b) {
-    return a != null ? a : b;
   }
 }

@@ -46,8 +46,9 @@ class SpecLoaderTest {
   void malformedYamlNamesTheParserLine() {
     SpecException e = error("name: x\nppo:\n  kl_coef: [0.1\n  cliprange: 0.2\n");
     assertEquals("t.yaml", e.file());
-    assertTrue(e.line() >= 3, e.getMessage());
-    assertTrue(e.getMessage().startsWith("t.yaml:" + e.line() + ":"), e.getMessage());
+    // The flow sequence opened on line 3 is still open when line 4's "cliprange:" appears.
+    assertEquals(4, e.line(), e.getMessage());
+    assertTrue(e.getMessage().startsWith("t.yaml:4:"), e.getMessage());
     assertTrue(e.problem().startsWith("malformed YAML"), e.getMessage());
   }
 
@@ -170,6 +171,19 @@ class SpecLoaderTest {
     SpecException e = error("name: x\npreferences:\n  source: dataset\n");
     assertEquals("preferences.source", e.keyPath());
     assertEquals(3, e.line());
+  }
+
+  @Test
+  void crossSectionRuleFallsBackToTheRelatedKeyTheFileSets() {
+    SpecException e = error("name: x\nmodel:\n  block_size: 16\n");
+    assertEquals("ppo.max_new_tokens", e.keyPath());
+    assertEquals(3, e.line());
+    assertTrue(e.problem().contains("model.block_size 16"), e.getMessage());
+  }
+
+  @Test
+  void multipleDocumentsAreMalformed() {
+    assertEquals(2, error("name: x\n---\nname: y\n").line());
   }
 
   @Test
