@@ -3,6 +3,7 @@ package org.rlhfflow.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.rlhfflow.spec.ExperimentSpec;
+import org.rlhfflow.spec.SpecException;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.spec.SpecReference;
 import picocli.CommandLine.Command;
@@ -25,10 +26,15 @@ public final class SpecCommand {
 
     @Override
     public Integer call() {
-      ExperimentSpec spec = SpecLoader.load(file); // a SpecException names file:line:column
-      System.out.println(spec.canonicalJson());
-      System.out.println("sha256 " + spec.sha256());
-      return 0;
+      try {
+        ExperimentSpec spec = SpecLoader.load(file);
+        System.out.println(spec.canonicalJson());
+        System.out.println("sha256 " + spec.sha256());
+        return 0;
+      } catch (SpecException e) {
+        System.err.println(e.getMessage()); // already says file:line:column: key: problem
+        return 1;
+      }
     }
   }
 

@@ -49,7 +49,12 @@ class ImportCommandTest {
   }
 
   @Test
-  void specReferencePrints() {
+  void specCommands() throws IOException {
     assertEquals(0, run("spec", "reference"));
+    Path demo = Path.of(System.getProperty("rlhf.repo.root", "..")).resolve("experiments/demo.yaml");
+    assertEquals(0, run("spec", "check", demo.toString()));
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "name: x\nppo:\n  kl_cof: 1\n");
+    assertEquals(1, run("spec", "check", bad.toString()));
   }
 }
