@@ -29,7 +29,7 @@ public final class BradleyTerryLoss {
     /** Stats under stable metric names, for the tracker. */
     public Map<String, Double> metrics() {
       return Map.of(
-          "rm/loss", (double) loss.getFloat(),
+          "rm/loss", Masked.scalar(loss),
           "rm/accuracy", accuracy,
           "rm/rewards/chosen", rewardChosen,
           "rm/rewards/rejected", rewardRejected,
@@ -62,7 +62,7 @@ public final class BradleyTerryLoss {
     }
     NDArray loss = Activation.softPlus(logit.neg()).mean(); // −log σ(x) = softplus(−x)
     if (centerCoef > 0) {
-      loss = loss.add(rChosen.add(rRejected).square().mean().mul(centerCoef));
+      loss = loss.add(rChosen.add(rRejected).square().mean().mul((float) centerCoef));
     }
     NDArray d = diff.stopGradient();
     return new Result(

@@ -25,7 +25,7 @@ public final class DpoLoss {
       double margin) {
     public Map<String, Double> metrics() {
       return Map.of(
-          "dpo/loss", (double) loss.getFloat(),
+          "dpo/loss", Masked.scalar(loss),
           "dpo/rewards/chosen", rewardChosen,
           "dpo/rewards/rejected", rewardRejected,
           "dpo/rewards/accuracies", accuracy,
@@ -59,14 +59,16 @@ public final class DpoLoss {
     Masked.requireSameShape("policyChosen", policyChosen, "refRejected", refRejected);
     NDArray chosenLogRatio = policyChosen.sub(refChosen);
     NDArray rejectedLogRatio = policyRejected.sub(refRejected);
-    NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(beta);
+    // Scalars as float: a Java double would promote the loss to float64.
+    float b = (float) beta;
+    NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(b);
     // −log σ(z) = softplus(−z) and −log σ(−z) = softplus(z); stable for any |z|.
-    NDArray loss = Activation.softPlus(z.neg()).mul(1 - labelSmoothing);
+    NDArray loss = Activation.softPlus(z.neg()).mul((float) (1 - labelSmoothing));
     if (labelSmoothing > 0) {
-      loss = loss.add(Activation.softPlus(z).mul(labelSmoothing));
+      loss = loss.add(Activation.softPlus(z).mul((float) labelSmoothing));
     }
-    NDArray rc = chosenLogRatio.stopGradient().mul(beta);
-    NDArray rr = rejectedLogRatio.stopGradient().mul(beta);
+    NDArray rc = chosenLogRatio.stopGradient().mul(b);
+    NDArray rr = rejectedLogRatio.stopGradient().mul(b);
     return new Result(
         loss.mean(),
         BradleyTerryLoss.meanOf(rc),

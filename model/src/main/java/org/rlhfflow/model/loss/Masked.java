@@ -23,6 +23,13 @@ public final class Masked {
     }
   }
 
+  /** A scalar NDArray of any float type as a Java double. */
+  public static double scalar(NDArray x) {
+    try (NDArray d = x.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)) {
+      return d.getDouble();
+    }
+  }
+
   static void requireSameShape(String aName, NDArray a, String bName, NDArray b) {
     if (!a.getShape().equals(b.getShape())) {
       throw new IllegalArgumentException(

@@ -39,9 +39,9 @@ public final class PpoLoss {
     /** Stats under TRL-style metric names. */
     public Map<String, Double> metrics() {
       Map<String, Double> m = new LinkedHashMap<>();
-      m.put("ppo/loss/policy", (double) policyLoss.getFloat());
-      m.put("ppo/loss/value", (double) valueLoss.getFloat());
-      m.put("ppo/loss/total", (double) loss.getFloat());
+      m.put("ppo/loss/policy", Masked.scalar(policyLoss));
+      m.put("ppo/loss/value", Masked.scalar(valueLoss));
+      m.put("ppo/loss/total", Masked.scalar(loss));
       m.put("ppo/policy/clipfrac", clipfrac);
       m.put("ppo/policy/approxkl", approxKl);
       m.put("ppo/val/ratio", ratioMean);
@@ -91,16 +91,18 @@ public final class PpoLoss {
     NDArray logRatio = newLogp.sub(oldLogp);
     NDArray ratio = logRatio.exp();
     NDArray pg1 = advantages.neg().mul(ratio);
-    NDArray pg2 = advantages.neg().mul(ratio.clip(1 - clipRange, 1 + clipRange));
+    NDArray pg2 = advantages.neg().mul(ratio.clip((float) (1 - clipRange), (float) (1 + clipRange)));
     NDArray policyLoss = Masked.mean(pg1.maximum(pg2), mask);
 
+    // Scalars are passed as float: a Java double would promote the losses to float64.
+    float vClip = (float) clipRangeValue;
     NDArray vClipped =
-        values.maximum(oldValues.sub(clipRangeValue)).minimum(oldValues.add(clipRangeValue));
+        values.maximum(oldValues.sub(vClip)).minimum(oldValues.add(vClip));
     NDArray vf1 = values.sub(returns).square();
     NDArray vf2 = vClipped.sub(returns).square();
-    NDArray valueLoss = Masked.mean(vf1.maximum(vf2), mask).mul(0.5);
+    NDArray valueLoss = Masked.mean(vf1.maximum(vf2), mask).mul(0.5f);
 
-    NDArray loss = policyLoss.add(valueLoss.mul(vfCoef));
+    NDArray loss = policyLoss.add(valueLoss.mul((float) vfCoef));
     return new Result(
         loss,
         policyLoss,
