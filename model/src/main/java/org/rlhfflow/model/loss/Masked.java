@@ -1,6 +1,7 @@
 package org.rlhfflow.model.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 
 /** Masked reductions over (B,T) NDArrays; rows have different lengths, so every mean is masked. */
 public final class Masked {
@@ -19,13 +20,13 @@ public final class Masked {
   /** Mean of {@code x} over masked entries, as a Java double (no gradient). */
   public static double meanValue(NDArray x, NDArray mask) {
     try (NDArray m = mean(x.stopGradient(), mask)) {
-      return m.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+      return scalar(m);
     }
   }
 
   /** A scalar NDArray of any float type as a Java double. */
   public static double scalar(NDArray x) {
-    try (NDArray d = x.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)) {
+    try (NDArray d = x.toType(DataType.FLOAT64, true)) { // a copy: closing it must not close x
       return d.getDouble();
     }
   }
