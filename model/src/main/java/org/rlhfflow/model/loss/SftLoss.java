@@ -24,7 +24,7 @@ public final class SftLoss {
    * @return scalar mean negative log-likelihood of the response tokens
    */
   public static NDArray compute(NDArray logits, NDArray tokens, NDArray responseMask) {
-    if (responseMask.get(":, 0").sum().getFloat() != 0f) {
+    if (Masked.scalar(responseMask.get(":, 0").sum()) != 0) {
       throw new IllegalArgumentException(
           "responseMask column 0 must be 0: the first token has no prediction to train");
     }

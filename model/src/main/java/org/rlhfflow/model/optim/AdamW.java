@@ -136,16 +136,23 @@ public final class AdamW implements AutoCloseable {
     return out;
   }
 
-  /** Loads state saved by {@link #exportState}, checking that names and shapes match. */
+  /**
+   * Loads state saved by {@link #exportState}. Every entry is checked (name, shape, dtype) before
+   * anything is written, so a bad state leaves the optimizer unchanged.
+   */
   public void restoreState(Map<String, NDArray> state) {
-    NDArray s = require(state, STEP_KEY);
-    long restoredStep = s.getLong();
+    long restoredStep = require(state, STEP_KEY).getLong();
     if (restoredStep < 0) {
       throw new IllegalArgumentException(STEP_KEY + " is negative: " + restoredStep);
     }
+    // A list, not a map keyed by NDArray: NDArray.equals compares contents.
+    List<Pair<NDArray, NDArray>> copies = new ArrayList<>();
     for (String name : m.keySet()) {
-      load(m.get(name), require(state, "optim.m." + name));
-      load(v.get(name), require(state, "optim.v." + name));
+      copies.add(new Pair<>(m.get(name), checked(state, "optim.m." + name, m.get(name))));
+      copies.add(new Pair<>(v.get(name), checked(state, "optim.v." + name, v.get(name))));
+    }
+    for (Pair<NDArray, NDArray> c : copies) {
+      c.getKey().set(c.getValue().toByteBuffer()); // exact bytes
     }
     step = restoredStep;
   }
@@ -169,13 +176,14 @@ public final class AdamW implements AutoCloseable {
     return x;
   }
 
-  private static void load(NDArray target, NDArray src) {
+  private static NDArray checked(Map<String, NDArray> state, String key, NDArray target) {
+    NDArray src = require(state, key);
     if (!target.getShape().equals(src.getShape()) || target.getDataType() != src.getDataType()) {
       throw new IllegalArgumentException(
-          "optimizer state entry has " + src.getDataType() + src.getShape() + ", expected "
-              + target.getDataType() + target.getShape());
+          "optimizer state entry " + key + " has " + src.getDataType() + src.getShape()
+              + ", expected " + target.getDataType() + target.getShape());
     }
-    target.set(src.toByteBuffer());
+    return src;
   }
 
   /** Builder: {@code setParameters} is required, everything else has PyTorch's defaults. */

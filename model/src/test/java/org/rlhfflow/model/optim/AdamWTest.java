@@ -3,6 +3,8 @@ package org.rlhfflow.model.optim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -81,6 +83,21 @@ class AdamWTest {
       a.close();
       c.close();
       d.close();
+    }
+  }
+
+  @Test
+  void restoreRejectsStateWithMissingOrMisshapenEntries() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      AdamW opt = newOptimizer(new TinyLinear(manager, 1));
+      Map<String, NDArray> state = new java.util.HashMap<>(opt.exportState(manager));
+      state.remove("optim.v.bias");
+      var e = assertThrows(IllegalArgumentException.class, () -> opt.restoreState(state));
+      assertTrue(e.getMessage().contains("optim.v.bias"), e.getMessage());
+      state.put("optim.v.bias", manager.zeros(new ai.djl.ndarray.types.Shape(3)));
+      e = assertThrows(IllegalArgumentException.class, () -> opt.restoreState(state));
+      assertTrue(e.getMessage().contains("optim.v.bias"), e.getMessage());
+      opt.close();
     }
   }
 
