@@ -9,12 +9,14 @@ import java.util.Map;
  * TRL {@code RewardTrainer}).
  *
  * <p>loss = mean(−log σ(r_c − r_r − m)), computed as softplus(−(r_c − r_r − m)), which is finite
- * for any margin size. The optional margin m per pair (Llama 2, Touvron et al. 2023, eq. 2) asks for
- * a larger gap on clearer preferences. The optional centering term coef·mean((r_c + r_r)²)
+ * for any margin size. The optional margin m per pair (Llama 2, Touvron et al. 2023, eq. 2)
+ * asks for a larger gap on clearer preferences. The optional centering term coef·mean((r_c + r_r)²)
  * (Eisenstein et al. 2023, "Helping or Herding?"; TRL {@code center_rewards_coefficient}) pins the
  * otherwise free offset of the rewards near zero.
  *
- * <pre>{@code BradleyTerryLoss.Result r = new BradleyTerryLoss(0.01).compute(rChosen, rRejected, null);}</pre>
+ * <pre>{@code
+ * BradleyTerryLoss.Result r = new BradleyTerryLoss(0.01).compute(rChosen, rRejected, null);
+ * }</pre>
  */
 public final class BradleyTerryLoss {
   /**

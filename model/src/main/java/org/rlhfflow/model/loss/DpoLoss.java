@@ -16,7 +16,7 @@ import java.util.Map;
  * <pre>{@code DpoLoss.Result r = new DpoLoss(0.1, 0).compute(pc, pr, refC, refR);}</pre>
  */
 public final class DpoLoss {
-  /** Scalar loss plus TRL's stats: rewards/chosen, rewards/rejected, rewards/accuracies, margins. */
+  /** Scalar loss plus TRL's stats: rewards/chosen, rewards/rejected, accuracies, margins. */
   public record Result(
       NDArray loss,
       double rewardChosen,
@@ -45,13 +45,14 @@ public final class DpoLoss {
       throw new IllegalArgumentException("beta must be > 0, got " + beta);
     }
     if (!(labelSmoothing >= 0 && labelSmoothing < 0.5)) {
-      throw new IllegalArgumentException("labelSmoothing must be in [0, 0.5), got " + labelSmoothing);
+      throw new IllegalArgumentException(
+          "labelSmoothing must be in [0, 0.5), got " + labelSmoothing);
     }
     this.beta = beta;
     this.labelSmoothing = labelSmoothing;
   }
 
-  /** All inputs (B): summed response log-probs of chosen/rejected under the policy and reference. */
+  /** All inputs (B): summed response log-probs of chosen/rejected, under policy and reference. */
   public Result compute(
       NDArray policyChosen, NDArray policyRejected, NDArray refChosen, NDArray refRejected) {
     Masked.requireSameShape("policyChosen", policyChosen, "policyRejected", policyRejected);

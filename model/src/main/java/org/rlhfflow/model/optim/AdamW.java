@@ -25,7 +25,7 @@ import java.util.function.Predicate;
  * {@code GradientCollector} opens: backward adds into {@code .grad} as PyTorch does (see
  * {@code AdamWTest.gradientsAccumulateAcrossCollectors}). So each update is
  * <pre>{@code
- * try (GradientCollector gc = engine.newGradientCollector()) { gc.backward(loss); } // maybe k times
+ * try (GradientCollector gc = engine.newGradientCollector()) { gc.backward(loss); } // k times?
  * GradClip.clipByGlobalNorm(params, 1.0);
  * optimizer.step(schedule.at(optimizer.stepCount()));
  * optimizer.zeroGrad();

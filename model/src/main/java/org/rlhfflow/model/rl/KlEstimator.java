@@ -3,7 +3,8 @@ package org.rlhfflow.model.rl;
 /**
  * Per-token estimators of KL(π ‖ π_ref) from the log-probs of a token sampled from π.
  *
- * <p>Source: J. Schulman, "Approximating KL Divergence" (2020), http://joschu.net/blog/kl-approx.html.
+ * <p>Source: J. Schulman, "Approximating KL Divergence" (2020),
+ * http://joschu.net/blog/kl-approx.html.
  * With r = π_ref(x)/π(x): k1 = −log r is unbiased but has high variance and can be negative per
  * token; k3 = (r − 1) − log r is unbiased, always ≥ 0 and lower variance.
  */

@@ -4,7 +4,9 @@ package org.rlhfflow.model.rl;
  * Per-token KL between the policy and the frozen reference on response tokens, the quantity the
  * PPO reward is penalised by (Ziegler et al. 2019, eq. 2; Ouyang et al. 2022, eq. 2).
  *
- * <pre>{@code float[][] kl = KlPenalty.perToken(logp, refLogp, responseMask, KlEstimator.K1);}</pre>
+ * <pre>{@code
+ * float[][] kl = KlPenalty.perToken(logp, refLogp, responseMask, KlEstimator.K1);
+ * }</pre>
  */
 public final class KlPenalty {
   private KlPenalty() {}

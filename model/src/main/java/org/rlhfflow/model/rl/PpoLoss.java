@@ -91,7 +91,8 @@ public final class PpoLoss {
     NDArray logRatio = newLogp.sub(oldLogp);
     NDArray ratio = logRatio.exp();
     NDArray pg1 = advantages.neg().mul(ratio);
-    NDArray pg2 = advantages.neg().mul(ratio.clip((float) (1 - clipRange), (float) (1 + clipRange)));
+    NDArray clipped = ratio.clip((float) (1 - clipRange), (float) (1 + clipRange));
+    NDArray pg2 = advantages.neg().mul(clipped);
     NDArray policyLoss = Masked.mean(pg1.maximum(pg2), mask);
 
     // Scalars are passed as float: a Java double would promote the losses to float64.

@@ -34,7 +34,8 @@ public final class PpoRewards {
       throw new IllegalArgumentException("estimator must not be null");
     }
     if (!(missingEosPenalty >= 0)) {
-      throw new IllegalArgumentException("missingEosPenalty must be >= 0, got " + missingEosPenalty);
+      throw new IllegalArgumentException(
+          "missingEosPenalty must be >= 0, got " + missingEosPenalty);
     }
     this.estimator = estimator;
     this.missingEosPenalty = missingEosPenalty;

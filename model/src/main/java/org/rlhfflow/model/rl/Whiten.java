@@ -1,7 +1,8 @@
 package org.rlhfflow.model.rl;
 
 /**
- * Masked whitening of a (B,T) array over all masked entries of the batch (TRL {@code masked_whiten}).
+ * Masked whitening of a (B,T) array over all masked entries of the batch (TRL
+ * {@code masked_whiten}).
  *
  * <p>(x − mean)/sqrt(var + 1e-8) with the unbiased (Bessel-corrected) masked variance, as TRL. With
  * {@code shiftMean=false} the mean is added back, which keeps the sign of the rewards (TRL whitens

@@ -50,7 +50,8 @@ class SftLossTest {
   void maskOnTheFirstTokenIsRejected() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray mask = m.create(new float[] {1, 1, 1, 0, 0, 1}, new Shape(2, 3));
-      assertThrows(IllegalArgumentException.class, () -> SftLoss.compute(logits(m), tokens(m), mask));
+      assertThrows(
+          IllegalArgumentException.class, () -> SftLoss.compute(logits(m), tokens(m), mask));
     }
   }
 
