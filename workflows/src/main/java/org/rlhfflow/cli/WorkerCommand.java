@@ -67,6 +67,8 @@ public final class WorkerCommand implements Callable<Integer> {
       out.println("rlhf worker: shutting down (grace " + shutdownGraceSeconds + "s)");
       out.flush();
       host.close();
+      out.println("rlhf worker: stopped");
+      out.flush();
     }, "rlhf-worker-shutdown"));
     out.println("rlhf worker: polling " + config.taskQueues() + "; stop with Ctrl-C or SIGTERM");
     out.flush();
