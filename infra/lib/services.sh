@@ -10,6 +10,10 @@ service_pid() {
   [[ -f "$f" ]] || return 1
   pid="$(cat "$f")"
   kill -0 "$pid" 2>/dev/null || return 1
+  # A stale pid file may name a recycled pid: make sure it is still our server (where /proc exists).
+  if [[ -r "/proc/$pid/cmdline" ]] && ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "$1"; then
+    return 1
+  fi
   echo "$pid"
 }
 
