@@ -31,6 +31,10 @@ ENV
 
 cmd_up() {
   install_all || die "install failed (see above)"
+  local name
+  for name in "${SERVICES[@]}"; do # all port clashes first, before anything starts
+    service_pid "$name" >/dev/null || check_ports_free "$name"
+  done
   start_service temporal
   start_service minio
   wait_healthy minio
