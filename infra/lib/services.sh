@@ -50,7 +50,7 @@ check_ports_free() {
     if [[ -n "$owner" ]]; then
       local who
       who="$(grep -o 'users:(.*)' <<<"$owner" || true)"
-      [[ -n "$who" ]] && who="by $who" || who="(ss cannot tell by what; try as root)"
+      [[ -n "$who" ]] && who="by $who" || who="(ss cannot see by what)"
       die "port $port, needed by $name, is taken $who. Stop that process or choose another port," \
         "e.g. $(port_var "$name" "$port")=<free port>."
     fi
