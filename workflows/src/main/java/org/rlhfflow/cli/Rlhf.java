@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
     description = "Run the RLHF lifecycle as durable Temporal workflows.",
     subcommands = {
       VersionCommand.class,
+      WorkerCommand.class,
+      StackCommand.class,
+      SpecCommand.class,
+      ImportCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Rlhf {

@@ -1,0 +1,12 @@
+package org.rlhfflow.spec;
+
+/** Datasets that replace the task's generated data; Arrow IPC files or JSONL. */
+@Doc("Datasets that replace what the task generates (Arrow IPC files, see docs/datasets.md, or JSONL).")
+public record DataSpec(
+    @Doc("SFT pairs (prompt, response); unset means the task's demonstrations.") String sftDataset,
+    @Doc("Preference pairs (prompt, chosen, rejected); read when preferences.source is dataset.")
+        String preferenceDataset,
+    @Doc("Prompts for PPO rollouts; unset means the task's train prompts.") String promptDataset) {
+
+  public static final DataSpec DEFAULT = new DataSpec(null, null, null);
+}

@@ -1,0 +1,48 @@
+package org.rlhfflow.spec;
+
+import static org.rlhfflow.spec.InvalidValueException.require;
+
+/** Which GPT the policy, reference, reward model and critic start from. */
+@Doc("The GPT that the policy, reference, reward model and critic start from.")
+public record ModelSpec(
+    @Doc(
+            value = "Model size preset; ignored when hf_checkpoint is set.",
+            source = "nanoGPT; GPT-2 (Radford et al. 2019) for gpt2_small")
+        Preset preset,
+    @Doc("Directory of a Hugging Face GPT-2 checkpoint to start from; overrides preset.")
+        String hfCheckpoint,
+    @Doc("Tokenizer: byte (256 symbols, needs no files) or hf (GPT-2 BPE read from hf_checkpoint).")
+        Tokenizer tokenizer,
+    @Doc(value = "Context length in tokens: prompt plus response must fit.", range = "[8, 4096]")
+        int blockSize,
+    @Doc(
+            value = "Critic reuses the policy's transformer trunk with its own value head instead of a separate copy.",
+            source = "Huang et al. 2024 (separate critic is the default)")
+        boolean shareCriticTrunk) {
+
+  public static final ModelSpec DEFAULT = new ModelSpec(Preset.TINY, null, Tokenizer.BYTE, 64, false);
+
+  public ModelSpec {
+    require(
+        tokenizer != Tokenizer.HF || hfCheckpoint != null,
+        "tokenizer",
+        "hf reads the vocabulary from hf_checkpoint, which is not set",
+        "hf_checkpoint");
+  }
+
+  /** Named model sizes; parameter counts are for the byte tokenizer. */
+  public enum Preset {
+    /** ~0.1M parameters: unit tests. */
+    NANO,
+    /** ~1M parameters: the CPU demo. */
+    TINY,
+    /** 124M parameters: GPT-2 small. */
+    GPT2_SMALL
+  }
+
+  /** How text becomes token ids. */
+  public enum Tokenizer {
+    BYTE,
+    HF
+  }
+}

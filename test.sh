@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The test command: installs (first run only) and starts the real local stack, builds the worker
+# image tarball offline, runs every test (unit and @Tag("integration")) against the stack, and stops
+# the stack again. Exits non-zero on any failure. Same ports/dirs overrides as infra/stack.sh.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+start=$(date +%s)
+stack="$root/infra/stack.sh"
+
+# A stack that was already up (e.g. a developer's) is used and left running; one we start, we stop.
+started_here=1
+if "$stack" status >/dev/null 2>&1; then
+  started_here=0
+  echo "test.sh: using the stack that is already running (it stays up afterwards)"
+fi
+
+finish() {
+  local rc=$?
+  if [[ $started_here == 1 ]]; then
+    "$stack" down || true
+  fi
+  echo "test.sh: $([[ $rc == 0 ]] && echo PASSED || echo "FAILED (exit $rc)") in $(($(date +%s) - start))s"
+  exit "$rc"
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+"$stack" up
+eval "$("$stack" env)"
+
+# -ntp: no download progress bars in CI logs. Surefire's "Tests run:" summaries still print.
+mvn_opts=(-B -ntp)
+
+# 1. The worker image tarball; FROM scratch keeps it offline (WorkerImageTest reads it).
+mvn "${mvn_opts[@]}" -Pimage -pl workflows -am package -DskipTests \
+  -Djib.from.image=scratch -Djib.disableUpdateChecks=true
+echo "test.sh: worker image tarball $(du -m workflows/target/jib-image.tar | cut -f1) MB" \
+  "(base image layers not included: built FROM scratch)"
+
+# 2. Every test, integration ones included (the default build excludes the "integration" tag).
+mvn "${mvn_opts[@]}" verify -Dexcluded.test.groups=

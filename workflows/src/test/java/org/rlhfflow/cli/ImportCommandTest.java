@@ -1,0 +1,60 @@
+package org.rlhfflow.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rlhfflow.data.ArrowDatasets;
+import org.rlhfflow.data.PreferencePair;
+import picocli.CommandLine;
+
+class ImportCommandTest {
+  @TempDir Path dir;
+
+  private static int run(String... args) {
+    return new CommandLine(new Rlhf()).execute(args);
+  }
+
+  @Test
+  void importsWithFieldMapping() throws IOException {
+    Path in = dir.resolve("in.jsonl");
+    Files.writeString(in, "{\"q\": \"p\", \"good\": \"c\", \"bad\": \"r\", \"m\": 0.5}\n");
+    Path out = dir.resolve("out.arrow");
+    int code = run("import", "--format", "trl", in.toString(), "--out", out.toString(),
+        "--prompt-field", "q", "--chosen-field", "good", "--rejected-field", "bad", "--margin-field", "m");
+    assertEquals(0, code);
+    assertEquals(
+        List.of(new PreferencePair("p", "c", "r", 0.5, "trl", null, List.of())), ArrowDatasets.readPreferences(out));
+  }
+
+  @Test
+  void badLineFailsWithExitCodeOneAndNoOutput() throws IOException {
+    Path in = dir.resolve("in.jsonl");
+    Files.writeString(in, "{\"prompt\": \"p\", \"chosen\": \"c\", \"rejected\": \"r\"}\nnot json\n");
+    Path out = dir.resolve("out.arrow");
+    assertEquals(1, run("import", "--format", "trl", in.toString(), "--out", out.toString()));
+    assertFalse(Files.exists(out));
+    assertEquals(0, run("import", "--format", "trl", in.toString(), "--out", out.toString(), "--on-bad-line", "skip"));
+    assertEquals(1, ArrowDatasets.readPreferences(out).size());
+  }
+
+  @Test
+  void unknownFormatIsAUsageError() {
+    assertEquals(2, run("import", "--format", "csv", "x.jsonl", "--out", "y.arrow"));
+  }
+
+  @Test
+  void specCommands() throws IOException {
+    assertEquals(0, run("spec", "reference"));
+    Path demo = Path.of(System.getProperty("rlhf.repo.root", "..")).resolve("experiments/demo.yaml");
+    assertEquals(0, run("spec", "check", demo.toString()));
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "name: x\nppo:\n  kl_cof: 1\n");
+    assertEquals(1, run("spec", "check", bad.toString()));
+  }
+}
