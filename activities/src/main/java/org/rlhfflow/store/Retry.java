@@ -97,6 +97,9 @@ public final class Retry {
     for (int attempt = 1; ; attempt++) {
       try {
         return call.call();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted during " + what);
       } catch (Exception e) {
         if (!retryable.test(e)) {
           throw asIOException(what, e);
