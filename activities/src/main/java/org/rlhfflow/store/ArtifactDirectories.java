@@ -31,7 +31,9 @@ final class ArtifactDirectories {
       ArtifactRef ref = store.put(f);
       // Store-relative uri: the index (and so the directory's digest) is the same whichever
       // store or RLHF_HOME holds it, which keeps checkpoint refs comparable across machines.
-      files.put(relativeName(dir, f), new ArtifactRef(BLOB_PREFIX + ref.sha256(), ref.sha256(), ref.sizeBytes()));
+      ArtifactRef relative =
+          new ArtifactRef(BLOB_PREFIX + ref.sha256(), ref.sha256(), ref.sizeBytes());
+      files.put(relativeName(dir, f), relative);
     }
     Path indexFile = Files.createTempFile("rlhf-dir-index-", ".json");
     try {

@@ -37,7 +37,7 @@ public interface ArtifactStore extends AutoCloseable {
     return ArtifactDirectories.put(this, dir);
   }
 
-  /** Restores a directory stored by {@link #putDirectory} into {@code dest}, verifying every file. */
+  /** Restores a directory saved by {@link #putDirectory} into {@code dest}, verifying each file. */
   default Path getDirectory(ArtifactRef index, Path dest) throws IOException {
     return ArtifactDirectories.get(this, index, dest);
   }

@@ -8,7 +8,7 @@ public final class ArtifactStores {
 
   private ArtifactStores() {}
 
-  /** MinIO when {@code RLHF_S3_ENDPOINT} is set, else the local directory {@code $RLHF_HOME/artifacts}. */
+  /** MinIO if {@code RLHF_S3_ENDPOINT} is set, else the directory {@code $RLHF_HOME/artifacts}. */
   public static ArtifactStore fromConfig(RlhfConfig config) throws IOException {
     if (config.s3Endpoint() != null) {
       return new MinioArtifactStore(

@@ -11,7 +11,7 @@ public final class Json {
 
   /**
    * Sorted map keys make an index or manifest hash the same on every run; strict reading turns a
-   * misspelt field into an error instead of a silent default. NaN is allowed because metrics can be.
+   * misspelt field into an error instead of a silent default. NaN is allowed: metrics can be NaN.
    */
   public static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -23,7 +23,8 @@ public final class Json {
           .build();
 
   /** Single-line output for JSON Lines files. */
-  public static final ObjectMapper LINES = MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
+  public static final ObjectMapper LINES =
+      MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
 
   private Json() {}
 }

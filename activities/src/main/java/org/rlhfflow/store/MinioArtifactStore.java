@@ -30,6 +30,9 @@ import java.util.Set;
 public final class MinioArtifactStore implements ArtifactStore {
 
   static final String SHA256_META = "sha256";
+  /** Another worker made the bucket between our check and our create: that is success. */
+  private static final Set<String> BUCKET_EXISTS_CODES =
+      Set.of("BucketAlreadyOwnedByYou", "BucketAlreadyExists");
   private static final long CONNECT_TIMEOUT_MS = 10_000;
   private static final long IO_TIMEOUT_MS = 120_000;
 
@@ -44,7 +47,8 @@ public final class MinioArtifactStore implements ArtifactStore {
 
   public MinioArtifactStore(
       String endpoint, String accessKey, String secretKey, String bucket, Retry.Policy policy) {
-    this.client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
+    this.client =
+        MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
     this.client.setTimeout(CONNECT_TIMEOUT_MS, IO_TIMEOUT_MS, IO_TIMEOUT_MS);
     this.bucket = bucket;
     this.retry = new Retry(policy, MinioErrors::retryable);
@@ -64,7 +68,7 @@ public final class MinioArtifactStore implements ArtifactStore {
         try {
           client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
         } catch (ErrorResponseException e) {
-          if (!Set.of("BucketAlreadyOwnedByYou", "BucketAlreadyExists").contains(e.errorResponse().code())) {
+          if (!BUCKET_EXISTS_CODES.contains(e.errorResponse().code())) {
             throw e;
           }
         }
@@ -83,7 +87,9 @@ public final class MinioArtifactStore implements ArtifactStore {
     if (existing.isEmpty()) {
       upload(file, key, d);
     }
-    verifyStored(key, d, stat(key).orElseThrow(() -> new IOException("uploaded " + uri(key) + " is missing")));
+    StatObjectResponse stored =
+        stat(key).orElseThrow(() -> new IOException("uploaded " + uri(key) + " is missing"));
+    verifyStored(key, d, stored);
     return new ArtifactRef(uri(key), d.hex(), d.size());
   }
 
@@ -124,7 +130,7 @@ public final class MinioArtifactStore implements ArtifactStore {
     Path part = Files.createTempFile(dir, dest.getFileName().toString(), ".part");
     try {
       Sha256.Digest got = retry.call("download " + uri(key), () -> {
-        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+        try (InputStream in = client.getObject(getArgs(key))) {
           return LocalFiles.writeTemp(in, part);
         } catch (ErrorResponseException e) {
           if (MinioErrors.isNotFound(e)) {
@@ -135,7 +141,8 @@ public final class MinioArtifactStore implements ArtifactStore {
       });
       if (!got.hex().equals(ref.sha256())) {
         throw new CorruptArtifactException(
-            "blob " + uri(key) + " is corrupt: expected sha256 " + ref.sha256() + ", read " + got.hex());
+            "blob " + uri(key) + " is corrupt: expected sha256 " + ref.sha256() + ", read "
+                + got.hex());
       }
       Files.move(part, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return dest;
@@ -179,7 +186,7 @@ public final class MinioArtifactStore implements ArtifactStore {
     ensureBucket();
     String key = manifestKey(cacheKey);
     return retry.call("get manifest " + uri(key), () -> {
-      try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+      try (InputStream in = client.getObject(getArgs(key))) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         in.transferTo(out);
         return Optional.of(out.toString(StandardCharsets.UTF_8));
@@ -195,7 +202,8 @@ public final class MinioArtifactStore implements ArtifactStore {
   private Optional<StatObjectResponse> stat(String key) throws IOException {
     return retry.call("stat " + uri(key), () -> {
       try {
-        return Optional.of(client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
+        StatObjectArgs args = StatObjectArgs.builder().bucket(bucket).object(key).build();
+        return Optional.of(client.statObject(args));
       } catch (ErrorResponseException e) {
         if (MinioErrors.isNotFound(e)) {
           return Optional.empty();
@@ -203,6 +211,10 @@ public final class MinioArtifactStore implements ArtifactStore {
         throw e;
       }
     });
+  }
+
+  private GetObjectArgs getArgs(String key) {
+    return GetObjectArgs.builder().bucket(bucket).object(key).build();
   }
 
   String uri(String key) {

@@ -23,7 +23,8 @@ final class MinioErrors {
     }
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof ErrorResponseException e) {
-        return RETRYABLE_CODES.contains(e.errorResponse().code()) || isServerStatus(e.response().code());
+        return RETRYABLE_CODES.contains(e.errorResponse().code())
+            || isServerStatus(e.response().code());
       }
       if (c instanceof ServerException e) {
         return isServerStatus(e.statusCode());

@@ -48,7 +48,10 @@ public final class Retry {
         new Policy(Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), Duration.ofSeconds(60));
 
     public Policy {
-      if (initial.isNegative() || factor < 1 || maxDelay.compareTo(initial) < 0 || budget.isNegative()) {
+      if (initial.isNegative()
+          || factor < 1
+          || maxDelay.compareTo(initial) < 0
+          || budget.isNegative()) {
         throw new IllegalArgumentException(
             "bad retry policy: initial=" + initial + " factor=" + factor + " maxDelay=" + maxDelay
                 + " budget=" + budget);
@@ -75,7 +78,8 @@ public final class Retry {
     this(policy, retryable, Thread::sleep, () -> System.nanoTime() / 1_000_000);
   }
 
-  public Retry(Policy policy, Predicate<Throwable> retryable, Sleeper sleeper, LongSupplier clockMillis) {
+  public Retry(
+      Policy policy, Predicate<Throwable> retryable, Sleeper sleeper, LongSupplier clockMillis) {
     this.policy = policy;
     this.retryable = retryable;
     this.sleeper = sleeper;
@@ -110,7 +114,7 @@ public final class Retry {
           throw new IOException(
               what + " failed after " + attempt + " attempts in " + elapsed + " ms: " + e, e);
         }
-        log.warn("{} failed (attempt {}), retrying in {} ms: {}", what, attempt, delay, e.toString());
+        log.warn("{} failed (attempt {}), retrying in {} ms: {}", what, attempt, delay, e);
         sleep(what, delay);
       }
     }

@@ -46,7 +46,8 @@ public record StageManifest(
     try {
       Instant.parse(createdAt);
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("createdAt must be an ISO-8601 instant, got: " + createdAt);
+      throw new IllegalArgumentException(
+          "createdAt must be an ISO-8601 instant, got: " + createdAt);
     }
     inputs = frozen(inputs);
     outputs = frozen(outputs);

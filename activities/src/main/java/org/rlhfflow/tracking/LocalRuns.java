@@ -35,7 +35,8 @@ public final class LocalRuns {
       }
     }
     out.sort(
-        Comparator.comparingLong((Run r) -> r.meta().startTime()).thenComparing(r -> r.meta().name()));
+        Comparator.comparingLong((Run r) -> r.meta().startTime())
+            .thenComparing(r -> r.meta().name()));
     return out;
   }
 

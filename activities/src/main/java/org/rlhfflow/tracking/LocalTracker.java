@@ -65,7 +65,8 @@ public final class LocalTracker implements Tracker {
       writeMeta(readMeta(runId).withTags(clean).withStatus("RUNNING", 0));
     } else {
       if (parentRunId != null && !Files.exists(runDir(parentRunId).resolve("meta.json"))) {
-        throw new IllegalArgumentException("parent run " + parentRunId + " does not exist in " + runs);
+        throw new IllegalArgumentException(
+            "parent run " + parentRunId + " does not exist in " + runs);
       }
       writeMeta(
           new RunMeta(

@@ -14,7 +14,8 @@ final class MetricSeries {
 
   static final String NO_GROUP = "other";
 
-  final TreeMap<String, TreeMap<String, Map<String, NavigableMap<Long, Double>>>> groups = new TreeMap<>();
+  final TreeMap<String, TreeMap<String, Map<String, NavigableMap<Long, Double>>>> groups =
+      new TreeMap<>();
   /** Points left out because they are NaN or infinite (a plot cannot show them). */
   int nonFinite;
 

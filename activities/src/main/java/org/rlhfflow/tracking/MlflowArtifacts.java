@@ -30,25 +30,28 @@ final class MlflowArtifacts {
   }
 
   /**
-   * The proxy URL for a file under a run's artifact root, e.g. {@code mlflow-artifacts:/1/<run>/artifacts}
-   * + {@code eval/report.md} -> {@code <tracking>/api/2.0/mlflow-artifacts/artifacts/1/<run>/artifacts/eval/report.md}.
+   * The proxy URL for a file under a run's artifact root: root {@code
+   * mlflow-artifacts:/1/<run>/artifacts} and path {@code eval/report.md} give {@code
+   * <tracking>/api/2.0/mlflow-artifacts/artifacts/1/<run>/artifacts/eval/report.md}.
    */
   URI uploadUri(String artifactRoot, String relativePath) {
     if (artifactRoot == null || !artifactRoot.startsWith(SCHEME)) {
       throw new IllegalStateException(
-          "run artifact root is " + artifactRoot + ", not " + SCHEME + "...: start the MLflow server"
-              + " with --artifacts-destination so artifacts go through its proxy");
+          "run artifact root is " + artifactRoot + ", not " + SCHEME + "...: start the MLflow"
+              + " server with --artifacts-destination so artifacts go through its proxy");
     }
     // mlflow-artifacts:/1/abc/artifacts or mlflow-artifacts://host:port/1/abc/artifacts
     String path = artifactRoot.substring(SCHEME.length());
     if (path.startsWith("//")) {
       path = path.substring(path.indexOf('/', 2));
     }
-    String joined = (path.replaceAll("^/+|/+$", "") + "/" + relativePath);
+    String joined = path.replaceAll("^/+|/+$", "") + "/" + relativePath;
     StringBuilder url = new StringBuilder(trackingUri).append(PROXY_API);
     String[] parts = joined.split("/");
     for (int i = 0; i < parts.length; i++) {
-      url.append(i == 0 ? "" : "/").append(URLEncoder.encode(parts[i], StandardCharsets.UTF_8).replace("+", "%20"));
+      // URLEncoder is for forms: a space becomes '+', which a path segment must spell %20.
+      String segment = URLEncoder.encode(parts[i], StandardCharsets.UTF_8).replace("+", "%20");
+      url.append(i == 0 ? "" : "/").append(segment);
     }
     return URI.create(url.toString());
   }

@@ -2,7 +2,6 @@ package org.rlhfflow.tracking;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +45,8 @@ public final class ReportRenderer {
   private static final int X_LABELS = 6;
 
   /** One line of the summary: a metric of a run and where it ended. */
-  public record Row(String metric, String run, int points, long lastStep, double last, double min, double max) {}
+  public record Row(
+      String metric, String run, int points, long lastStep, double last, double min, double max) {}
 
   /**
    * @param charts the PNGs written, one per group, then the over-optimisation chart if any
@@ -71,7 +71,10 @@ public final class ReportRenderer {
       }
       charts.add(savePanels(panels, outDir.resolve(fileName(group.getKey()) + ".png")));
     }
-    overoptimisation(series).ifPresent(c -> charts.add(save(c, outDir.resolve(OVEROPTIMISATION_PNG))));
+    Optional<XYChart> gap = overoptimisation(series);
+    if (gap.isPresent()) {
+      charts.add(save(gap.get(), outDir.resolve(OVEROPTIMISATION_PNG)));
+    }
     Path summary = Files.writeString(
         outDir.resolve("summary.md"), ReportSummary.markdown(rows, charts, series.nonFinite));
     return new Report(charts, rows, series.nonFinite, summary);
@@ -136,7 +139,7 @@ public final class ReportRenderer {
     });
   }
 
-  /** The smallest of 1, 2, 5 x 10^k that is at least {@code raw}, and at least 1 (steps are integers). */
+  /** The smallest 1, 2 or 5 x 10^k that is at least {@code raw}; at least 1, as steps are whole. */
   static double roundStep(double raw) {
     double magnitude = Math.pow(10, Math.floor(Math.log10(Math.max(raw, 1))));
     for (double m : new double[] {1, 2, 5, 10}) {
@@ -179,13 +182,9 @@ public final class ReportRenderer {
     return file;
   }
 
-  private static Path save(XYChart chart, Path file) {
-    try {
-      BitmapEncoder.saveBitmap(chart, file.toString(), BitmapFormat.PNG);
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+  private static Path save(XYChart chart, Path file) throws IOException {
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapFormat.PNG);
+    return file;
   }
 
   /** Group names come from metric keys, which allow spaces and dots: keep file names plain. */

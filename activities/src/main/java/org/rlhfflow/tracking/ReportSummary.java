@@ -7,6 +7,8 @@ import java.util.Locale;
 /** The report's text half: a table of where every metric ended, as Markdown. */
 public final class ReportSummary {
 
+  private static final String ROW = "| %-28s | %-12s | %6d | %8d | %10.4g | %10.4g | %10.4g |%n";
+
   private ReportSummary() {}
 
   /** A Markdown table, one row per metric and run; also reads well in a terminal. */
@@ -19,7 +21,7 @@ public final class ReportSummary {
         .append("-".repeat(12)).append("|").append("-".repeat(12)).append("|")
         .append("-".repeat(12)).append("|").append(System.lineSeparator());
     for (ReportRenderer.Row r : rows) {
-      sb.append(String.format(Locale.ROOT, "| %-28s | %-12s | %6d | %8d | %10.4g | %10.4g | %10.4g |%n",
+      sb.append(String.format(Locale.ROOT, ROW,
           r.metric(), r.run(), r.points(), r.lastStep(), r.last(), r.min(), r.max()));
     }
     return sb.toString();

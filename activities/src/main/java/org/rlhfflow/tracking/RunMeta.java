@@ -32,6 +32,7 @@ public record RunMeta(
   }
 
   RunMeta withStatus(String newStatus, long newEndTime) {
-    return new RunMeta(runId, experiment, name, parentRunId, tags, newStatus, startTime, newEndTime);
+    return new RunMeta(
+        runId, experiment, name, parentRunId, tags, newStatus, startTime, newEndTime);
   }
 }

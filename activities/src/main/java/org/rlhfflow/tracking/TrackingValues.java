@@ -40,7 +40,8 @@ public final class TrackingValues {
 
   /** A run id both trackers derive from the run's identity, so a retry finds its run. */
   public static String runKey(String experiment, String runName, String parentRunId) {
-    String id = experiment + "\u0000" + runName + "\u0000" + (parentRunId == null ? "" : parentRunId);
+    String parent = parentRunId == null ? "" : parentRunId;
+    String id = experiment + "\u0000" + runName + "\u0000" + parent;
     return Sha256.hex(id.getBytes(StandardCharsets.UTF_8)).substring(0, 32);
   }
 
@@ -64,7 +65,7 @@ public final class TrackingValues {
     return key;
   }
 
-  /** MLflow may store keys as file names, so "a//b", "./a" or "a/" are refused (path_not_unique). */
+  /** MLflow may store keys as file names, so it refuses "a//b", "./a" or "a/" (path_not_unique). */
   private static boolean normalisedPath(String key) {
     for (String part : key.split("/", -1)) {
       if (part.isEmpty() || part.equals(".") || part.equals("..")) {
@@ -104,7 +105,8 @@ public final class TrackingValues {
 
   public static String checkStatus(String status) {
     if (!STATUSES.contains(status)) {
-      throw new IllegalArgumentException("run status must be one of " + STATUSES + ", got: " + status);
+      throw new IllegalArgumentException(
+          "run status must be one of " + STATUSES + ", got: " + status);
     }
     return status;
   }

@@ -27,7 +27,7 @@ import org.rlhfflow.config.RlhfConfig;
 
 /** Against the real MLflow server at RLHF_MLFLOW_URI; everything is read back over its REST API. */
 @Tag("integration")
-class MlflowTrackerIT {
+class MlflowTrackerIntegrationTest {
 
   private static String uri;
   private static final HttpClient http = HttpClient.newHttpClient();

@@ -25,7 +25,7 @@ import org.rlhfflow.config.RlhfConfig;
 
 /** Against the real MinIO at RLHF_S3_ENDPOINT, in a bucket of its own. */
 @Tag("integration")
-class MinioArtifactStoreIT {
+class MinioArtifactStoreIntegrationTest {
 
   private static final String BUCKET = "rlhf-it-store";
   private static RlhfConfig cfg;
