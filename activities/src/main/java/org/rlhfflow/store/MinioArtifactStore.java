@@ -5,6 +5,7 @@ import io.minio.GetObjectArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
@@ -93,30 +94,46 @@ public final class MinioArtifactStore implements ArtifactStore {
     return new ArtifactRef(uri(key), d.hex(), d.size());
   }
 
+  /**
+   * Uploads with {@code If-None-Match: *}, so an existing object is never replaced, and hashes
+   * the bytes as they are sent. If the file changed since it was hashed, the object holds other
+   * bytes than its name says: remove that (our own, just created) object and fail.
+   */
   private void upload(Path file, String key, Sha256.Digest expected) throws IOException {
-    retry.call("upload " + file + " to " + uri(key), () -> {
-      Sha256.Digest sent;
+    Sha256.Digest sent = retry.call("upload " + file + " to " + uri(key), () -> {
       try (InputStream in = Files.newInputStream(file);
           HashingInputStream hin = new HashingInputStream(in)) {
         client.putObject(
             PutObjectArgs.builder().bucket(bucket).object(key)
                 .stream(hin, expected.size(), -1L)
                 .userMetadata(Map.of(SHA256_META, expected.hex()))
+                .extraHeaders(Map.of("If-None-Match", "*"))
                 .build());
-        sent = hin.digest();
+        return hin.digest();
+      } catch (ErrorResponseException e) {
+        if (MinioErrors.isPreconditionFailed(e)) {
+          return expected; // another writer stored it first; put() verifies what is there
+        }
+        throw e;
       }
-      if (!sent.hex().equals(expected.hex())) {
-        throw new IOException(file + " changed while it was uploaded to " + uri(key)
-            + " (sha256 " + expected.hex() + " before, " + sent.hex() + " during)");
-      }
-      return null;
     });
+    if (!sent.hex().equals(expected.hex())) {
+      retry.call("remove bad upload " + uri(key), () -> {
+        client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+        return null;
+      });
+      throw new IOException(file + " changed while it was uploaded to " + uri(key)
+          + " (sha256 " + expected.hex() + " before, " + sent.hex() + " during); upload removed");
+    }
   }
 
-  /** After upload (or for a blob already there): size and recorded digest must both match. */
+  /**
+   * After upload, or for a blob already there: size and recorded digest must both match. Every
+   * blob this store writes records its digest, so a blob without one was written by something else.
+   */
   private void verifyStored(String key, Sha256.Digest d, StatObjectResponse st) throws IOException {
     String recorded = st.userMetadata().getFirst(SHA256_META);
-    if (st.size() != d.size() || (recorded != null && !recorded.equals(d.hex()))) {
+    if (st.size() != d.size() || !d.hex().equals(recorded)) {
       throw new CorruptArtifactException(uri(key) + " holds " + st.size() + " bytes with sha256 "
           + recorded + " in its metadata; expected " + d.size() + " bytes with sha256 " + d.hex());
     }

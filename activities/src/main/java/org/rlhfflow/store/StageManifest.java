@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -14,8 +15,8 @@ import java.util.TreeMap;
  * key and skips a stage whose manifest already exists.
  *
  * <pre>{@code
- * store.putManifest(m.cacheKey(), m.toJson());
- * Optional<StageManifest> done = store.getManifest(key).map(j -> StageManifest.fromJson(j, key));
+ * Optional<StageManifest> done = StageManifest.find(store, key);
+ * if (done.isEmpty()) { ...run the stage...; manifest.saveTo(store); }
  * }</pre>
  *
  * @param stage stage name, e.g. {@code sft}
@@ -67,6 +68,26 @@ public record StageManifest(
     return new StageManifest(
         stage, cacheKey, specSha256, new TreeMap<>(inputs), new TreeMap<>(outputs),
         new TreeMap<>(metrics), codeVersion, createdAt.toString());
+  }
+
+  /** Stores this manifest under its cache key unless one is there: the first completion wins. */
+  public void saveTo(ArtifactStore store) throws IOException {
+    store.putManifest(cacheKey, toJson());
+  }
+
+  /** The manifest of the stage completed under this cache key, if any. */
+  public static Optional<StageManifest> find(ArtifactStore store, String cacheKey)
+      throws IOException {
+    Optional<String> json = store.getManifest(cacheKey);
+    if (json.isEmpty()) {
+      return Optional.empty();
+    }
+    String source = "manifests/" + cacheKey + ".json";
+    StageManifest m = fromJson(json.get(), source);
+    if (!m.cacheKey().equals(cacheKey)) {
+      throw new IOException(source + " is stored under the wrong key: it names " + m.cacheKey());
+    }
+    return Optional.of(m);
   }
 
   public String toJson() {

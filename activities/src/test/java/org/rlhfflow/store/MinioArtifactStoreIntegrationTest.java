@@ -78,7 +78,10 @@ class MinioArtifactStoreIntegrationTest {
   void tamperedObjectIsCorrupt() throws Exception {
     Path original = uniqueFile("b.txt", "the real bytes");
     ArtifactRef ref = store.put(original);
-    byte[] fake = "fake".getBytes(StandardCharsets.UTF_8);
+    // Same length, other bytes: only the digest (on get) and the metadata (on put) can tell.
+    byte[] real = Files.readAllBytes(original);
+    byte[] fake = real.clone();
+    fake[0] ^= 1;
     raw.putObject(PutObjectArgs.builder().bucket(BUCKET).object("sha256/" + ref.sha256()).data(fake, fake.length).build());
     CorruptArtifactException e = assertThrows(CorruptArtifactException.class, () -> store.get(ref, tmp.resolve("x")));
     assertTrue(e.getMessage().contains("s3://" + BUCKET + "/sha256/" + ref.sha256()), e.getMessage());

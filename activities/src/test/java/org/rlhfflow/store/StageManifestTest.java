@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StageManifestTest {
 
@@ -41,6 +44,25 @@ class StageManifestTest {
     StageManifest m = sample();
     String json = m.toJson();
     assertTrue(json.indexOf("\"baseModel\"") < json.indexOf("\"dataset\""), json);
+  }
+
+  @Test
+  void savedManifestIsFoundByItsKeyAndTheFirstSaveWins(@TempDir Path tmp) throws Exception {
+    LocalArtifactStore store = new LocalArtifactStore(tmp);
+    assertEquals(Optional.empty(), StageManifest.find(store, "sft-0123abcd"));
+    StageManifest first = sample();
+    first.saveTo(store);
+    StageManifest.of("sft", "sft-0123abcd", B, Map.of(), Map.of(), Map.of(), "other",
+        Instant.parse("2026-11-21T12:00:00Z")).saveTo(store);
+    assertEquals(first.toJson(), StageManifest.find(store, "sft-0123abcd").orElseThrow().toJson());
+  }
+
+  @Test
+  void manifestUnderTheWrongKeyIsAnError(@TempDir Path tmp) throws Exception {
+    LocalArtifactStore store = new LocalArtifactStore(tmp);
+    store.putManifest("rm-99", sample().toJson());
+    IOException e = assertThrows(IOException.class, () -> StageManifest.find(store, "rm-99"));
+    assertTrue(e.getMessage().contains("manifests/rm-99.json"), e.getMessage());
   }
 
   @Test
