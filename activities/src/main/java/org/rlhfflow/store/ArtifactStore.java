@@ -29,6 +29,19 @@ public interface ArtifactStore extends AutoCloseable {
   /** The manifest stored under this cache key, if any. */
   Optional<String> getManifest(String cacheKey) throws IOException;
 
+  /**
+   * Stores every regular file under {@code dir} (recursively) and a JSON index of relative path to
+   * ref; returns the index's ref, which stands for the whole directory.
+   */
+  default ArtifactRef putDirectory(Path dir) throws IOException {
+    return ArtifactDirectories.put(this, dir);
+  }
+
+  /** Restores a directory saved by {@link #putDirectory} into {@code dest}, verifying each file. */
+  default Path getDirectory(ArtifactRef index, Path dest) throws IOException {
+    return ArtifactDirectories.get(this, index, dest);
+  }
+
   @Override
   default void close() throws IOException {}
 }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       StackCommand.class,
       SpecCommand.class,
       ImportCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Rlhf {

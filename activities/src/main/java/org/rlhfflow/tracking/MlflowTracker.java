@@ -1,0 +1,218 @@
+package org.rlhfflow.tracking;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.mlflow.api.proto.Service.CreateRun;
+import org.mlflow.api.proto.Service.Metric;
+import org.mlflow.api.proto.Service.Param;
+import org.mlflow.api.proto.Service.RunInfo;
+import org.mlflow.api.proto.Service.RunStatus;
+import org.mlflow.api.proto.Service.RunTag;
+import org.mlflow.tracking.MlflowClient;
+import org.rlhfflow.store.Retry;
+
+/**
+ * Tracking on an MLflow server: experiments by name, nested runs via {@code mlflow.parentRunId},
+ * metrics buffered and sent with logBatch, artifacts through the server's artifact proxy.
+ *
+ * <pre>{@code
+ * try (Tracker t = new MlflowTracker("http://mlflow:5000")) {
+ *   String parent = t.startRun("rlhf", "pipeline-42", null, Map.of());
+ *   String sft = t.startRun("rlhf", "sft", parent, Map.of());
+ *   t.logMetric(sft, "sft/loss", 2.1, 10);
+ * }
+ * }</pre>
+ */
+public final class MlflowTracker implements Tracker {
+
+  /** Our tag holding the run's identity, so a retried activity finds its run instead of a twin. */
+  public static final String RUN_KEY_TAG = "rlhf.run_key";
+
+  /** MLflow's logBatch limit for params and tags (mlflow/utils/validation.py). */
+  private static final int MAX_PARAMS_PER_BATCH = 100;
+  private static final int FLUSH_SIZE = 200;
+  private static final long FLUSH_INTERVAL_MS = 5_000;
+
+  private final MlflowClient client;
+  private final MlflowArtifacts artifacts;
+  private final Retry retry;
+  private final MetricBuffer metrics;
+  private final LongSupplier clock;
+  private final Map<String, String> experimentIds = new HashMap<>();
+
+  public MlflowTracker(String trackingUri) {
+    this(trackingUri, Retry.Policy.DEFAULT, System::currentTimeMillis);
+  }
+
+  public MlflowTracker(String trackingUri, Retry.Policy policy, LongSupplier clock) {
+    this.client = new MlflowClient(trackingUri);
+    this.artifacts = new MlflowArtifacts(trackingUri);
+    this.retry = new Retry(policy, MlflowErrors::retryable);
+    this.clock = clock;
+    this.metrics = new MetricBuffer(
+        this::sendMetrics, retry, MlflowErrors::retryable, FLUSH_SIZE, FLUSH_INTERVAL_MS, clock);
+  }
+
+  @Override
+  public String startRun(
+      String experiment, String runName, String parentRunId, Map<String, String> tags) {
+    String runKey = TrackingValues.runKey(experiment, runName, parentRunId);
+    Map<String, String> clean = TrackingValues.clean(tags, "tag");
+    return call("start run " + runName + " in " + experiment, () -> {
+      String expId = experimentId(experiment);
+      Optional<RunInfo> existing = findRun(expId, runKey);
+      if (existing.isPresent()) {
+        String runId = existing.get().getRunId();
+        // A retry reopens the run: back to RUNNING, with any new tags.
+        client.sendPost("runs/update", "{\"run_id\":\"" + runId + "\",\"status\":\"RUNNING\"}");
+        logBatch(runId, List.of(), List.of(), tags(clean));
+        return runId;
+      }
+      CreateRun.Builder create = CreateRun.newBuilder()
+          .setExperimentId(expId).setRunName(runName).setStartTime(clock.getAsLong())
+          .addTags(tag("mlflow.runName", runName)).addTags(tag(RUN_KEY_TAG, runKey))
+          .addAllTags(tags(clean));
+      if (parentRunId != null) {
+        create.addTags(tag("mlflow.parentRunId", parentRunId));
+      }
+      return client.createRun(create.build()).getRunId();
+    });
+  }
+
+  private String experimentId(String name) {
+    synchronized (experimentIds) {
+      return experimentIds.computeIfAbsent(name, n -> client.getExperimentByName(n)
+          .map(e -> e.getExperimentId())
+          .orElseGet(() -> createExperiment(n)));
+    }
+  }
+
+  /** Two workers may create the same experiment at once: the loser reads the winner's id. */
+  private String createExperiment(String name) {
+    try {
+      return client.createExperiment(name);
+    } catch (RuntimeException e) {
+      if (MlflowErrors.alreadyExists(e)) {
+        return client.getExperimentByName(name).orElseThrow(() -> e).getExperimentId();
+      }
+      throw e;
+    }
+  }
+
+  private Optional<RunInfo> findRun(String expId, String runKey) {
+    String filter = "tags.\"" + RUN_KEY_TAG + "\" = '" + runKey + "'";
+    return client.searchRuns(List.of(expId), filter).stream().findFirst();
+  }
+
+  @Override
+  public void logParams(String runId, Map<String, String> params) {
+    List<Param> all = new ArrayList<>();
+    TrackingValues.clean(params, "param")
+        .forEach((k, v) -> all.add(Param.newBuilder().setKey(k).setValue(v).build()));
+    for (int i = 0; i < all.size(); i += MAX_PARAMS_PER_BATCH) {
+      List<Param> chunk = all.subList(i, Math.min(all.size(), i + MAX_PARAMS_PER_BATCH));
+      call("log " + chunk.size() + " params to run " + runId, () -> {
+        logBatch(runId, List.of(), chunk, List.of());
+        return null;
+      });
+    }
+  }
+
+  @Override
+  public void logMetric(String runId, String key, double value, long step) {
+    TrackingValues.checkKey(key, "metric");
+    metrics.add(runId, new MetricPoint(key, value, step, clock.getAsLong()));
+  }
+
+  private void sendMetrics(String runId, List<MetricPoint> batch) {
+    List<Metric> ms = new ArrayList<>(batch.size());
+    for (MetricPoint p : batch) {
+      ms.add(Metric.newBuilder().setKey(p.key()).setValue(p.value()).setStep(p.step())
+          .setTimestamp(p.timestamp()).build());
+    }
+    logBatch(runId, ms, List.of(), List.of());
+  }
+
+  /** Points not yet sent (they are sent on the next flush). */
+  public int bufferedMetrics() {
+    return metrics.size();
+  }
+
+  /** Sends every buffered metric, waiting out a short outage within the retry budget. */
+  public void flush() {
+    metrics.flush();
+  }
+
+  @Override
+  public void setTags(String runId, Map<String, String> tags) {
+    List<RunTag> all = tags(TrackingValues.clean(tags, "tag"));
+    for (int i = 0; i < all.size(); i += MAX_PARAMS_PER_BATCH) {
+      List<RunTag> chunk = all.subList(i, Math.min(all.size(), i + MAX_PARAMS_PER_BATCH));
+      call("set " + chunk.size() + " tags on run " + runId, () -> {
+        logBatch(runId, List.of(), List.of(), chunk);
+        return null;
+      });
+    }
+  }
+
+  @Override
+  public void logArtifact(String runId, Path file, String artifactPath) {
+    String rel = ArtifactPaths.join(artifactPath, file.getFileName().toString());
+    call("upload " + file + " to run " + runId, () -> {
+      String root = client.getRun(runId).getInfo().getArtifactUri();
+      URI target = artifacts.uploadUri(root, rel);
+      artifacts.upload(target, file);
+      return null;
+    });
+  }
+
+  @Override
+  public void endRun(String runId, String status) {
+    RunStatus s = RunStatus.valueOf(TrackingValues.checkStatus(status));
+    metrics.flush();
+    call("end run " + runId, () -> {
+      client.setTerminated(runId, s, clock.getAsLong());
+      return null;
+    });
+  }
+
+  /** Sends what is buffered, then closes the HTTP client. */
+  @Override
+  public void close() {
+    try {
+      metrics.flush();
+    } finally {
+      client.close();
+    }
+  }
+
+  private void logBatch(String runId, List<Metric> ms, List<Param> ps, List<RunTag> ts) {
+    client.logBatch(runId, ms, ps, ts);
+  }
+
+  private <T> T call(String what, Retry.Call<T> call) {
+    try {
+      return retry.call(what, call);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<RunTag> tags(Map<String, String> tags) {
+    List<RunTag> out = new ArrayList<>();
+    tags.forEach((k, v) -> out.add(tag(k, v)));
+    return out;
+  }
+
+  private static RunTag tag(String key, String value) {
+    return RunTag.newBuilder().setKey(key).setValue(value).build();
+  }
+}
