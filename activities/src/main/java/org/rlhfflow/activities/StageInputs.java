@@ -1,0 +1,29 @@
+package org.rlhfflow.activities;
+
+import org.rlhfflow.store.ArtifactRef;
+
+/** One input record per stage activity. Grow them by adding fields, never positional parameters. */
+public final class StageInputs {
+  private StageInputs() {}
+
+  /**
+   * @param baseModel a checkpoint to start from; null builds the spec's preset or imports its HF
+   *     checkpoint
+   * @param dataset SFT pairs (Arrow); null uses the task's demonstrations
+   */
+  public record SftInput(StageContext ctx, ArtifactRef baseModel, ArtifactRef dataset) {}
+
+  /**
+   * @param policy the policy that samples the K responses per prompt (the SFT model, as in
+   *     InstructGPT); null for imported datasets
+   */
+  public record CollectInput(StageContext ctx, ArtifactRef policy) {}
+
+  public record RewardModelInput(StageContext ctx, ArtifactRef sftModel, ArtifactRef preferences) {}
+
+  /** The SFT model is the initial policy and the frozen reference; the RM gives the reward. */
+  public record PpoInput(StageContext ctx, ArtifactRef sftModel, ArtifactRef rewardModel) {}
+
+  public record EvaluateInput(
+      StageContext ctx, ArtifactRef sftModel, ArtifactRef ppoModel, ArtifactRef rewardModel) {}
+}

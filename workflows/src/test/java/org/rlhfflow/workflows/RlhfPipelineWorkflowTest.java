@@ -1,0 +1,118 @@
+package org.rlhfflow.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.rlhfflow.activities.Stage;
+import org.rlhfflow.activities.StageInputs.PpoInput;
+import org.rlhfflow.activities.StageInputs.RewardModelInput;
+import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineInput;
+import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineResult;
+
+class RlhfPipelineWorkflowTest {
+  @RegisterExtension static final TestWorkflowExtension testWorkflow = WorkflowTestSupport.extension();
+
+  private static RlhfPipelineWorkflow start(TestWorkflowEnvironment env, WorkflowClient client, Worker worker,
+      FakeStages fake, String id) {
+    fake.taskQueue = worker.getTaskQueue(); // stage activities go to the queues the spec names
+    worker.registerActivitiesImplementations(fake);
+    env.start();
+    return client.newWorkflowStub(RlhfPipelineWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).setWorkflowId(id).build());
+  }
+
+  @Test
+  void simulatedPreferencesAreSampledFromTheSftPolicy(TestWorkflowEnvironment env, WorkflowClient client,
+      Worker worker) {
+    FakeStages fake = new FakeStages();
+    RlhfPipelineWorkflow wf = start(env, client, worker, fake, "wf-simulated");
+    PipelineResult result = wf.run(new PipelineInput("experiments/demo.yaml", null, 7L, List.of()));
+
+    assertEquals(List.of("resolve", "start", Stage.SFT, Stage.COLLECT, Stage.REWARD_MODEL, Stage.PPO,
+        Stage.EVALUATE, "finish"), fake.calls);
+    assertEquals(Stage.ALL.size(), result.stages().size());
+    assertEquals("FINISHED", fake.finishStatus);
+    // the RM and PPO get the SFT checkpoint; PPO gets the RM's checkpoint.
+    RewardModelInput rm = (RewardModelInput) fake.inputs.get(Stage.REWARD_MODEL);
+    assertEquals(FakeStages.ref("sft/checkpoint"), rm.sftModel());
+    assertEquals(FakeStages.ref("collect/preferences"), rm.preferences());
+    PpoInput ppo = (PpoInput) fake.inputs.get(Stage.PPO);
+    assertEquals(FakeStages.ref("reward_model/checkpoint"), ppo.rewardModel());
+    assertEquals("parent-run", ppo.ctx().parentRunId());
+    assertEquals("done", wf.progress().stage());
+  }
+
+  @Test
+  void importedPreferencesAreCollectedFirst(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    FakeStages fake = new FakeStages();
+    fake.preferenceSource = "dataset";
+    start(env, client, worker, fake, "wf-dataset").run(new PipelineInput("x.yaml", null, null, List.of()));
+    assertEquals(List.of("resolve", "start", Stage.COLLECT, Stage.SFT, Stage.REWARD_MODEL, Stage.PPO,
+        Stage.EVALUATE, "finish"), fake.calls);
+  }
+
+  @Test
+  void aFailedStageStopsThePipelineAndMarksTheRunFailed(TestWorkflowEnvironment env, WorkflowClient client,
+      Worker worker) {
+    FakeStages fake = new FakeStages();
+    fake.failStage = Stage.REWARD_MODEL;
+    RlhfPipelineWorkflow wf = start(env, client, worker, fake, "wf-fail");
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> wf.run(new PipelineInput("x.yaml", null, null, List.of())));
+    ApplicationFailure cause = (ApplicationFailure) e.getCause().getCause();
+    assertEquals("Injected", cause.getType());
+    assertTrue(cause.getOriginalMessage().contains(Stage.REWARD_MODEL));
+    // no retry of a non-retryable failure, no later stage, and the parent run is closed as FAILED.
+    assertEquals(1, fake.calls.stream().filter(Stage.REWARD_MODEL::equals).count());
+    assertEquals("finish", fake.calls.get(fake.calls.size() - 1));
+    assertEquals("FAILED", fake.finishStatus);
+    assertEquals(Stage.REWARD_MODEL, fake.finishFailedStage);
+  }
+
+  @Test
+  void aBadSpecFailsBeforeAnyStage(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    FakeStages fake = new FakeStages();
+    RlhfPipelineWorkflow wf = start(env, client, worker, fake, "wf-badspec");
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> wf.run(new PipelineInput("experiments/bad.yaml", null, null, List.of())));
+    assertTrue(e.getCause().getCause().getMessage().contains("bad.yaml:3"));
+    assertEquals(List.of("resolve"), fake.calls);
+  }
+
+  @Test
+  void reusedStagesAreReportedByTheProgressQuery(TestWorkflowEnvironment env, WorkflowClient client,
+      Worker worker) {
+    FakeStages fake = new FakeStages();
+    fake.failStage = "reuse-sft"; // marks the SFT result as reused, fails nothing
+    RlhfPipelineWorkflow wf = start(env, client, worker, fake, "wf-reuse");
+    wf.run(new PipelineInput("x.yaml", null, null, List.of()));
+    assertEquals(List.of(Stage.SFT), wf.progress().reused());
+    assertEquals(Stage.ALL.size(), wf.progress().completed().size());
+  }
+
+  @Test
+  void historyReplaysDeterministically(TestWorkflowEnvironment env, WorkflowClient client, Worker worker)
+      throws Exception {
+    FakeStages fake = new FakeStages();
+    RlhfPipelineWorkflow wf = start(env, client, worker, fake, "wf-replay");
+    wf.run(new PipelineInput("x.yaml", null, 3L, List.of()));
+    WorkflowExecution execution = WorkflowStub.fromTyped(wf).getExecution();
+    WorkflowExecutionHistory history = client.fetchHistory(execution.getWorkflowId(), execution.getRunId());
+    WorkflowReplayer.replayWorkflowExecution(history, RlhfPipelineWorkflowImpl.class);
+  }
+}
