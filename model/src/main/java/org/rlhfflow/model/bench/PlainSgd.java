@@ -6,6 +6,7 @@ import ai.djl.training.GradientCollector;
 import java.util.Collection;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.NoGrad;
+import org.rlhfflow.model.nn.Ops;
 
 /**
  * One language-modelling step with plain SGD (p -= lr * grad), for the benchmark and tests. The
@@ -20,7 +21,7 @@ public final class PlainSgd {
     NDArray logp = lm.tokenLogprobs(ids, mask); // (B, T), 0 where unscored
     NDArray m = mask.toType(logp.getDataType(), false);
     NDArray scored = m.get(":, 1:").mul(m.get(":, :-1")).sum(); // how many tokens are scored
-    return logp.sum().neg().div(scored.maximum(1));
+    return logp.sum().neg().div(scored.maximum(Ops.constant(scored, 1)));
   }
 
   /**

@@ -38,7 +38,7 @@ public final class CausalSelfAttention extends Module {
       k = kv[0]; // (B, nh, S, hs)
       v = kv[1]; // (B, nh, S, hs)
     }
-    NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(bias); // (B, nh, T, S)
+    NDArray att = Ops.mul(q.matMul(k.transpose(0, 1, 3, 2)), scale).add(bias); // (B, nh, T, S)
     NDArray y = att.softmax(-1).matMul(v); // (B, nh, T, hs)
     y = y.transpose(0, 2, 1, 3).reshape(b, t, (long) nHead * headSize); // (B, T, C)
     return cProj.apply(y);

@@ -25,7 +25,7 @@ public final class Mlp extends Module {
    * form, which would not match GPT-2 checkpoints to 1e-4.
    */
   static NDArray gelu(NDArray x) {
-    NDArray inner = x.pow(3).mul(0.044715).add(x).mul(SQRT_2_OVER_PI);
-    return inner.tanh().add(1).mul(x).mul(0.5);
+    NDArray inner = Ops.mul(Ops.mul(x.mul(x).mul(x), 0.044715).add(x), SQRT_2_OVER_PI);
+    return Ops.mul(Ops.add(inner.tanh(), 1).mul(x), 0.5);
   }
 }
