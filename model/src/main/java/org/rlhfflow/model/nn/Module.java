@@ -87,6 +87,6 @@ public abstract class Module extends AbstractBlock {
 
   /** The data type of the parameters (FLOAT32 normally, FLOAT64 for gradient checks). */
   public DataType dataType() {
-    return parameters.values().iterator().next().getArray().getDataType();
+    return namedParameters().values().iterator().next().getArray().getDataType();
   }
 }
