@@ -1,5 +1,6 @@
 package org.rlhfflow.model;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -12,6 +13,7 @@ public final class NoGrad implements AutoCloseable {
   private final boolean previous;
 
   private NoGrad() {
+    Engine.getEngine("PyTorch"); // loads the native library on first use
     previous = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
   }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Run the RLHF lifecycle as durable Temporal workflows.",
     subcommands = {
       VersionCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Rlhf {

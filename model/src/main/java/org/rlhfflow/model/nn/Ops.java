@@ -1,6 +1,7 @@
 package org.rlhfflow.model.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * Arithmetic with a constant that is safe under autograd.
@@ -16,6 +17,9 @@ public final class Ops {
 
   /** A scalar of x's data type on x's manager. */
   public static NDArray constant(NDArray x, double value) {
+    if (x.getDataType() == DataType.FLOAT32) {
+      return x.getManager().create((float) value);
+    }
     return x.getManager().create(value).toType(x.getDataType(), false);
   }
 
