@@ -1,23 +1,25 @@
 """Builds the tiny random GPT-2 fixture for HfGpt2Test. Not run by tests or CI.
 
-Run in a venv with numpy, safetensors and tokenizers:  python make_fixture.py
+Run in a venv with torch (CPU is enough), transformers, tokenizers, safetensors and numpy:
+    python make_fixture.py
 
-The brief asked for Hugging Face `transformers`, but the only torch on PyPI here is the CUDA build,
-which cannot import without the NVIDIA libraries. So the reference logits come from the GPT-2
-forward pass below, written in float64 numpy from the definition in transformers'
-modeling_gpt2.py (Conv1D weights stored (in, out), gelu_new, pre-LN, tied LM head), and the
-weights are stored exactly as GPT2LMHeadModel.save_pretrained lays them out ("transformer."
-prefix, Conv1D layout, tied lm_head omitted, config.json with the HF field names).
-
-Writes: config.json, model.safetensors, tokenizer.json (a byte-level BPE trained here, GPT-2
-style, with <|endoftext|>), expected.safetensors (input_ids, attention_mask, position_ids,
-logits) and expected.json (tokenizer ids of a fixed sentence).
+Writes, next to this script:
+  config.json, model.safetensors  GPT2LMHeadModel.save_pretrained of a random 2-layer, 64-dim model
+  tokenizer.json                  a GPT-2 style byte-level BPE (vocab 300) trained here
+  expected.safetensors            input_ids, attention_mask, position_ids and transformers' logits
+  expected.json                   the tokenizer's ids for a fixed sentence
+The logits are also recomputed by an independent float64 numpy GPT-2 below; the script fails
+unless both agree, so the fixture checks our Java model against two implementations at once.
 """
 import json
 import numpy as np
-from safetensors.numpy import save_file
+import torch
+from safetensors.numpy import load_file
+from safetensors.torch import save_file
 from tokenizers import Tokenizer, models, pre_tokenizers, decoders, trainers
+from transformers import GPT2Config, GPT2LMHeadModel
 
+torch.manual_seed(1234)
 corpus = ["Hello world, this is a test.", "The quick brown fox jumps over the lazy dog."] * 50
 tok = Tokenizer(models.BPE())
 tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -30,63 +32,59 @@ V = tok.get_vocab_size()
 eot = tok.token_to_id("<|endoftext|>")
 C, L, H, NPOS, EPS = 64, 2, 4, 64, 1e-5
 
-rng = np.random.default_rng(1234)
-def normal(*shape, std=0.02):
-    return (std * rng.standard_normal(shape)).astype(np.float32)
+cfg = GPT2Config(vocab_size=V, n_positions=NPOS, n_embd=C, n_layer=L, n_head=H,
+                 layer_norm_epsilon=EPS, bos_token_id=eot, eos_token_id=eot)
+cfg._attn_implementation = "eager"
+model = GPT2LMHeadModel(cfg).eval()
+# HF init leaves biases at 0 and LayerNorms at 1; perturb them so the test covers every tensor.
+with torch.no_grad():
+    for name, p in model.named_parameters():
+        if "ln_" in name or name.endswith("bias"):
+            p.add_(0.1 * torch.randn_like(p))
+model.save_pretrained(".")
 
-w = {"transformer.wte.weight": normal(V, C), "transformer.wpe.weight": normal(NPOS, C, std=0.01)}
-for i in range(L):
-    p = f"transformer.h.{i}."
-    w[p + "ln_1.weight"] = 1 + normal(C, std=0.1); w[p + "ln_1.bias"] = normal(C, std=0.1)
-    w[p + "attn.c_attn.weight"] = normal(C, 3 * C); w[p + "attn.c_attn.bias"] = normal(3 * C, std=0.1)
-    w[p + "attn.c_proj.weight"] = normal(C, C); w[p + "attn.c_proj.bias"] = normal(C, std=0.1)
-    w[p + "ln_2.weight"] = 1 + normal(C, std=0.1); w[p + "ln_2.bias"] = normal(C, std=0.1)
-    w[p + "mlp.c_fc.weight"] = normal(C, 4 * C); w[p + "mlp.c_fc.bias"] = normal(4 * C, std=0.1)
-    w[p + "mlp.c_proj.weight"] = normal(4 * C, C); w[p + "mlp.c_proj.bias"] = normal(C, std=0.1)
-w["transformer.ln_f.weight"] = 1 + normal(C, std=0.1); w["transformer.ln_f.bias"] = normal(C, std=0.1)
-save_file(w, "model.safetensors", metadata={"format": "pt"})
-json.dump({"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "vocab_size": V,
-           "n_positions": NPOS, "n_embd": C, "n_layer": L, "n_head": H, "n_inner": None,
-           "activation_function": "gelu_new", "layer_norm_epsilon": EPS,
-           "bos_token_id": eot, "eos_token_id": eot, "tie_word_embeddings": True},
-          open("config.json", "w"), indent=2)
-
-def ln(x, g, b):
-    mu = x.mean(-1, keepdims=True); var = ((x - mu) ** 2).mean(-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + EPS) * g + b
-
-def gelu_new(x):
-    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
-
-def forward(ids, mask, pos):
-    W = {k: v.astype(np.float64) for k, v in w.items()}
-    B, T = ids.shape; hs = C // H
-    x = W["transformer.wte.weight"][ids] + W["transformer.wpe.weight"][pos]
-    allowed = np.tril(np.ones((T, T), bool))[None] & (mask[:, None, :] > 0)  # (B, T, T)
-    for i in range(L):
-        p = f"transformer.h.{i}."
-        a = ln(x, W[p + "ln_1.weight"], W[p + "ln_1.bias"]) @ W[p + "attn.c_attn.weight"] + W[p + "attn.c_attn.bias"]
-        q, k, v = [t.reshape(B, T, H, hs).transpose(0, 2, 1, 3) for t in np.split(a, 3, axis=-1)]
-        s = q @ k.transpose(0, 1, 3, 2) / np.sqrt(hs)
-        s = np.where(allowed[:, None], s, np.finfo(np.float64).min)
-        s = np.exp(s - s.max(-1, keepdims=True)); s /= s.sum(-1, keepdims=True)
-        y = (s @ v).transpose(0, 2, 1, 3).reshape(B, T, C)
-        x = x + y @ W[p + "attn.c_proj.weight"] + W[p + "attn.c_proj.bias"]
-        m = gelu_new(ln(x, W[p + "ln_2.weight"], W[p + "ln_2.bias"]) @ W[p + "mlp.c_fc.weight"] + W[p + "mlp.c_fc.bias"])
-        x = x + m @ W[p + "mlp.c_proj.weight"] + W[p + "mlp.c_proj.bias"]
-    x = ln(x, W["transformer.ln_f.weight"], W["transformer.ln_f.bias"])
-    return x @ W["transformer.wte.weight"].T
-
-ids = np.random.default_rng(7).integers(0, V, (3, 12)).astype(np.int64)
-mask = np.ones_like(ids)
+g = torch.Generator().manual_seed(7)
+ids = torch.randint(0, V, (3, 12), generator=g)
+mask = torch.ones_like(ids)
 mask[1, :3] = 0   # row 1 left-padded by 3
 mask[2, :7] = 0   # row 2 left-padded by 7
 ids[mask == 0] = eot
-pos = np.clip(mask.cumsum(-1) - 1, 0, None).astype(np.int64)
-logits = forward(ids, mask, pos).astype(np.float32)
-save_file({"input_ids": ids, "attention_mask": mask.astype(np.float32), "position_ids": pos,
-           "logits": logits}, "expected.safetensors")
+pos = (mask.cumsum(-1) - 1).clamp(min=0)
+with torch.no_grad():
+    logits = model(input_ids=ids, attention_mask=mask, position_ids=pos).logits.float()
+
+
+def numpy_gpt2(w, ids, mask, pos):
+    """GPT-2 from its definition: Conv1D weights (in, out), pre-LN, gelu_new, tied LM head."""
+    w = {k.removeprefix("transformer."): v.astype(np.float64) for k, v in w.items()}
+    B, T = ids.shape
+    hs = C // H
+    ln = lambda x, p: (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + EPS) * w[p + ".weight"] + w[p + ".bias"]
+    gelu = lambda x: 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
+    lin = lambda x, p: x @ w[p + ".weight"] + w[p + ".bias"]
+    x = w["wte.weight"][ids] + w["wpe.weight"][pos]
+    allowed = np.tril(np.ones((T, T), bool))[None, None] & (mask[:, None, None, :] > 0)
+    for i in range(L):
+        p = f"h.{i}."
+        q, k, v = [t.reshape(B, T, H, hs).transpose(0, 2, 1, 3)
+                   for t in np.split(lin(ln(x, p + "ln_1"), p + "attn.c_attn"), 3, axis=-1)]
+        s = np.where(allowed, q @ k.transpose(0, 1, 3, 2) / np.sqrt(hs), -1e30)
+        s = np.exp(s - s.max(-1, keepdims=True))
+        s /= s.sum(-1, keepdims=True)
+        x = x + lin((s @ v).transpose(0, 2, 1, 3).reshape(B, T, C), p + "attn.c_proj")
+        x = x + lin(gelu(lin(ln(x, p + "ln_2"), p + "mlp.c_fc")), p + "mlp.c_proj")
+    return ln(x, "ln_f") @ w["wte.weight"].T
+
+
+ref = numpy_gpt2(load_file("model.safetensors"), ids.numpy(), mask.numpy(), pos.numpy())
+real = mask.numpy()[..., None] > 0
+gap = np.abs(np.where(real, ref - logits.numpy(), 0)).max()
+assert gap < 1e-5, f"numpy and transformers disagree by {gap}"
+
+save_file({"input_ids": ids.contiguous(), "attention_mask": mask.float().contiguous(),
+           "position_ids": pos.contiguous(), "logits": logits.contiguous()},
+          "expected.safetensors")
 text = "Hello world, this is a test."
 json.dump({"text": text, "ids": tok.encode(text).ids, "eot": eot, "vocab": V},
           open("expected.json", "w"), indent=1)
-print("vocab", V, "params", sum(v.size for v in w.values()))
+print("vocab", V, "params", sum(p.numel() for p in model.parameters()), "numpy gap", gap)

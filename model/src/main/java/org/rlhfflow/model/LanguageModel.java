@@ -102,6 +102,7 @@ public final class LanguageModel implements AutoCloseable {
       throws IOException {
     CheckpointMeta meta =
         CheckpointMeta.of(KIND, config(), tokenizer.describe(), specHash, step, trainingState);
+    java.nio.file.Files.createDirectories(dir);
     tokenizer.saveFiles(dir.toAbsolutePath());
     Checkpoint.save(dir, meta, weights(), extras);
   }

@@ -150,6 +150,7 @@ public final class ScalarHeadModel implements AutoCloseable {
       throws IOException {
     CheckpointMeta meta =
         CheckpointMeta.of(kind.checkpointKind(), trunk.config(), tokenizer.describe(), specHash, step, trainingState);
+    java.nio.file.Files.createDirectories(dir);
     tokenizer.saveFiles(dir.toAbsolutePath());
     Checkpoint.save(dir, meta, weights(), extras);
   }

@@ -91,6 +91,19 @@ class GptTest {
   }
 
   @Test
+  void djlBlockForwardGivesLogitsAndHidden() {
+    try (NDManager m = lm.manager().newSubManager()) {
+      NDArray ids = TestData.ids(m, TestData.ids(2, 5, 256, 8));
+      NDArray mask = TestData.leftPadMask(m, 5, 0, 1);
+      ai.djl.ndarray.NDList out =
+          lm.gpt().forward(new ai.djl.training.ParameterStore(m, false), new ai.djl.ndarray.NDList(ids, mask), false);
+      assertEquals(new Shape(2, 5, 259), out.get(0).getShape());
+      assertEquals(new Shape(2, 5, 64), out.get(1).getShape());
+      assertEquals(0f, TestData.maxAbsDiff(out.get(0), lm.logits(ids, mask)), 0f);
+    }
+  }
+
+  @Test
   void forwardLeavesNothingOnTheModelManager() {
     int before = lm.manager().getManagedArrays().size();
     try (NDManager m = lm.manager().newSubManager()) {

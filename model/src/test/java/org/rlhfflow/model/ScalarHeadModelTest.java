@@ -29,6 +29,12 @@ class ScalarHeadModelTest {
       // The trunk starts as a copy of the LM: same hidden states.
       float diff = TestData.maxAbsDiff(lm.gpt().hidden(ids, mask), rm.trunk().hidden(ids, mask));
       assertEquals(0f, diff, 0f);
+      // ...but a copy: training the LM afterwards must not move the reward model.
+      float before = rm.weights().get("wte.weight").getFloat(0, 0);
+      try (NoGrad ng = NoGrad.enter()) {
+        lm.weights().get("wte.weight").addi(1f);
+      }
+      assertEquals(before, rm.weights().get("wte.weight").getFloat(0, 0), 0f);
 
       rm.save(dir, 2, "h", null, null);
       try (ScalarHeadModel back = ScalarHeadModel.load(dir)) {

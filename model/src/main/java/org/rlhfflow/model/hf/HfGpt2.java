@@ -43,6 +43,11 @@ public final class HfGpt2 {
     if (!act.equals("gelu_new") && !act.equals("gelu_pytorch_tanh")) {
       throw new CheckpointException(file, "activation_function", "unsupported '" + act + "'; need gelu_new");
     }
+    for (String flag : new String[] {"scale_attn_by_inverse_layer_idx", "reorder_and_upcast_attn"}) {
+      if (c.path(flag).asBoolean(false)) {
+        throw new CheckpointException(file, flag, "unsupported GPT-2 variant (must be false)");
+      }
+    }
     int nEmbd = field(c, file, "n_embd");
     if (c.hasNonNull("n_inner") && c.get("n_inner").asInt() != 4 * nEmbd) {
       throw new CheckpointException(file, "n_inner", "must be null or 4 * n_embd");
