@@ -122,6 +122,11 @@ public final class LanguageModel implements AutoCloseable {
     return Scoring.score(logits(ids, mask), ids, mask, true);
   }
 
+  /** The trainable parameters by checkpoint key, for an optimizer. */
+  public ai.djl.nn.ParameterList parameters() {
+    return gpt.getParameters();
+  }
+
   /** The live parameter arrays by checkpoint key (not copies: an optimizer updates these). */
   public LinkedHashMap<String, NDArray> weights() {
     return Weights.arrays(gpt);

@@ -127,6 +127,14 @@ public final class ScalarHeadModel implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The trainable parameters by key, for an optimizer: trunk and head, or only the head when the
+   * trunk is shared (the policy's optimizer already owns the trunk).
+   */
+  public ai.djl.nn.ParameterList trainableParameters() {
+    return new ai.djl.nn.ParameterList(sharedTrunk ? head.namedParameters() : parameters());
+  }
+
   /** Only the head's arrays (what a shared-trunk critic adds to the policy's parameters). */
   public LinkedHashMap<String, NDArray> headWeights() {
     return Weights.arrays(head);

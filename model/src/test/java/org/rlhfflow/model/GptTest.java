@@ -49,6 +49,7 @@ class GptTest {
     assertTrue(keys.contains("h.0.mlp.c_proj.bias"));
     assertTrue(keys.contains("ln_f.bias"));
     assertEquals(new Shape(3 * 64, 64), lm.gpt().parameterShapes().get("h.0.attn.c_attn.weight"));
+    assertEquals(new java.util.ArrayList<>(keys), lm.parameters().keys()); // DJL's view uses the same keys
   }
 
   @Test

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.LinkedHashMap;
@@ -60,6 +61,16 @@ public abstract class Module extends AbstractBlock {
     for (Map.Entry<String, Module> e : named.entrySet()) {
       e.getValue().collectShapes(prefix + e.getKey() + ".", out);
     }
+  }
+
+  /**
+   * All parameters under their checkpoint keys ({@code h.0.attn.c_attn.weight}), replacing DJL's
+   * numbered names ({@code 03h.0_01ln_1_weight}), so an optimizer built over {@code
+   * getParameters()} names its state ({@code optim.m.<key>}) like the checkpoint.
+   */
+  @Override
+  public ParameterList getParameters() {
+    return new ParameterList(namedParameters());
   }
 
   /** Expected parameter shapes, keyed by checkpoint key. */
