@@ -86,6 +86,21 @@ class CheckpointTest {
   }
 
   @Test
+  void corruptHeaderNamesTheFile(@TempDir Path dir) throws Exception {
+    try (LanguageModel lm = LanguageModel.create(GptConfig.NANO, new ByteTokenizer(), 9)) {
+      lm.save(dir, 1, "", null, null);
+    }
+    Path file = dir.resolve(Checkpoint.WEIGHTS);
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(8);
+      f.write("garbage!".getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // breaks the JSON
+    }
+    CheckpointException e = assertThrows(CheckpointException.class, () -> LanguageModel.load(dir));
+    assertEquals(file, e.file());
+    assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+  }
+
+  @Test
   void missingSidecarIsNotACheckpoint(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve(Checkpoint.WEIGHTS), "x");
     CheckpointException e = assertThrows(CheckpointException.class, () -> LanguageModel.load(dir));
