@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       SpecCommand.class,
       ImportCommand.class,
       ReportCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Rlhf {

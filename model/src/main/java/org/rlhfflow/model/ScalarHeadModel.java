@@ -1,0 +1,204 @@
+package org.rlhfflow.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.rlhfflow.model.ckpt.Checkpoint;
+import org.rlhfflow.model.ckpt.CheckpointMeta;
+import org.rlhfflow.model.nn.Init;
+import org.rlhfflow.model.nn.LinearLayer;
+import org.rlhfflow.model.nn.Module;
+import org.rlhfflow.model.tokenizer.Tokenizer;
+
+/**
+ * A GPT trunk plus Linear(C -> 1): the reward model (a scalar read at each row's last real token,
+ * Ouyang et al. 2022) or the PPO critic (a value per token). By default it owns a separate trunk,
+ * as TRL does; {@link #sharingTrunk} instead reuses the policy's trunk (one model, two heads).
+ *
+ * <pre>{@code
+ * try (ScalarHeadModel rm = ScalarHeadModel.fromLanguageModel(Kind.REWARD, sft, seed)) {
+ *   NDArray r = rm.rewards(ids, mask); // (B)
+ * }
+ * }</pre>
+ */
+public final class ScalarHeadModel implements AutoCloseable {
+  /** What the scalar means; also the checkpoint kind. */
+  public enum Kind {
+    REWARD,
+    VALUE;
+
+    String checkpointKind() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private final Kind kind;
+  private final NDManager manager;
+  private final Gpt trunk;
+  private final boolean sharedTrunk;
+  private final Head head;
+  private final Tokenizer tokenizer;
+
+  private ScalarHeadModel(Kind kind, NDManager manager, Gpt trunk, boolean shared, Tokenizer tok) {
+    this.kind = kind;
+    this.manager = manager;
+    this.trunk = trunk;
+    this.sharedTrunk = shared;
+    this.head = new Head(trunk.config().nEmbd());
+    this.tokenizer = tok;
+  }
+
+  /** A separate trunk initialised as a copy of {@code lm}'s weights, and a fresh head. */
+  public static ScalarHeadModel fromLanguageModel(Kind kind, LanguageModel lm, long seed) {
+    NDManager manager = NDManager.newBaseManager();
+    Gpt trunk = new Gpt(lm.config());
+    Weights.assign(trunk, lm.weights(), manager);
+    ScalarHeadModel m = new ScalarHeadModel(kind, manager, trunk, false, lm.tokenizer());
+    m.initHead(seed, lm.gpt().dataType());
+    return m;
+  }
+
+  /** A fresh trunk and head (e.g. a reward model trained from scratch). */
+  public static ScalarHeadModel create(Kind kind, GptConfig config, Tokenizer tok, long seed) {
+    NDManager manager = NDManager.newBaseManager();
+    Gpt trunk = new Gpt(config);
+    trunk.initialize(manager, seed, DataType.FLOAT32);
+    ScalarHeadModel m = new ScalarHeadModel(kind, manager, trunk, false, tok);
+    m.initHead(seed, DataType.FLOAT32);
+    return m;
+  }
+
+  /** A head on the policy's own trunk; closing this model leaves the trunk to {@code lm}. */
+  public static ScalarHeadModel sharingTrunk(Kind kind, LanguageModel lm, long seed) {
+    ScalarHeadModel m =
+        new ScalarHeadModel(kind, lm.manager().newSubManager(), lm.gpt(), true, lm.tokenizer());
+    m.initHead(seed, lm.gpt().dataType());
+    return m;
+  }
+
+  /** Loads a checkpoint written by {@link #save}. */
+  public static ScalarHeadModel load(Path dir) throws IOException {
+    CheckpointMeta meta = Checkpoint.readMeta(dir);
+    Kind kind = Kind.valueOf(meta.kind().toUpperCase(Locale.ROOT));
+    Tokenizer tok = Tokenizer.fromDescription(meta.tokenizer(), dir);
+    NDManager manager = NDManager.newBaseManager();
+    try {
+      ScalarHeadModel m = new ScalarHeadModel(kind, manager, new Gpt(meta.config()), false, tok);
+      Checkpoint.Loaded loaded = Checkpoint.load(dir, manager, m.parameterShapes());
+      m.parameters().forEach((k, p) -> Init.setArray(p, loaded.model().get(k)));
+      return m;
+    } catch (IOException | RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  private void initHead(long seed, DataType type) {
+    Init.initialize(head, manager, Seeds.derive(seed, "head", kind), trunk.config().nLayer(), type);
+  }
+
+  /** Per-token scalars (B, T): values V(s_t) for the critic. */
+  public NDArray values(NDArray ids, NDArray mask) {
+    return head.apply(trunk.hidden(ids, mask)).squeeze(2); // (B, T)
+  }
+
+  /** The scalar at each row's last real token (B): the reward model's score. */
+  public NDArray rewards(NDArray ids, NDArray mask) {
+    NDArray v = values(ids, mask); // (B, T)
+    long t = ids.getShape().get(1);
+    NDManager m = v.getManager();
+    NDArray idx = m.arange(0, t, 1, DataType.INT64).reshape(1, t); // (1, T)
+    NDArray last = mask.toType(DataType.INT64, false).mul(idx).max(new int[] {1}, true); // (B, 1)
+    return v.gather(last, 1).squeeze(1); // (B)
+  }
+
+  /** All parameters: trunk keys as in {@link Gpt}, then {@code head.weight}, {@code head.bias}. */
+  public LinkedHashMap<String, NDArray> weights() {
+    LinkedHashMap<String, NDArray> out = new LinkedHashMap<>();
+    parameters().forEach((k, p) -> out.put(k, p.getArray()));
+    return out;
+  }
+
+  /**
+   * The trainable parameters by key, for an optimizer: trunk and head, or only the head when the
+   * trunk is shared (the policy's optimizer already owns the trunk).
+   */
+  public ai.djl.nn.ParameterList trainableParameters() {
+    return new ai.djl.nn.ParameterList(sharedTrunk ? head.namedParameters() : parameters());
+  }
+
+  /** Only the head's arrays (what a shared-trunk critic adds to the policy's parameters). */
+  public LinkedHashMap<String, NDArray> headWeights() {
+    return Weights.arrays(head);
+  }
+
+  private LinkedHashMap<String, Parameter> parameters() {
+    LinkedHashMap<String, Parameter> out = trunk.namedParameters();
+    out.putAll(head.namedParameters());
+    return out;
+  }
+
+  private LinkedHashMap<String, Shape> parameterShapes() {
+    LinkedHashMap<String, Shape> out = trunk.parameterShapes();
+    out.putAll(head.parameterShapes());
+    return out;
+  }
+
+  /** Writes a checkpoint (the trunk too, also when shared). */
+  public void save(
+      Path dir, long step, String specHash, JsonNode trainingState, Map<String, NDArray> extras)
+      throws IOException {
+    CheckpointMeta meta =
+        CheckpointMeta.of(kind.checkpointKind(), trunk.config(), tokenizer.describe(), specHash, step, trainingState);
+    java.nio.file.Files.createDirectories(dir);
+    tokenizer.saveFiles(dir.toAbsolutePath());
+    Checkpoint.save(dir, meta, weights(), extras);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public Gpt trunk() {
+    return trunk;
+  }
+
+  public boolean sharesTrunk() {
+    return sharedTrunk;
+  }
+
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+
+  /** The Linear(C -> 1) head under the checkpoint key {@code head}. */
+  private static final class Head extends Module {
+    private final LinearLayer linear;
+
+    Head(int nEmbd) {
+      linear = child("head", new LinearLayer(nEmbd, 1, true));
+    }
+
+    @Override
+    public NDArray apply(NDArray hidden) {
+      return linear.apply(hidden); // (B, T, 1)
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package org.rlhfflow.model.bench;
+
+import java.util.List;
+import org.rlhfflow.model.GptConfig;
+
+/**
+ * One benchmark point: a preset at a batch size and sequence length, with how many timed steps
+ * to run (GPT-2 small takes seconds per step on 2 cores, so it gets fewer).
+ */
+public record BenchCase(String preset, GptConfig config, int batch, int seq, int trainSteps, int newTokens) {
+  /** The default sweep: finishes in well under 3 minutes on 2 CPU cores. */
+  public static List<BenchCase> defaults() {
+    return List.of(
+        new BenchCase("NANO", GptConfig.NANO, 16, 64, 10, 32),
+        new BenchCase("NANO", GptConfig.NANO.withBlockSize(256), 16, 256, 5, 32),
+        new BenchCase("TINY", GptConfig.TINY, 8, 128, 5, 32),
+        new BenchCase("TINY", GptConfig.TINY, 16, 256, 3, 32),
+        new BenchCase("TINY", GptConfig.TINY, 32, 64, 5, 32),
+        new BenchCase("GPT2_SMALL", GptConfig.GPT2_SMALL, 1, 64, 2, 8));
+  }
+}

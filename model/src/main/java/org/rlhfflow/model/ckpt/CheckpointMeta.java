@@ -1,0 +1,47 @@
+package org.rlhfflow.model.ckpt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.List;
+import org.rlhfflow.model.GptConfig;
+
+/**
+ * The {@code checkpoint.json} sidecar of a checkpoint directory.
+ *
+ * @param formatVersion layout version of the directory, {@link #FORMAT_VERSION}
+ * @param kind what the weights are: {@code lm}, {@code reward} or {@code value}
+ * @param config the trunk's shape
+ * @param tokenizer the tokenizer's {@code describe()} JSON
+ * @param specHash hash of the resolved experiment spec that produced it (free text, may be "")
+ * @param step optimizer steps taken so far
+ * @param trainingState free-form JSON the trainer needs to resume (RNG positions, schedule, ...)
+ * @param extraKeys tensors stored beside the model's, e.g. AdamW moments under {@code optim.}
+ */
+public record CheckpointMeta(
+    int formatVersion,
+    String kind,
+    GptConfig config,
+    JsonNode tokenizer,
+    String specHash,
+    long step,
+    JsonNode trainingState,
+    List<String> extraKeys) {
+  public static final int FORMAT_VERSION = 1;
+
+  public CheckpointMeta {
+    specHash = specHash == null ? "" : specHash;
+    trainingState = trainingState == null ? JsonNodeFactory.instance.objectNode() : trainingState;
+    extraKeys = extraKeys == null ? List.of() : List.copyOf(extraKeys);
+  }
+
+  /** A sidecar for a fresh save; extra keys are filled in by {@link Checkpoint#save}. */
+  public static CheckpointMeta of(
+      String kind, GptConfig config, JsonNode tokenizer, String specHash, long step, JsonNode state) {
+    return new CheckpointMeta(FORMAT_VERSION, kind, config, tokenizer, specHash, step, state, List.of());
+  }
+
+  CheckpointMeta withExtraKeys(List<String> keys) {
+    return new CheckpointMeta(
+        formatVersion, kind, config, tokenizer, specHash, step, trainingState, keys);
+  }
+}
