@@ -53,10 +53,14 @@ public final class Models {
   /** Downloads a checkpoint directory stored with putDirectory, verifying every file. */
   public static Path fetch(StageRun run, ArtifactRef ref, String name) throws IOException {
     Path dir = run.workDir("inputs").resolve(name + "-" + ref.sha256().substring(0, 12));
-    if (Files.isDirectory(dir) && Files.exists(dir.resolve("checkpoint.json"))) {
-      return dir; // fetched by an earlier attempt; blobs are immutable
+    if (Files.isDirectory(dir)) {
+      return dir; // fetched whole by an earlier attempt (see the rename below); blobs are immutable
     }
-    return run.services().store().getDirectory(ref, dir);
+    // Download beside it and rename: a worker killed mid-download leaves no half directory behind.
+    Path tmp = Files.createTempDirectory(dir.getParent(), name + ".part");
+    run.services().store().getDirectory(ref, tmp);
+    Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return dir;
   }
 
   /** Loads a stored language-model checkpoint. */
