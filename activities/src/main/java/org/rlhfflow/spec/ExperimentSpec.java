@@ -64,6 +64,12 @@ public record ExperimentSpec(
         "dataset needs data.preference_dataset");
   }
 
+  /** The same spec with another seed (e.g. {@code rlhf demo --seed 3}). */
+  public ExperimentSpec withSeed(long newSeed) {
+    return new ExperimentSpec(name, newSeed, description, model, task, data, preferences, sft, rewardModel, ppo,
+        evaluation, resources, until);
+  }
+
   /** A spec with every default and the given name. */
   public static ExperimentSpec named(String name) {
     return new ExperimentSpec(name, 0L, null, ModelSpec.DEFAULT, TaskSpec.DEFAULT, DataSpec.DEFAULT,
