@@ -1,0 +1,73 @@
+package org.rlhfflow.activities.rm;
+
+import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.rlhfflow.data.PreferencePair;
+import org.rlhfflow.model.NoGrad;
+import org.rlhfflow.model.ScalarHeadModel;
+import org.rlhfflow.tasks.Task;
+
+/**
+ * Held-out agreement of the trained reward model: with the held-out labels
+ * ({@code rm/heldout_accuracy}) and, for simulated preferences on a built-in task, with the hidden
+ * oracle on pairs whose oracle scores differ ({@code rm/heldout_oracle_accuracy}). The second is
+ * the one that matters: labels are noisy, the oracle is what PPO will be judged by.
+ */
+final class HeldoutEval {
+  private static final int BATCH = 32;
+
+  private HeldoutEval() {}
+
+  /** Empty when there are no held-out pairs; {@code oracle} may be null. */
+  static Map<String, Double> evaluate(ScalarHeadModel rm, PairBatches heldout, Task oracle) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (heldout.size() == 0) {
+      return out;
+    }
+    double[] margins = rewardMargins(rm, heldout);
+    int agree = 0;
+    int oracleDecided = 0;
+    int oracleAgree = 0;
+    for (int i = 0; i < margins.length; i++) {
+      agree += margins[i] > 0 ? 1 : 0; // ties count as wrong, as in BradleyTerryLoss
+      if (oracle != null) {
+        PreferencePair p = heldout.pair(i);
+        double gap = oracle.oracleScore(p.prompt(), p.chosen()) - oracle.oracleScore(p.prompt(), p.rejected());
+        if (gap != 0) {
+          oracleDecided++;
+          oracleAgree += Math.signum(gap) == Math.signum(margins[i]) ? 1 : 0;
+        }
+      }
+    }
+    out.put("rm/heldout_accuracy", (double) agree / margins.length);
+    out.put("rm/heldout_pairs", (double) margins.length);
+    if (oracle != null && oracleDecided > 0) {
+      out.put("rm/heldout_oracle_accuracy", (double) oracleAgree / oracleDecided);
+      out.put("rm/heldout_oracle_pairs", (double) oracleDecided);
+    }
+    return out;
+  }
+
+  /** r(chosen) - r(rejected) per held-out pair, without building a graph. */
+  static double[] rewardMargins(ScalarHeadModel rm, PairBatches pairs) {
+    double[] out = new double[pairs.size()];
+    try (NoGrad ng = NoGrad.enter()) {
+      for (int start = 0; start < pairs.size(); start += BATCH) {
+        int n = Math.min(BATCH, pairs.size() - start);
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) {
+          rows[i] = start + i;
+        }
+        try (NDManager m = rm.manager().newSubManager()) {
+          PairBatches.Rewards r = pairs.rewards(rm, rows, m);
+          float[] d = r.chosen().sub(r.rejected()).toFloatArray();
+          for (int i = 0; i < n; i++) {
+            out[start + i] = d[i];
+          }
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,56 @@
+package org.rlhfflow.activities.rm;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.rlhfflow.activities.StageFailures;
+import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.data.ArrowDatasets;
+import org.rlhfflow.data.Datasets;
+import org.rlhfflow.data.PreferencePair;
+import org.rlhfflow.spec.ExperimentSpec;
+import org.rlhfflow.store.ArtifactRef;
+import org.rlhfflow.store.Sha256;
+
+/**
+ * The preference pairs a reward model trains on, with the digest that goes into its cache key: the
+ * input artifact (the collect stage's output), else the spec's {@code data.preference_dataset} read
+ * in {@code preferences.dataset_format} (an RM-only experiment on imported pairs).
+ */
+record PreferenceData(List<PreferencePair> pairs, String sha256) {
+
+  static PreferenceData resolve(StageServices services, ExperimentSpec spec, ArtifactRef input) throws IOException {
+    Path dir = services.scratch().resolve("rm-data");
+    Files.createDirectories(dir);
+    if (input != null) {
+      Path file = services.store().get(input, dir.resolve(input.sha256() + ".arrow"));
+      return new PreferenceData(checked(ArrowDatasets.readPreferences(file), "preferences " + input.uri()),
+          input.sha256());
+    }
+    String name = spec.data().preferenceDataset();
+    if (name == null) {
+      throw new StageFailures.ValidationException(
+          "reward_model needs preference pairs: no preferences input and data.preference_dataset is not set");
+    }
+    Path source = Path.of(name);
+    if (!Files.isRegularFile(source)) {
+      throw new StageFailures.ValidationException(
+          "data.preference_dataset: file not found: " + source.toAbsolutePath());
+    }
+    List<PreferencePair> pairs =
+        checked(Datasets.preferences(source, spec.preferences().datasetFormat()), "data.preference_dataset " + source);
+    Path tmp = Files.createTempFile(dir, "preferences-", ".arrow"); // the digest of what is trained on
+    ArrowDatasets.writePreferences(tmp, pairs);
+    String sha = Sha256.of(tmp).hex();
+    Files.delete(tmp);
+    return new PreferenceData(pairs, sha);
+  }
+
+  private static List<PreferencePair> checked(List<PreferencePair> pairs, String what) {
+    if (pairs.size() < 2) {
+      throw new StageFailures.ValidationException(what + " has " + pairs.size() + " preference pairs; need at least 2");
+    }
+    return pairs;
+  }
+}

@@ -1,0 +1,154 @@
+package org.rlhfflow.activities.rm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.rlhfflow.activities.Models;
+import org.rlhfflow.activities.Stage;
+import org.rlhfflow.activities.StageActivities.RewardModelActivities;
+import org.rlhfflow.activities.StageFailures;
+import org.rlhfflow.activities.StageInputs.RewardModelInput;
+import org.rlhfflow.activities.StageResult;
+import org.rlhfflow.activities.StageRun;
+import org.rlhfflow.activities.StageRun.Progress;
+import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.train.EpochBatches;
+import org.rlhfflow.activities.train.Hooks;
+import org.rlhfflow.activities.train.TrainingCheckpoints;
+import org.rlhfflow.activities.train.TrainingLoop;
+import org.rlhfflow.model.LanguageModel;
+import org.rlhfflow.model.ScalarHeadModel;
+import org.rlhfflow.model.Seeds;
+import org.rlhfflow.model.ckpt.Checkpoint;
+import org.rlhfflow.model.optim.AdamW;
+import org.rlhfflow.model.optim.LrSchedule;
+import org.rlhfflow.spec.ExperimentSpec;
+import org.rlhfflow.spec.PreferenceSpec;
+import org.rlhfflow.spec.RewardModelSpec;
+import org.rlhfflow.spec.SpecLoader;
+import org.rlhfflow.store.ArtifactRef;
+import org.rlhfflow.tasks.Task;
+
+/**
+ * Reward model (Ouyang et al. 2022, step 2): the SFT model's trunk plus a fresh scalar head,
+ * trained with the Bradley–Terry pairwise loss on a split of the pairs by prompt, then scored on
+ * the held-out prompts. Outputs {@code checkpoint} (a {@link ScalarHeadModel} of kind reward).
+ */
+public final class RewardModelActivitiesImpl implements RewardModelActivities {
+  /** Warmup as a fraction of the steps: the spec has no warmup field, and RM runs are short. */
+  static final double WARMUP_FRACTION = 0.1;
+  /** Final learning rate as a fraction of the peak, as for SFT. */
+  static final double MIN_LR_RATIO = 0.1;
+
+  private final StageServices services;
+
+  public RewardModelActivitiesImpl(StageServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public StageResult trainRewardModel(RewardModelInput input) {
+    return trainRewardModel(input, Hooks.NONE);
+  }
+
+  /** As {@link #trainRewardModel(RewardModelInput)}, with test seams for resuming. */
+  StageResult trainRewardModel(RewardModelInput input, Hooks hooks) {
+    PreferenceData data = prepare(input);
+    Map<String, String> inputs = new TreeMap<>();
+    inputs.put("preferences", data.sha256());
+    if (input.sftModel() != null) {
+      inputs.put("sft_model", input.sftModel().sha256());
+    }
+    return StageRun.execute(services, input.ctx(), Stage.REWARD_MODEL, inputs, run -> train(run, input, data, hooks));
+  }
+
+  private PreferenceData prepare(RewardModelInput input) {
+    try {
+      ExperimentSpec spec = SpecLoader.parse(input.ctx().specJson(), "resolved spec of " + input.ctx().experiment());
+      return PreferenceData.resolve(services, spec, input.preferences());
+    } catch (IOException e) {
+      throw new UncheckedIOException("preparing the preference pairs", e);
+    } catch (RuntimeException e) {
+      var failure = StageFailures.nonRetryable(Stage.REWARD_MODEL, e);
+      throw failure != null ? failure : e;
+    }
+  }
+
+  private StageResult train(StageRun run, RewardModelInput input, PreferenceData data, Hooks hooks)
+      throws IOException {
+    ExperimentSpec spec = run.spec();
+    RewardModelSpec rms = spec.rewardModel();
+    PreferenceSplit split = PreferenceSplit.of(data.pairs(), rms.heldoutFraction(), spec.seed());
+    if (split.train().isEmpty()) {
+      throw new StageFailures.ValidationException("reward_model.heldout_fraction " + rms.heldoutFraction()
+          + " leaves no training pairs of " + data.pairs().size());
+    }
+    Optional<Progress> resume = hooks.resumePoint(run);
+    Path resumeDir = resume.isPresent() ? Models.fetch(run, resume.get().checkpoint(), "resume") : null;
+    try (ScalarHeadModel rm = resumeDir != null ? ScalarHeadModel.load(resumeDir) : startingModel(run, input);
+        AdamW adamw = AdamW.builder().setParameters(rm.trainableParameters()).optWeightDecay(0).build()) {
+      JsonNode resumedState = null;
+      if (resumeDir != null) {
+        adamw.restoreState(TrainingCheckpoints.extras(resumeDir, rm.manager()));
+        resumedState = Checkpoint.readMeta(resumeDir).trainingState();
+      }
+      PairBatches train = new PairBatches(split.train(), rm);
+      EpochBatches batches = new EpochBatches(spec.seed(), Stage.REWARD_MODEL, train.size(), rms.batchSize());
+      long total = (long) rms.epochs() * batches.stepsPerEpoch();
+      LrSchedule schedule = new LrSchedule(rms.learningRate(), (long) Math.ceil(total * WARMUP_FRACTION), total,
+          MIN_LR_RATIO);
+      String specSha = input.ctx().specSha256();
+      TrainingLoop loop = new TrainingLoop(run,
+          new TrainingLoop.Config("rm", total, rms.checkpointEvery(), rms.maxGradNorm(), schedule),
+          rm.trainableParameters(), adamw, batches, rm.manager(),
+          (dir, step, state, optim) -> rm.save(dir, step, specSha, state, optim), hooks);
+      RewardStep step = new RewardStep(rm, train, rms);
+      double finalLoss = loop.run(resume.map(Progress::step).orElse(0L), resumedState, step::loss);
+      Map<String, Double> metrics = new HashMap<>(
+          HeldoutEval.evaluate(rm, new PairBatches(split.heldout(), rm), oracle(spec)));
+      metrics.put("rm/final_loss", finalLoss);
+      metrics.put("rm/train_pairs", (double) train.size());
+      metrics.put("rm/steps", (double) total);
+      metrics.forEach((k, v) -> run.metric(k, v, total));
+      ArtifactRef checkpoint = services.store().putDirectory(saveFinal(run, rm, total, specSha));
+      return run.complete(Map.of("checkpoint", checkpoint), metrics);
+    }
+  }
+
+  private static ScalarHeadModel startingModel(StageRun run, RewardModelInput input) throws IOException {
+    long headSeed = Seeds.derive(run.spec().seed(), Stage.REWARD_MODEL, "head");
+    try (LanguageModel lm = input.sftModel() == null
+        ? Models.base(run.spec())
+        : Models.loadLanguageModel(run, input.sftModel(), "sft_model")) {
+      return ScalarHeadModel.fromLanguageModel(ScalarHeadModel.Kind.REWARD, lm, headSeed); // copies the trunk
+    }
+  }
+
+  /** The task's oracle when the pairs were labelled from it (simulated preferences), else null. */
+  static Task oracle(ExperimentSpec spec) {
+    if (spec.preferences().source() != PreferenceSpec.Source.SIMULATED) {
+      return null;
+    }
+    try {
+      return Task.named(spec.task().name());
+    } catch (IllegalArgumentException e) {
+      return null; // not a built-in task: no oracle to compare with
+    }
+  }
+
+  private static Path saveFinal(StageRun run, ScalarHeadModel rm, long total, String specSha) throws IOException {
+    Path dir = run.workDir("final");
+    ObjectNode state = JsonNodeFactory.instance.objectNode();
+    state.put("stage", Stage.REWARD_MODEL);
+    state.put("steps", total);
+    rm.save(dir, total, specSha, state, null);
+    return dir;
+  }
+}

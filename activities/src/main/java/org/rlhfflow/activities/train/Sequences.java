@@ -1,0 +1,79 @@
+package org.rlhfflow.activities.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import org.rlhfflow.model.tokenizer.Tokenizer;
+
+/**
+ * Token sequences for training: {@code [BOS] prompt response [EOS]}, right-padded into batches.
+ *
+ * <p>Truncation keeps the end. A sequence longer than the block keeps BOS and drops the oldest
+ * tokens after it: the start of the prompt first (a long conversation loses its early turns), and
+ * only when the response plus BOS does not fit, the start of the response. The reward model reads
+ * its score at the last token and SFT trains on the response, so the end is what matters.
+ */
+public final class Sequences {
+  private Sequences() {}
+
+  /**
+   * One encoded example.
+   *
+   * @param tokens BOS, prompt, response, EOS (possibly truncated), at most the block size
+   * @param responseStart index of the first response token; tokens from here on are trained on
+   */
+  public record Encoded(int[] tokens, int responseStart) {
+    public int length() {
+      return tokens.length;
+    }
+  }
+
+  /** Encodes and truncates one (prompt, response) pair to at most {@code blockSize} tokens. */
+  public static Encoded encode(Tokenizer tok, String prompt, String response, int blockSize) {
+    int[] p = tok.encode(prompt);
+    int[] r = tok.encode(response);
+    int full = 1 + p.length + r.length + 1;
+    int drop = Math.max(0, full - blockSize); // oldest tokens after BOS that do not fit
+    int[] out = new int[full - drop];
+    out[0] = tok.bosId();
+    int i = 1;
+    for (int k = Math.min(drop, p.length); k < p.length; k++) {
+      out[i++] = p[k];
+    }
+    int responseStart = i;
+    for (int k = Math.max(0, drop - p.length); k < r.length; k++) {
+      out[i++] = r[k];
+    }
+    out[i] = tok.eosId();
+    return new Encoded(out, Math.min(responseStart, out.length - 1));
+  }
+
+  /**
+   * Right-padded batch arrays on {@code manager}.
+   *
+   * @param ids (B, T) int64 token ids, pad where the mask is 0
+   * @param attentionMask (B, T) float32, 1 on real tokens
+   * @param responseMask (B, T) float32, 1 on response tokens and EOS (the SFT targets)
+   */
+  public record Batch(NDArray ids, NDArray attentionMask, NDArray responseMask) {}
+
+  public static Batch collate(List<Encoded> rows, int padId, NDManager manager) {
+    int b = rows.size();
+    int t = rows.stream().mapToInt(Encoded::length).max().orElse(1);
+    long[] ids = new long[b * t];
+    float[] attention = new float[b * t];
+    float[] response = new float[b * t];
+    for (int i = 0; i < b; i++) {
+      Encoded e = rows.get(i);
+      for (int j = 0; j < t; j++) {
+        boolean real = j < e.length();
+        ids[i * t + j] = real ? e.tokens()[j] : padId;
+        attention[i * t + j] = real ? 1 : 0;
+        response[i * t + j] = real && j >= e.responseStart() ? 1 : 0;
+      }
+    }
+    Shape shape = new Shape(b, t);
+    return new Batch(manager.create(ids, shape), manager.create(attention, shape), manager.create(response, shape));
+  }
+}
