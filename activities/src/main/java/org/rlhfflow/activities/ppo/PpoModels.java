@@ -1,0 +1,165 @@
+package org.rlhfflow.activities.ppo;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.rlhfflow.activities.StageFailures;
+import org.rlhfflow.model.LanguageModel;
+import org.rlhfflow.model.NoGrad;
+import org.rlhfflow.model.ScalarHeadModel;
+import org.rlhfflow.model.Seeds;
+import org.rlhfflow.model.Weights;
+import org.rlhfflow.model.ckpt.Checkpoint;
+import org.rlhfflow.model.optim.AdamW;
+import org.rlhfflow.model.rl.AdaptiveKlController;
+import org.rlhfflow.model.rl.FixedKlController;
+import org.rlhfflow.model.rl.KlController;
+import org.rlhfflow.spec.ExperimentSpec;
+import org.rlhfflow.spec.PpoSpec;
+
+/**
+ * The four models of RLHF-PPO and the training state around them: the policy and its frozen
+ * reference (both start as the SFT model), the critic (initialised from the reward model, as TRL
+ * does, or a value head on the policy's trunk), the frozen reward model, one AdamW per trained
+ * model, and the KL controller. A training checkpoint is {@code policy/} + {@code critic/}, each
+ * with its optimizer's moments as extras and the trainer's state in its sidecar.
+ */
+final class PpoModels implements AutoCloseable {
+  static final String POLICY_DIR = "policy";
+  static final String CRITIC_DIR = "critic";
+
+  final LanguageModel policy;
+  final LanguageModel reference;
+  final ScalarHeadModel critic;
+  final ScalarHeadModel reward;
+  final AdamW policyOpt;
+  final AdamW criticOpt;
+  final KlController kl;
+
+  private PpoModels(LanguageModel policy, LanguageModel reference, ScalarHeadModel critic,
+      ScalarHeadModel reward, PpoSpec ppo) {
+    this.policy = policy;
+    this.reference = reference;
+    this.critic = critic;
+    this.reward = reward;
+    // Weight decay 0: TRL's PPO trainer inherits HF TrainingArguments.weight_decay = 0.
+    this.policyOpt = AdamW.builder().setParameters(policy.parameters()).optWeightDecay(0).build();
+    this.criticOpt = AdamW.builder().setParameters(critic.trainableParameters()).optWeightDecay(0).build();
+    this.kl = ppo.adaptiveKl()
+        ? new AdaptiveKlController(ppo.klCoef(), ppo.klTarget(), ppo.klHorizon())
+        : new FixedKlController(ppo.klCoef());
+  }
+
+  /** Loads the SFT checkpoint twice (policy, reference) and the reward model; builds the critic. */
+  static PpoModels open(Path sftDir, Path rewardDir, ExperimentSpec spec) throws IOException {
+    LanguageModel policy = LanguageModel.load(sftDir);
+    LanguageModel reference = null;
+    ScalarHeadModel reward = null;
+    ScalarHeadModel critic = null;
+    try {
+      reference = LanguageModel.load(sftDir);
+      reward = ScalarHeadModel.load(rewardDir);
+      checkRewardModel(reward, policy);
+      long seed = Seeds.derive(spec.seed(), "ppo", "critic");
+      critic = spec.model().shareCriticTrunk()
+          ? ScalarHeadModel.sharingTrunk(ScalarHeadModel.Kind.VALUE, policy, seed)
+          : valueFromReward(reward, seed);
+      return new PpoModels(policy, reference, critic, reward, spec.ppo());
+    } catch (IOException | RuntimeException e) {
+      for (AutoCloseable c : new AutoCloseable[] {critic, reward, reference, policy}) {
+        closeQuietly(c, e);
+      }
+      throw e;
+    }
+  }
+
+  private static void checkRewardModel(ScalarHeadModel rm, LanguageModel policy) {
+    if (rm.kind() != ScalarHeadModel.Kind.REWARD) {
+      throw new StageFailures.ValidationException(
+          "rewardModel: checkpoint kind is " + rm.kind() + ", expected REWARD");
+    }
+    if (!rm.tokenizer().describe().equals(policy.tokenizer().describe())) {
+      throw new StageFailures.ValidationException("rewardModel: tokenizer " + rm.tokenizer().describe()
+          + " differs from the SFT model's " + policy.tokenizer().describe());
+    }
+  }
+
+  /** A VALUE model with the reward model's trunk and head (TRL: value_model from the RM). */
+  private static ScalarHeadModel valueFromReward(ScalarHeadModel rm, long seed) {
+    LanguageModel trunk = LanguageModel.fromWeights(rm.trunk().config(), rm.tokenizer(), Weights.arrays(rm.trunk()));
+    try {
+      ScalarHeadModel v = ScalarHeadModel.fromLanguageModel(ScalarHeadModel.Kind.VALUE, trunk, seed);
+      copyInto(v.headWeights(), rm.headWeights());
+      return v;
+    } finally {
+      trunk.manager().close(); // not trunk.close(): the tokenizer is shared with rm and v
+    }
+  }
+
+  /** Restores weights, optimizer moments and the KL coefficient; returns the trainer's state. */
+  JsonNode restore(Path dir) throws IOException {
+    try (NDManager m = policy.manager().newSubManager(); NoGrad ng = NoGrad.enter()) {
+      Checkpoint.Loaded p = Checkpoint.load(dir.resolve(POLICY_DIR), m, shapes(policy.weights()));
+      copyInto(policy.weights(), p.model());
+      policyOpt.restoreState(p.extras());
+      Checkpoint.Loaded c = Checkpoint.load(dir.resolve(CRITIC_DIR), m, shapes(critic.weights()));
+      copyInto(critic.sharesTrunk() ? critic.headWeights() : critic.weights(), c.model());
+      criticOpt.restoreState(c.extras());
+      JsonNode state = p.meta().trainingState();
+      kl.restore(state.path("kl_coef").asDouble());
+      return state;
+    }
+  }
+
+  /** Writes policy/ and critic/ under {@code dir} with both optimizer states and {@code state}. */
+  Path save(Path dir, String specSha256, JsonNode state) throws IOException {
+    try (NDManager m = policy.manager().newSubManager()) {
+      policy.save(dir.resolve(POLICY_DIR), policyOpt.stepCount(), specSha256, state, policyOpt.exportState(m));
+      critic.save(dir.resolve(CRITIC_DIR), criticOpt.stepCount(), specSha256, state, criticOpt.exportState(m));
+    }
+    return dir;
+  }
+
+  private static Map<String, Shape> shapes(Map<String, NDArray> weights) {
+    Map<String, Shape> out = new LinkedHashMap<>();
+    weights.forEach((k, v) -> out.put(k, v.getShape()));
+    return out;
+  }
+
+  /** Copies the bytes of {@code src.get(k)} into every {@code dst.get(k)}, in place. */
+  private static void copyInto(Map<String, NDArray> dst, Map<String, NDArray> src) {
+    dst.forEach((k, d) -> {
+      NDArray s = src.get(k);
+      if (s == null || !s.getShape().equals(d.getShape())) {
+        throw new StageFailures.ValidationException("checkpoint tensor " + k + " is missing or has the wrong shape");
+      }
+      d.set(s.toByteBuffer());
+    });
+  }
+
+  private static void closeQuietly(AutoCloseable c, Exception primary) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      primary.addSuppressed(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    policyOpt.close();
+    criticOpt.close();
+    critic.close();
+    reward.close();
+    reference.close();
+    policy.close();
+  }
+}

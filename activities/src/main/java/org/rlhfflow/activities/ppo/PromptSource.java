@@ -1,0 +1,68 @@
+package org.rlhfflow.activities.ppo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.rlhfflow.activities.StageFailures;
+import org.rlhfflow.data.Datasets;
+import org.rlhfflow.data.Prompt;
+import org.rlhfflow.model.Seeds;
+import org.rlhfflow.spec.ExperimentSpec;
+import org.rlhfflow.store.Sha256;
+import org.rlhfflow.tasks.Task;
+
+/**
+ * The prompts PPO rolls out on: {@code data.prompt_dataset} when set, else the task's train
+ * prompts. Each iteration's batch is drawn from (seed, "ppo", "prompts", iteration) alone, so a
+ * resumed run draws the same batches without any sampler state in the checkpoint.
+ *
+ * @param oracle the task that scores responses for logging, or null for a prompt dataset (its
+ *     prompts need not be the task's, so no oracle applies)
+ * @param digest sha256 of the prompt dataset file (part of the cache key), or "task"
+ */
+record PromptSource(List<String> prompts, Task oracle, String digest) {
+
+  static PromptSource of(ExperimentSpec spec) throws IOException {
+    String file = spec.data().promptDataset();
+    if (file == null) {
+      Task task = Task.named(spec.task().name());
+      return new PromptSource(task.prompts("train", spec.task().trainPrompts(), spec.seed()), task, "task");
+    }
+    Path path = Path.of(file);
+    if (!Files.isRegularFile(path)) {
+      throw new StageFailures.ValidationException("data.prompt_dataset: " + path + " is not a file");
+    }
+    List<String> prompts = Datasets.prompts(path).stream().map(Prompt::prompt).toList();
+    if (prompts.isEmpty()) {
+      throw new StageFailures.ValidationException("data.prompt_dataset: " + path + " has no prompts");
+    }
+    return new PromptSource(prompts, null, Sha256.of(path).hex());
+  }
+
+  /** {@code n} prompts for {@code iteration}: without replacement when there are enough. */
+  List<String> batch(long seed, long iteration, int n) {
+    SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, "ppo", "prompts", iteration));
+    int size = prompts.size();
+    String[] out = new String[n];
+    if (n > size) {
+      for (int i = 0; i < n; i++) {
+        out[i] = prompts.get(rng.nextInt(size));
+      }
+      return List.of(out);
+    }
+    int[] idx = new int[size];
+    for (int i = 0; i < size; i++) {
+      idx[i] = i;
+    }
+    for (int i = 0; i < n; i++) { // partial Fisher-Yates: the first n of a uniform permutation
+      int j = i + rng.nextInt(size - i);
+      int t = idx[i];
+      idx[i] = idx[j];
+      idx[j] = t;
+      out[i] = prompts.get(idx[i]);
+    }
+    return List.of(out);
+  }
+}

@@ -1,0 +1,154 @@
+package org.rlhfflow.activities.ppo;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import org.rlhfflow.model.NoGrad;
+import org.rlhfflow.model.Scoring;
+import org.rlhfflow.model.gen.Generation;
+import org.rlhfflow.model.gen.GenerationConfig;
+import org.rlhfflow.model.gen.Generator;
+import org.rlhfflow.model.nn.Ops;
+import org.rlhfflow.model.rl.Gae;
+import org.rlhfflow.model.rl.KlEstimator;
+import org.rlhfflow.model.rl.PpoRewards;
+import org.rlhfflow.model.rl.Whiten;
+import org.rlhfflow.model.tokenizer.Tokenizer;
+import org.rlhfflow.spec.PpoSpec;
+import org.rlhfflow.tasks.Task;
+
+/**
+ * Step 1 and 2 of a PPO iteration: sample responses from the policy, then score the whole batch
+ * once under no-grad (policy and reference log-probs, critic values, reward-model scores) and turn
+ * the scores into KL-shaped per-token rewards, GAE advantages and returns (Ouyang et al. 2022, eq.
+ * 2; Schulman et al. 2016; TRL PPOTrainer).
+ */
+final class RolloutCollector {
+  private final PpoModels models;
+  private final PpoSpec ppo;
+  private final GenerationConfig generation;
+  private final PpoRewards rewards;
+
+  RolloutCollector(PpoModels models, PpoSpec ppo) {
+    this.models = models;
+    this.ppo = ppo;
+    Tokenizer tok = models.policy.tokenizer();
+    this.generation = GenerationConfig.sampling(ppo.maxNewTokens(), tok)
+        .withTemperature(ppo.temperature()).withTopK(ppo.topK()).withTopP(ppo.topP());
+    double eosPenalty = ppo.missingEosPenalty() == null ? 0 : ppo.missingEosPenalty();
+    this.rewards = new PpoRewards(KlEstimator.valueOf(ppo.klEstimator().name()), eosPenalty);
+  }
+
+  /** Rolls out {@code prompts}; {@code oracle} (may be null) only feeds the logged oracle score. */
+  Rollout collect(List<String> prompts, long genSeed, Task oracle) {
+    Tokenizer tok = models.policy.tokenizer();
+    int[][] encoded = new int[prompts.size()][];
+    for (int b = 0; b < encoded.length; b++) {
+      encoded[b] = withBos(tok.bosId(), tok.encode(prompts.get(b)));
+    }
+    Generation g = new Generator(models.policy.gpt()).generate(encoded, generation, genSeed);
+    return score(g, prompts, oracle);
+  }
+
+  private Rollout score(Generation g, List<String> prompts, Task oracle) {
+    int batch = g.batchSize();
+    int width = g.tokens()[0].length;
+    try (NoGrad ng = NoGrad.enter();
+        NDManager m = models.policy.manager().newSubManager();
+        Generation.Batch b = g.toBatch(m)) {
+      NDArray ids = b.inputIds();
+      NDArray att = b.attentionMask();
+      Scoring.TokenScores pol = Scoring.score(scaled(models.policy.logits(ids, att)), ids, att, true);
+      NDArray refLogp = Scoring.tokenLogprobs(scaled(models.reference.logits(ids, att)), ids, att);
+      NDArray values = PpoUpdater.stateValues(models.critic.values(ids, att));
+      double[] scores = toDoubles(models.reward.rewards(ids, att).toFloatArray());
+      float[][] mask = rows(b.responseMask(), batch, width);
+      float[][] logp = rows(pol.logprobs(), batch, width);
+      float[][] oldValues = rows(values, batch, width);
+      PpoRewards.Result r = rewards.compute(logp, rows(refLogp, batch, width), mask, scores,
+          g.endedWithEos(), models.kl.value());
+      Gae.Result gae = Gae.compute(r.rewards(), oldValues, mask, ppo.gamma(), ppo.lam());
+      // Whiten over the whole batch, as TRL's masked_whiten; returns keep the raw advantages.
+      float[][] adv = ppo.whitenAdvantages() ? Whiten.apply(gae.advantages(), mask, true) : gae.advantages();
+      Rollout.Stats stats = new Rollout.Stats(mean(scores), oracleMean(g, prompts, oracle, tok()),
+          mean(r.klSum()), maskedMean(pol.entropy(), b.responseMask()), mean(g.responseLen()));
+      return new Rollout(batch, width, flatten(g.tokens()), att.toFloatArray(),
+          b.responseMask().toFloatArray(), logp, oldValues, adv, gae.returns(), stats);
+    }
+  }
+
+  private Tokenizer tok() {
+    return models.policy.tokenizer();
+  }
+
+  /** Logits divided by the sampling temperature, so log-probs are those of the sampler. */
+  NDArray scaled(NDArray logits) {
+    return Ops.div(logits, ppo.temperature());
+  }
+
+  private static double oracleMean(Generation g, List<String> prompts, Task oracle, Tokenizer tok) {
+    if (oracle == null) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    for (int b = 0; b < g.batchSize(); b++) {
+      sum += oracle.oracleScore(prompts.get(b), tok.decode(g.response(b)));
+    }
+    return sum / g.batchSize();
+  }
+
+  static int[] withBos(int bos, int[] ids) {
+    int[] out = new int[ids.length + 1];
+    out[0] = bos;
+    System.arraycopy(ids, 0, out, 1, ids.length);
+    return out;
+  }
+
+  private static float[][] rows(NDArray x, int batch, int width) {
+    float[] flat = x.toFloatArray();
+    float[][] out = new float[batch][width];
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(flat, b * width, out[b], 0, width);
+    }
+    return out;
+  }
+
+  private static long[] flatten(int[][] tokens) {
+    int w = tokens[0].length;
+    long[] out = new long[tokens.length * w];
+    for (int b = 0; b < tokens.length; b++) {
+      for (int t = 0; t < w; t++) {
+        out[b * w + t] = tokens[b][t];
+      }
+    }
+    return out;
+  }
+
+  private static double maskedMean(NDArray x, NDArray mask) {
+    return x.mul(mask).sum().getFloat() / mask.sum().getFloat();
+  }
+
+  private static double[] toDoubles(float[] x) {
+    double[] out = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = x[i];
+    }
+    return out;
+  }
+
+  private static double mean(double[] x) {
+    double s = 0;
+    for (double v : x) {
+      s += v;
+    }
+    return s / x.length;
+  }
+
+  private static double mean(int[] x) {
+    double s = 0;
+    for (int v : x) {
+      s += v;
+    }
+    return s / x.length;
+  }
+}
