@@ -24,6 +24,15 @@ public final class StageInputs {
   /** The SFT model is the initial policy and the frozen reference; the RM gives the reward. */
   public record PpoInput(StageContext ctx, ArtifactRef sftModel, ArtifactRef rewardModel) {}
 
+  /**
+   * @param sftModel the reference policy; the PPO policy's KL is measured against it
+   * @param ppoCurve the PPO stage's {@code curve} output, for the reward-over-iterations plot; null
+   *     skips the plot
+   */
   public record EvaluateInput(
-      StageContext ctx, ArtifactRef sftModel, ArtifactRef ppoModel, ArtifactRef rewardModel) {}
+      StageContext ctx,
+      ArtifactRef sftModel,
+      ArtifactRef ppoModel,
+      ArtifactRef rewardModel,
+      ArtifactRef ppoCurve) {}
 }

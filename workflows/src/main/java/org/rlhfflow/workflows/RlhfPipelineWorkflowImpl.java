@@ -108,10 +108,12 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
     if (!stages.contains(Stage.PPO)) {
       return;
     }
-    ArtifactRef policy = runStage(Stage.PPO, () -> ppo.ppo(new PpoInput(ctx, sftModel, rewardModel)))
-        .output("checkpoint");
+    StageResult ppoResult = runStage(Stage.PPO, () -> ppo.ppo(new PpoInput(ctx, sftModel, rewardModel)));
+    ArtifactRef policy = ppoResult.output("checkpoint");
+    ArtifactRef curve = ppoResult.outputs().get("curve");
     if (stages.contains(Stage.EVALUATE)) {
-      runStage(Stage.EVALUATE, () -> eval.evaluate(new EvaluateInput(ctx, sftModel, policy, rewardModel)));
+      runStage(Stage.EVALUATE,
+          () -> eval.evaluate(new EvaluateInput(ctx, sftModel, policy, rewardModel, curve)));
     }
   }
 

@@ -39,13 +39,17 @@ class FakeStages
     return new ArtifactRef("file:///fake/" + name, hex, name.length());
   }
 
-  private StageResult result(String stage, Object input, String output) {
+  private StageResult result(String stage, Object input, String... outputs) {
     calls.add(stage);
     inputs.put(stage, input);
     if (stage.equals(failStage)) {
       throw ApplicationFailure.newNonRetryableFailure("injected failure in " + stage, "Injected");
     }
-    return new StageResult(stage, Map.of(output, ref(stage + "/" + output)), Map.of(stage + "/metric", 1.0),
+    Map<String, ArtifactRef> refs = new LinkedHashMap<>();
+    for (String output : outputs) {
+      refs.put(output, ref(stage + "/" + output));
+    }
+    return new StageResult(stage, refs, Map.of(stage + "/metric", 1.0),
         "key-" + stage, stage.equals(Stage.SFT) && "reuse-sft".equals(failStage), 1.5);
   }
 
@@ -93,11 +97,11 @@ class FakeStages
 
   @Override
   public StageResult ppo(PpoInput input) {
-    return result(Stage.PPO, input, "checkpoint");
+    return result(Stage.PPO, input, "checkpoint", "curve");
   }
 
   @Override
   public StageResult evaluate(EvaluateInput input) {
-    return result(Stage.EVALUATE, input, "summary");
+    return result(Stage.EVALUATE, input, "report");
   }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rlhfflow.activities.Stage;
+import org.rlhfflow.activities.StageInputs.EvaluateInput;
 import org.rlhfflow.activities.StageInputs.PpoInput;
 import org.rlhfflow.activities.StageInputs.RewardModelInput;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineInput;
@@ -54,6 +55,11 @@ class RlhfPipelineWorkflowTest {
     PpoInput ppo = (PpoInput) fake.inputs.get(Stage.PPO);
     assertEquals(FakeStages.ref("reward_model/checkpoint"), ppo.rewardModel());
     assertEquals("parent-run", ppo.ctx().parentRunId());
+    // evaluation compares the SFT and PPO policies and plots the PPO curve.
+    EvaluateInput eval = (EvaluateInput) fake.inputs.get(Stage.EVALUATE);
+    assertEquals(FakeStages.ref("sft/checkpoint"), eval.sftModel());
+    assertEquals(FakeStages.ref("ppo/checkpoint"), eval.ppoModel());
+    assertEquals(FakeStages.ref("ppo/curve"), eval.ppoCurve());
     assertEquals("done", wf.progress().stage());
   }
 

@@ -1,0 +1,173 @@
+package org.rlhfflow.activities.collect;
+
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.rlhfflow.activities.Models;
+import org.rlhfflow.activities.Stage;
+import org.rlhfflow.activities.StageActivities.CollectPreferencesActivities;
+import org.rlhfflow.activities.StageFailures;
+import org.rlhfflow.activities.StageFailures.ValidationException;
+import org.rlhfflow.activities.StageInputs.CollectInput;
+import org.rlhfflow.activities.StageResult;
+import org.rlhfflow.activities.StageRun;
+import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.data.ArrowDatasets;
+import org.rlhfflow.data.Datasets;
+import org.rlhfflow.data.PreferencePair;
+import org.rlhfflow.data.Prompt;
+import org.rlhfflow.model.LanguageModel;
+import org.rlhfflow.model.Seeds;
+import org.rlhfflow.spec.ExperimentSpec;
+import org.rlhfflow.spec.SpecLoader;
+import org.rlhfflow.store.ArtifactRef;
+import org.rlhfflow.store.Sha256;
+import org.rlhfflow.tasks.Task;
+
+/**
+ * The collect stage: preference pairs from the simulated labeller or from a dataset file, written
+ * as one Arrow file (output {@code preferences}).
+ *
+ * <pre>{@code
+ * StageResult r = new CollectPreferencesActivitiesImpl(services).collect(new CollectInput(ctx, sftRef));
+ * ArtifactRef prefs = r.output("preferences");
+ * }</pre>
+ */
+public final class CollectPreferencesActivitiesImpl implements CollectPreferencesActivities {
+  private final StageServices services;
+
+  public CollectPreferencesActivitiesImpl(StageServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public StageResult collect(CollectInput input) {
+    ExperimentSpec spec;
+    Map<String, String> inputs;
+    try {
+      spec = SpecLoader.parse(input.ctx().specJson(), "resolved spec of " + input.ctx().experiment());
+      inputs = cacheInputs(spec, input);
+    } catch (RuntimeException e) {
+      ApplicationFailure bad = StageFailures.nonRetryable(Stage.COLLECT, e);
+      throw bad != null ? bad : e;
+    }
+    return StageRun.execute(services, input.ctx(), Stage.COLLECT, inputs, run ->
+        switch (spec.preferences().source()) {
+          case SIMULATED -> simulated(run, input.policy());
+          case DATASET -> fromDataset(run, datasetFile(spec));
+          default -> throw unsupported(spec);
+        });
+  }
+
+  /** Digests that, with the spec sections, decide the output: the policy or the dataset file. */
+  private static Map<String, String> cacheInputs(ExperimentSpec spec, CollectInput input) {
+    return switch (spec.preferences().source()) {
+      case SIMULATED -> {
+        if (input.policy() == null) {
+          throw new ValidationException(
+              "preferences.source: simulated needs a policy to sample from (the SFT checkpoint), got none");
+        }
+        // ppo.max_new_tokens bounds the sampled responses but is outside the collect spec sections.
+        yield Map.of("policy", input.policy().sha256(),
+            "max_new_tokens", Integer.toString(spec.ppo().maxNewTokens()));
+      }
+      case DATASET -> Map.of("dataset", digest(datasetFile(spec)));
+      default -> throw unsupported(spec);
+    };
+  }
+
+  private static ValidationException unsupported(ExperimentSpec spec) {
+    String source = spec.preferences().source().name().toLowerCase(Locale.ROOT);
+    return new ValidationException("preferences.source: " + source
+        + " arrives in later work; use simulated or dataset");
+  }
+
+  private static Path datasetFile(ExperimentSpec spec) {
+    Path file = Path.of(spec.data().preferenceDataset());
+    if (!Files.isRegularFile(file)) {
+      throw new ValidationException("data.preference_dataset: no such file: " + file.toAbsolutePath());
+    }
+    return file;
+  }
+
+  private static String digest(Path file) {
+    try {
+      return Sha256.of(file).hex();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading data.preference_dataset " + file, e);
+    }
+  }
+
+  private StageResult simulated(StageRun run, ArtifactRef policy) throws IOException {
+    ExperimentSpec spec = run.spec();
+    Task task = Task.named(spec.task().name());
+    List<String> prompts = prompts(spec, task);
+    SimulatedCollection.Result r;
+    try (LanguageModel lm = Models.loadLanguageModel(run, policy, "policy")) {
+      r = new SimulatedCollection(spec, task).collect(run, lm, prompts);
+    }
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("collect/prompts", (double) prompts.size());
+    metrics.put("collect/mean_oracle_score", r.meanOracleScore());
+    return finish(run, r.pairs(), r.skippedTies(), metrics);
+  }
+
+  /** The task's train prompts, or the first {@code preferences.prompts} of data.prompt_dataset. */
+  private static List<String> prompts(ExperimentSpec spec, Task task) {
+    int n = spec.preferences().prompts();
+    String file = spec.data().promptDataset();
+    if (file == null) {
+      return task.prompts("train", n, Seeds.derive(spec.seed(), "collect", "prompts"));
+    }
+    Path path = Path.of(file);
+    if (!Files.isRegularFile(path)) {
+      throw new ValidationException("data.prompt_dataset: no such file: " + path.toAbsolutePath());
+    }
+    List<String> all = Datasets.prompts(path).stream().map(Prompt::prompt).toList();
+    if (all.isEmpty()) {
+      throw new ValidationException("data.prompt_dataset: " + path + " has no prompts");
+    }
+    return all.subList(0, Math.min(n, all.size()));
+  }
+
+  /**
+   * Pairs read from the file. Pairs whose chosen and rejected texts are identical say nothing
+   * about preference (the Bradley–Terry loss is constant on them) and are dropped as ties.
+   */
+  private StageResult fromDataset(StageRun run, Path file) throws IOException {
+    List<PreferencePair> read = Datasets.preferences(file, run.spec().preferences().datasetFormat());
+    List<PreferencePair> pairs = new ArrayList<>();
+    for (PreferencePair p : read) {
+      if (!p.chosen().equals(p.rejected())) {
+        pairs.add(p);
+      }
+    }
+    if (pairs.isEmpty()) {
+      throw new ValidationException("data.preference_dataset: " + file + " has no usable pairs ("
+          + read.size() + " read, all ties or none)");
+    }
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("collect/prompts", (double) new HashSet<>(pairs.stream().map(PreferencePair::prompt).toList()).size());
+    return finish(run, pairs, read.size() - pairs.size(), metrics);
+  }
+
+  private static StageResult finish(StageRun run, List<PreferencePair> pairs, long ties,
+      Map<String, Double> metrics) throws IOException {
+    Path file = run.workDir("out").resolve("preferences.arrow");
+    ArrowDatasets.writePreferences(file, pairs);
+    ArtifactRef ref = run.services().store().put(file);
+    metrics.put("collect/pairs", (double) pairs.size());
+    metrics.put("collect/skipped_ties", (double) ties);
+    run.checkFinite(0, metrics);
+    metrics.forEach((k, v) -> run.metric(k, v, 0));
+    return run.complete(Map.of("preferences", ref), metrics);
+  }
+}

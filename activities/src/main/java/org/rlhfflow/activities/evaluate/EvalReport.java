@@ -1,0 +1,94 @@
+package org.rlhfflow.activities.evaluate;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.rlhfflow.spec.EvaluationSpec;
+import org.rlhfflow.store.Json;
+
+/** The evaluation's figures, from paired SFT and PPO samples, and the JSON report around them. */
+final class EvalReport {
+  /** Example prompts shown in the report, with both policies' first responses. */
+  static final int EXAMPLES = 10;
+
+  private EvalReport() {}
+
+  /**
+   * The stage's metrics. Oracle figures are left out when the task has no oracle (imported data):
+   * a made-up number would be worse than none.
+   */
+  static Map<String, Double> metrics(PolicySamples sft, PolicySamples ppo, int prompts) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    if (sft.oracle() != null && ppo.oracle() != null) {
+      m.put("eval/oracle_score_sft", mean(sft.oracle()));
+      m.put("eval/oracle_score_ppo", mean(ppo.oracle()));
+      m.put("eval/ppo_vs_sft_win_rate", winRate(ppo.oracle(), sft.oracle()));
+    }
+    m.put("eval/rm_score_sft", mean(sft.rm()));
+    m.put("eval/rm_score_ppo", mean(ppo.rm()));
+    // Sequence-level KL(ppo || sft) estimated from PPO's own samples, in nats (Ziegler et al. 2019).
+    m.put("eval/kl_to_ref_ppo", mean(ppo.kl()));
+    m.put("eval/prompts", (double) prompts);
+    return m;
+  }
+
+  /**
+   * How often {@code a} beats {@code b} on the same prompt and sample index, ties counting 1/2, as
+   * in pairwise win rates (Stiennon et al. 2020).
+   */
+  static double winRate(double[] a, double[] b) {
+    if (a.length != b.length || a.length == 0) {
+      throw new IllegalArgumentException("win rate needs paired, non-empty samples: " + a.length + " vs " + b.length);
+    }
+    double wins = 0;
+    for (int i = 0; i < a.length; i++) {
+      wins += a[i] > b[i] ? 1 : a[i] == b[i] ? 0.5 : 0;
+    }
+    return wins / a.length;
+  }
+
+  static double mean(double[] values) {
+    double sum = 0;
+    for (double v : values) {
+      sum += v;
+    }
+    return sum / values.length;
+  }
+
+  /** Writes the figures, the settings and the first {@link #EXAMPLES} prompts with both responses. */
+  static Path write(Path file, EvaluationSpec spec, Map<String, Double> metrics, PolicySamples sft,
+      PolicySamples ppo) throws IOException {
+    ObjectNode root = Json.MAPPER.createObjectNode();
+    root.put("prompts", metrics.get("eval/prompts").intValue());
+    root.put("samples_per_prompt", spec.samplesPerPrompt());
+    root.put("temperature", spec.temperature());
+    root.put("max_new_tokens", spec.maxNewTokens());
+    root.put("oracle", sft.oracle() != null);
+    ObjectNode figures = root.putObject("metrics");
+    metrics.forEach(figures::put);
+    var examples = root.putArray("examples");
+    int stride = spec.samplesPerPrompt();
+    for (int row = 0; row < sft.size() && row / stride < EXAMPLES; row += stride) {
+      ObjectNode ex = examples.addObject();
+      ex.put("prompt", sft.prompts().get(row));
+      example(ex.putObject("sft"), sft, row);
+      example(ex.putObject("ppo"), ppo, row);
+    }
+    Files.write(file, Json.MAPPER.writeValueAsBytes(root));
+    return file;
+  }
+
+  private static void example(ObjectNode node, PolicySamples s, int row) {
+    node.put("response", s.responses().get(row));
+    node.put("rm_score", s.rm()[row]);
+    if (s.oracle() != null) {
+      node.put("oracle_score", s.oracle()[row]);
+    }
+    if (s.kl() != null) {
+      node.put("kl_to_ref", s.kl()[row]);
+    }
+  }
+}

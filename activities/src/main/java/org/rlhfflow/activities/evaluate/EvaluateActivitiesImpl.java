@@ -1,0 +1,125 @@
+package org.rlhfflow.activities.evaluate;
+
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rlhfflow.activities.Models;
+import org.rlhfflow.activities.Stage;
+import org.rlhfflow.activities.StageActivities.EvaluateActivities;
+import org.rlhfflow.activities.StageFailures;
+import org.rlhfflow.activities.StageFailures.ValidationException;
+import org.rlhfflow.activities.StageInputs.EvaluateInput;
+import org.rlhfflow.activities.StageResult;
+import org.rlhfflow.activities.StageRun;
+import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.model.LanguageModel;
+import org.rlhfflow.model.ScalarHeadModel;
+import org.rlhfflow.spec.ExperimentSpec;
+import org.rlhfflow.spec.PreferenceSpec;
+import org.rlhfflow.spec.SpecLoader;
+import org.rlhfflow.store.ArtifactRef;
+import org.rlhfflow.tasks.Task;
+
+/**
+ * The evaluate stage: samples the SFT and PPO policies on held-out prompts with the same seeds and
+ * compares them by the task's oracle, the reward model and the KL to the SFT reference. Outputs a
+ * JSON {@code report} and, when the PPO curve is given, a {@code plot} of reward over iterations.
+ *
+ * <pre>{@code
+ * StageResult r = new EvaluateActivitiesImpl(services)
+ *     .evaluate(new EvaluateInput(ctx, sft, ppo, rm, curve));
+ * double win = r.metrics().get("eval/ppo_vs_sft_win_rate");
+ * }</pre>
+ */
+public final class EvaluateActivitiesImpl implements EvaluateActivities {
+  private final StageServices services;
+
+  public EvaluateActivitiesImpl(StageServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public StageResult evaluate(EvaluateInput input) {
+    Map<String, String> inputs;
+    boolean oracle;
+    try {
+      ExperimentSpec spec = SpecLoader.parse(input.ctx().specJson(), "resolved spec of " + input.ctx().experiment());
+      oracle = hasOracle(spec);
+      inputs = cacheInputs(input, oracle);
+    } catch (RuntimeException e) {
+      ApplicationFailure bad = StageFailures.nonRetryable(Stage.EVALUATE, e);
+      throw bad != null ? bad : e;
+    }
+    return StageRun.execute(services, input.ctx(), Stage.EVALUATE, inputs, run -> evaluate(run, input, oracle));
+  }
+
+  /**
+   * Imported preference data comes with no oracle: the task section still names a task, but its
+   * hidden reward did not label the data, so scoring by it would measure nothing.
+   */
+  static boolean hasOracle(ExperimentSpec spec) {
+    return spec.preferences().source() != PreferenceSpec.Source.DATASET;
+  }
+
+  private static Map<String, String> cacheInputs(EvaluateInput input, boolean oracle) {
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("sft_model", require(input.sftModel(), "sftModel").sha256());
+    inputs.put("ppo_model", require(input.ppoModel(), "ppoModel").sha256());
+    inputs.put("reward_model", require(input.rewardModel(), "rewardModel").sha256());
+    if (input.ppoCurve() != null) {
+      inputs.put("ppo_curve", input.ppoCurve().sha256());
+    }
+    // preferences.source decides whether oracle figures exist, and is outside evaluate's sections.
+    inputs.put("oracle", Boolean.toString(oracle));
+    return inputs;
+  }
+
+  private static ArtifactRef require(ArtifactRef ref, String field) {
+    if (ref == null) {
+      throw new ValidationException("EvaluateInput." + field + " is missing: evaluation needs the SFT, PPO and reward models");
+    }
+    return ref;
+  }
+
+  private StageResult evaluate(StageRun run, EvaluateInput input, boolean oracle) throws IOException {
+    ExperimentSpec spec = run.spec();
+    Task task = Task.named(spec.task().name());
+    // The first evaluation.prompts of the task's held-out split (the split is prefix-stable).
+    List<String> prompts = task.prompts("heldout", spec.evaluation().prompts(), spec.seed());
+    PolicySamples sft;
+    PolicySamples ppo;
+    try (LanguageModel sftLm = Models.loadLanguageModel(run, input.sftModel(), "sft");
+        LanguageModel ppoLm = Models.loadLanguageModel(run, input.ppoModel(), "ppo");
+        ScalarHeadModel rm = ScalarHeadModel.load(Models.fetch(run, input.rewardModel(), "reward_model"))) {
+      var sampler = new PolicySamples.Sampler(run, spec.evaluation(), spec.seed(), rm, oracle ? task : null);
+      sft = sampler.sample(sftLm, null, prompts, 0);
+      ppo = sampler.sample(ppoLm, sftLm, prompts, prompts.size());
+    }
+    Map<String, Double> metrics = EvalReport.metrics(sft, ppo, prompts.size());
+    run.checkFinite(0, metrics);
+    metrics.forEach((k, v) -> run.metric(k, v, 0));
+    Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
+    Path report = EvalReport.write(run.workDir("out").resolve("eval_report.json"), spec.evaluation(), metrics, sft, ppo);
+    outputs.put("report", publish(run, report));
+    if (input.ppoCurve() != null) {
+      outputs.put("plot", publish(run, plot(run, input.ppoCurve())));
+    }
+    return run.complete(outputs, metrics);
+  }
+
+  private static Path plot(StageRun run, ArtifactRef curveRef) throws IOException {
+    Path dir = run.workDir("out");
+    Path json = run.services().store().get(curveRef, dir.resolve("ppo_curve.json"));
+    CurvePlot.Curve curve = CurvePlot.read(json, "PPO curve artifact " + curveRef.sha256());
+    return CurvePlot.render(curve, dir.resolve("reward_over_iterations.png"));
+  }
+
+  /** Stores the file as a stage output and attaches it to the tracking run. */
+  private static ArtifactRef publish(StageRun run, Path file) throws IOException {
+    run.artifact(file, "evaluate");
+    return run.services().store().put(file);
+  }
+}
