@@ -6,6 +6,7 @@
 #   infra/stack.sh status             state, port and pid of each service
 #   infra/stack.sh env                the RLHF_* variables for this stack: eval "$(infra/stack.sh env)"
 #   infra/stack.sh restart <service>  stop and start one service (temporal|minio|mlflow), keeping its data
+#   infra/stack.sh stop|start <service>  one service only, e.g. to rehearse a storage outage
 #   infra/stack.sh install            only install (cached by version under ~/.cache/rlhf-flow)
 #
 # Data, pids and logs live under $RLHF_STACK_DIR (default <repo>/.rlhf/stack). Ports: RLHF_TEMPORAL_PORT,
@@ -72,12 +73,15 @@ cmd_status() {
   return "$rc"
 }
 
+check_service_name() {
+  [[ " ${SERVICES[*]} " == *" ${2:-} "* ]] || die "$1 needs one of: ${SERVICES[*]} (got '${2:-}')"
+}
+
 cmd_restart() {
-  local name="${1:-}"
-  [[ " ${SERVICES[*]} " == *" $name "* ]] || die "restart needs one of: ${SERVICES[*]} (got '${name}')"
-  stop_service "$name"
-  start_service "$name"
-  wait_healthy "$name"
+  check_service_name restart "${1:-}"
+  stop_service "$1"
+  start_service "$1"
+  wait_healthy "$1"
 }
 
 mkdir -p "$STACK_DIR"
@@ -87,6 +91,8 @@ case "${1:-}" in
   status) cmd_status ;;
   env) env_lines ;;
   restart) cmd_restart "${2:-}" ;;
+  stop) check_service_name stop "${2:-}"; stop_service "$2" ;;
+  start) check_service_name start "${2:-}"; start_service "$2"; wait_healthy "$2" ;;
   install) install_all ;;
   *)
     sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2

@@ -8,7 +8,12 @@ import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.collect.CollectPreferencesActivitiesImpl;
+import org.rlhfflow.activities.evaluate.EvaluateActivitiesImpl;
 import org.rlhfflow.activities.pipeline.PipelineActivitiesImpl;
+import org.rlhfflow.activities.ppo.PpoActivitiesImpl;
+import org.rlhfflow.activities.rm.RewardModelActivitiesImpl;
+import org.rlhfflow.activities.sft.SftActivitiesImpl;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow;
 import org.rlhfflow.workflows.RlhfPipelineWorkflowImpl;
 
@@ -29,8 +34,13 @@ public final class PipelineWorkers {
 
   public static void register(Worker worker, StageServices services) {
     worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class);
-    // the stage activities are registered here as their implementations land
-    worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services));
+    worker.registerActivitiesImplementations(
+        new PipelineActivitiesImpl(services),
+        new CollectPreferencesActivitiesImpl(services),
+        new SftActivitiesImpl(services),
+        new RewardModelActivitiesImpl(services),
+        new PpoActivitiesImpl(services),
+        new EvaluateActivitiesImpl(services));
   }
 
   /**
