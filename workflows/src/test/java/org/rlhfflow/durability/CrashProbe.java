@@ -83,8 +83,11 @@ final class CrashProbe {
     worker.kill();
     restart.run();
     int attempt = killed.attempt();
-    Pending retry = await(x -> x.activityType().equals(activityType) && x.attempt() > attempt,
+    Pending retry = await(x -> !x.activityType().equals(activityType) || x.attempt() > attempt && x.started(),
         System.nanoTime() + RETRY_WAIT.toNanos(), "the retry of " + activityType + " after the kill");
+    if (!retry.activityType().equals(activityType)) {
+      fail(activityType + " completed before the kill reached it; make the stage longer. Now: " + retry);
+    }
     double detection = (retry.lastStartedMillis() - killMillis) / 1000.0;
     assertTrue(detection > 0, "retry started before the kill: " + detection + " s");
     return new Crash(stage, killStep, checkpointStep, secondsPerStep, detection);

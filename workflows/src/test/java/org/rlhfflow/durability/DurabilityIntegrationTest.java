@@ -9,12 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +72,7 @@ class DurabilityIntegrationTest {
     if (baseline == null) {
       String queue = DurabilityStack.unique("dur-baseline");
       try (WorkerProcess w = WorkerProcess.start(shared.resolve("baseline"), queue, Map.of())) {
-        baseline = checkpoints(await(stack.start(queue, queue, SEED, List.of("all"))));
+        baseline = checkpoints(stack, await(stack.start(queue, queue, SEED, List.of("all"))));
       }
       System.out.println("DURABILITY baseline " + baseline);
     }
@@ -80,9 +83,27 @@ class DurabilityIntegrationTest {
     return stub.getResult(20, TimeUnit.MINUTES, PipelineResult.class);
   }
 
-  private static Map<String, String> checkpoints(PipelineResult result) {
-    Map<String, String> shas = new LinkedHashMap<>();
-    TRAINED.forEach(s -> shas.put(s, result.stages().get(s).output("checkpoint").sha256()));
+  /**
+   * sha256 of every weights file in each training stage's checkpoint. Not the checkpoint's own
+   * digest: its metadata embeds the resolved spec's sha256, and each test's spec names its own queue.
+   */
+  private static Map<String, String> checkpoints(DurabilityStack stack, PipelineResult result) throws Exception {
+    Map<String, String> shas = new TreeMap<>();
+    Path dir = Files.createTempDirectory(shared, "index");
+    try (MinioArtifactStore store = stack.store()) {
+      for (String stage : TRAINED) {
+        ArtifactRef index = result.stages().get(stage).output("checkpoint");
+        JsonNode files = new ObjectMapper().readTree(store.get(index, dir.resolve(index.sha256())).toFile())
+            .path("files");
+        files.fields().forEachRemaining(f -> {
+          if (f.getKey().endsWith(".safetensors")) {
+            shas.put(stage + "/" + f.getKey(), f.getValue().path("sha256").asText());
+          }
+        });
+      }
+    }
+    assertTrue(shas.keySet().stream().map(k -> k.substring(0, k.indexOf('/'))).distinct().count() == TRAINED.size(),
+        "no weights file in some checkpoint: " + shas);
     return shas;
   }
 
@@ -95,7 +116,7 @@ class DurabilityIntegrationTest {
       WorkflowStub stub = stack.start(queue, queue, SEED, List.of("all"));
       CrashProbe probe = new CrashProbe(stack, queue);
       List<Crash> crashes = new ArrayList<>();
-      Object[][] stages = {{Stage.SFT, "Sft", 4}, {Stage.REWARD_MODEL, "RewardModel", 2}, {Stage.PPO, "Ppo", 2}};
+      Object[][] stages = {{Stage.SFT, "Sft", 4}, {Stage.REWARD_MODEL, "RewardModel", 4}, {Stage.PPO, "Ppo", 2}};
       for (Object[] s : stages) {
         Path home = tmp.resolve("worker-" + (crashes.size() + 1));
         crashes.add(probe.crash((String) s[0], (String) s[1], (Integer) s[2], current[0],
@@ -106,7 +127,7 @@ class DurabilityIntegrationTest {
       for (Crash c : crashes) {
         assertTrue(c.resumedFrom() > 0 && c.recomputed() > 0, c.line());
       }
-      assertEquals(expected, checkpoints(result), "final weights after three kill -9s");
+      assertEquals(expected, checkpoints(stack, result), "final weights after three kill -9s");
     }
   }
 
@@ -120,7 +141,7 @@ class DurabilityIntegrationTest {
       awaitHeartbeat(stack, queue, "Ppo");
       DurabilityStack.stack("restart", "temporal"); // the dev server keeps its sqlite db
       PipelineResult result = await(stub);
-      assertEquals(expected, checkpoints(result));
+      assertEquals(expected, checkpoints(stack, result));
     }
   }
 
@@ -139,7 +160,7 @@ class DurabilityIntegrationTest {
         DurabilityStack.stack("start", "minio");
       }
       PipelineResult result = await(stub);
-      assertEquals(expected, checkpoints(result));
+      assertEquals(expected, checkpoints(stack, result));
       List<ArtifactRef> refs = new ArrayList<>(List.of(result.summaryJson()));
       result.stages().values().stream().map(StageResult::outputs).forEach(o -> refs.addAll(o.values()));
       try (MinioArtifactStore store = stack.store()) {
@@ -179,7 +200,7 @@ class DurabilityIntegrationTest {
         assertTrue(resumed.stages().get(s).reused(), s + " was recomputed by the resumed run");
       }
       assertFalse(resumed.stages().get(Stage.PPO).reused(), "ppo must run again");
-      assertEquals(expected, checkpoints(resumed), "resumed run vs a clean run");
+      assertEquals(expected, checkpoints(stack, resumed), "resumed run vs a clean run");
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
@@ -60,7 +61,8 @@ final class DurabilityStack implements AutoCloseable {
   }
 
   /** The running activity and its last heartbeat as the server has it, if any. */
-  record Pending(String activityType, int attempt, long lastStartedMillis, Optional<StageRun.Progress> progress) {}
+  record Pending(String activityType, int attempt, boolean started, long lastStartedMillis,
+      Optional<StageRun.Progress> progress) {}
 
   Optional<Pending> pending(String workflowId) {
     var response = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
@@ -71,7 +73,8 @@ final class DurabilityStack implements AutoCloseable {
           : Optional.of(client.getOptions().getDataConverter().fromPayloads(0,
               Optional.of(a.getHeartbeatDetails()), StageRun.Progress.class, StageRun.Progress.class));
       long started = a.getLastStartedTime().getSeconds() * 1000 + a.getLastStartedTime().getNanos() / 1_000_000;
-      return Optional.of(new Pending(a.getActivityType().getName(), a.getAttempt(), started, progress));
+      boolean running = a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+      return Optional.of(new Pending(a.getActivityType().getName(), a.getAttempt(), running, started, progress));
     }
     return Optional.empty();
   }
