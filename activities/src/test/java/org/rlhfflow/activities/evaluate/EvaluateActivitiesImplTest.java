@@ -119,6 +119,12 @@ class EvaluateActivitiesImplTest {
     assertTrue(e.getOriginalMessage().contains("'rm_score' has 1 values but 'iteration' has 2"), e.getOriginalMessage());
   }
 
+  @Test
+  void winRateCountsTiesAsHalf() {
+    // wins, tie, loss, win: (1 + 0.5 + 0 + 1) / 4
+    assertEquals(0.625, EvalReport.winRate(new double[] {1, 0.5, 0, 0.75}, new double[] {0.5, 0.5, 0.25, 0.5}));
+  }
+
   private static Path fetch(StageServices s, ArtifactRef ref) throws IOException {
     return s.store().get(ref, s.scratch().resolve("fetched-" + ref.sha256()));
   }
