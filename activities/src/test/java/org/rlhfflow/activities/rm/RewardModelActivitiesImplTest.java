@@ -54,7 +54,7 @@ class RewardModelActivitiesImplTest {
 
   @BeforeAll
   static void threads() {
-    Determinism.configure();
+    Determinism.configure(1); // 2 intra-op threads on the shared 2-core machine ran ~30x slower (OpenMP oversubscription)
   }
 
   /**
