@@ -100,7 +100,9 @@ public final class SftActivitiesImpl implements SftActivities {
           new TrainingLoop.Config("sft", total, sft.checkpointEvery(), sft.maxGradNorm(), schedule),
           lm.parameters(), adamw, batches, lm.manager(),
           (dir, step, state, optim) -> lm.save(dir, step, specSha, state, optim), hooks);
-      double finalLoss = loop.run(resume.map(Progress::step).orElse(0L),
+      // The checkpoint's own step, not the heartbeat's: a heartbeat carries the latest step done
+      // and the last checkpoint, which may be older.
+      double finalLoss = loop.run(resume.isPresent() ? lm.checkpointMeta().step() : 0L,
           resume.isPresent() ? lm.checkpointMeta().trainingState() : null,
           (rows, m) -> new TrainingLoop.StepLoss(loss(lm, examples, rows, m), Map.of()));
       ArtifactRef checkpoint = services.store().putDirectory(saveFinal(run, lm, total, specSha));

@@ -136,7 +136,7 @@ class RewardModelActivitiesImplTest {
     for (Progress p : List.of(checkpoints.get(0), checkpoints.get(2))) { // mid-epoch 0, mid-epoch 1
       tracker.clear();
       StageResult resumed =
-          run(tmp, tracker, StageFixture.context(YAML, Stage.REWARD_MODEL), new Hooks(Optional.of(p), x -> {}));
+          run(tmp, tracker, StageFixture.context(YAML, Stage.REWARD_MODEL), new Hooks(Optional.of(heartbeatAfter(p)), x -> {}));
       assertEquals(10 - p.step(), tracker.points("rm/loss").size());
       assertEquals(full.output("checkpoint").sha256(), resumed.output("checkpoint").sha256(), "from step " + p.step());
       assertEquals(full.metrics().get("rm/final_loss"), resumed.metrics().get("rm/final_loss"));
@@ -164,5 +164,10 @@ class RewardModelActivitiesImplTest {
     assertTrue(e.isNonRetryable());
     assertEquals(StageFailures.VALIDATION, e.getType());
     assertTrue(e.getOriginalMessage().contains("data.preference_dataset"), e.getOriginalMessage());
+  }
+
+  /** What a retry sees: the last heartbeat, one step past the checkpoint it carries. */
+  private static Progress heartbeatAfter(Progress checkpoint) {
+    return new Progress(checkpoint.step() + 1, checkpoint.checkpoint());
   }
 }

@@ -106,7 +106,7 @@ class SftActivitiesImplTest {
     // A retry that starts from step 3 (mid-epoch 0) and one from step 6 (mid-epoch 1).
     for (Progress p : checkpoints) {
       tracker.clear();
-      StageResult resumed = run(tmp, tracker, StageFixture.context(YAML, Stage.SFT), new Hooks(Optional.of(p), x -> {}));
+      StageResult resumed = run(tmp, tracker, StageFixture.context(YAML, Stage.SFT), new Hooks(Optional.of(heartbeatAfter(p)), x -> {}));
       assertFalse(resumed.reused());
       assertEquals(8 - p.step(), tracker.points("sft/loss").size(), "only the remaining steps run");
       assertEquals(full.output("checkpoint").sha256(), resumed.output("checkpoint").sha256(), "from step " + p.step());
@@ -122,5 +122,10 @@ class SftActivitiesImplTest {
     assertTrue(e.isNonRetryable());
     assertEquals(StageFailures.VALIDATION, e.getType());
     assertTrue(e.getOriginalMessage().contains("data.sft_dataset"), e.getOriginalMessage());
+  }
+
+  /** What a retry sees: the last heartbeat, one step past the checkpoint it carries. */
+  private static Progress heartbeatAfter(Progress checkpoint) {
+    return new Progress(checkpoint.step() + 1, checkpoint.checkpoint());
   }
 }
