@@ -20,9 +20,10 @@
  * <p>Two DJL 0.32 PyTorch pitfalls, found while building this package:
  *
  * <ul>
- *   <li>Never use {@code NDArray.mul/add/sub/div/pow/maximum(Number)} on arrays that need
+ *   <li>Never use {@code NDArray.mul/add/sub/div/pow/maximum/clip(Number)} on arrays that need
  *       gradients: DJL frees the scalar's memory before backward reads it (garbage gradients at
- *       random). Use {@link org.rlhfflow.model.nn.Ops}; see its regression test.
+ *       random). Use {@link org.rlhfflow.model.nn.Ops}; see its regression tests (OpsTest,
+ *       LossGradientStabilityTest).
  *   <li>Only one {@code GradientCollector} may be open per JVM at a time (a static flag in
  *       PtGradientCollector), and PyTorch accumulates gradients across collectors: zero them
  *       after each update. Grad mode is per thread; wrap inference in {@link

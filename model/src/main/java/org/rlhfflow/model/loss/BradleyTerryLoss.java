@@ -3,6 +3,7 @@ package org.rlhfflow.model.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import java.util.Map;
+import org.rlhfflow.model.nn.Ops;
 
 /**
  * Reward-model loss for preference pairs under the Bradley–Terry model (Ouyang et al. 2022, eq. 1;
@@ -64,7 +65,7 @@ public final class BradleyTerryLoss {
     }
     NDArray loss = Activation.softPlus(logit.neg()).mean(); // −log σ(x) = softplus(−x)
     if (centerCoef > 0) {
-      loss = loss.add(rChosen.add(rRejected).square().mean().mul((float) centerCoef));
+      loss = loss.add(Ops.mul(rChosen.add(rRejected).square().mean(), centerCoef));
     }
     NDArray d = diff.stopGradient();
     return new Result(

@@ -3,6 +3,7 @@ package org.rlhfflow.model.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import java.util.Map;
+import org.rlhfflow.model.nn.Ops;
 
 /**
  * Direct Preference Optimization loss, sigmoid form (Rafailov et al. 2023, eq. 7), with optional
@@ -60,16 +61,15 @@ public final class DpoLoss {
     Masked.requireSameShape("policyChosen", policyChosen, "refRejected", refRejected);
     NDArray chosenLogRatio = policyChosen.sub(refChosen);
     NDArray rejectedLogRatio = policyRejected.sub(refRejected);
-    // Scalars as float: a Java double would promote the loss to float64.
-    float b = (float) beta;
-    NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(b);
+    // Constants go through Ops: DJL frees a Java-number operand before backward reads it.
+    NDArray z = Ops.mul(chosenLogRatio.sub(rejectedLogRatio), beta);
     // −log σ(z) = softplus(−z) and −log σ(−z) = softplus(z); stable for any |z|.
-    NDArray loss = Activation.softPlus(z.neg()).mul((float) (1 - labelSmoothing));
+    NDArray loss = Ops.mul(Activation.softPlus(z.neg()), 1 - labelSmoothing);
     if (labelSmoothing > 0) {
-      loss = loss.add(Activation.softPlus(z).mul((float) labelSmoothing));
+      loss = loss.add(Ops.mul(Activation.softPlus(z), labelSmoothing));
     }
-    NDArray rc = chosenLogRatio.stopGradient().mul(b);
-    NDArray rr = rejectedLogRatio.stopGradient().mul(b);
+    NDArray rc = Ops.mul(chosenLogRatio.stopGradient(), beta);
+    NDArray rr = Ops.mul(rejectedLogRatio.stopGradient(), beta);
     return new Result(
         loss.mean(),
         BradleyTerryLoss.meanOf(rc),

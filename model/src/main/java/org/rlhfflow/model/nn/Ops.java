@@ -1,6 +1,7 @@
 package org.rlhfflow.model.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -31,7 +32,26 @@ public final class Ops {
     return x.add(constant(x, c));
   }
 
+  public static NDArray sub(NDArray x, double c) {
+    return x.sub(constant(x, c));
+  }
+
   public static NDArray div(NDArray x, double c) {
     return x.div(constant(x, c));
+  }
+
+  /**
+   * x clamped to [lo, hi], with torch.clamp's gradient: 1 where lo &lt;= x &lt;= hi, else 0. DJL's
+   * {@code clip(Number, Number)} frees its bound tensors like {@code mul(Number)}; a
+   * maximum/minimum chain would also split the gradient in half at x == lo or x == hi.
+   */
+  public static NDArray clip(NDArray x, double lo, double hi) {
+    if (!(lo <= hi)) {
+      throw new IllegalArgumentException("clip needs lo <= hi, got lo=" + lo + " hi=" + hi);
+    }
+    // DJL's where does not broadcast, so the bounds are expanded to x's shape.
+    NDArray low = constant(x, lo).broadcast(x.getShape());
+    NDArray high = constant(x, hi).broadcast(x.getShape());
+    return NDArrays.where(x.lt(low), low, NDArrays.where(x.gt(high), high, x));
   }
 }

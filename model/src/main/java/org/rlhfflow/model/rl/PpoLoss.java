@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rlhfflow.model.loss.Masked;
+import org.rlhfflow.model.nn.Ops;
 
 /**
  * PPO's clipped losses on one minibatch of response tokens, as masked token means (TRL
@@ -91,19 +92,18 @@ public final class PpoLoss {
     NDArray logRatio = newLogp.sub(oldLogp);
     NDArray ratio = logRatio.exp();
     NDArray pg1 = advantages.neg().mul(ratio);
-    NDArray clipped = ratio.clip((float) (1 - clipRange), (float) (1 + clipRange));
+    // Constants go through Ops: DJL frees a Java-number operand before backward reads it.
+    NDArray clipped = Ops.clip(ratio, 1 - clipRange, 1 + clipRange);
     NDArray pg2 = advantages.neg().mul(clipped);
     NDArray policyLoss = Masked.mean(pg1.maximum(pg2), mask);
 
-    // Scalars are passed as float: a Java double would promote the losses to float64.
-    float vClip = (float) clipRangeValue;
-    NDArray vClipped =
-        values.maximum(oldValues.sub(vClip)).minimum(oldValues.add(vClip));
+    NDArray vClipped = values.maximum(Ops.sub(oldValues, clipRangeValue))
+        .minimum(Ops.add(oldValues, clipRangeValue));
     NDArray vf1 = values.sub(returns).square();
     NDArray vf2 = vClipped.sub(returns).square();
-    NDArray valueLoss = Masked.mean(vf1.maximum(vf2), mask).mul(0.5f);
+    NDArray valueLoss = Ops.mul(Masked.mean(vf1.maximum(vf2), mask), 0.5);
 
-    NDArray loss = policyLoss.add(valueLoss.mul((float) vfCoef));
+    NDArray loss = policyLoss.add(Ops.mul(valueLoss, vfCoef));
     return new Result(
         loss,
         policyLoss,
