@@ -9,6 +9,8 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
 import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.activities.pipeline.PipelineActivitiesImpl;
+import org.rlhfflow.activities.rm.RewardModelActivitiesImpl;
+import org.rlhfflow.activities.sft.SftActivitiesImpl;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow;
 import org.rlhfflow.workflows.RlhfPipelineWorkflowImpl;
 
@@ -31,6 +33,8 @@ public final class PipelineWorkers {
     worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class);
     // the stage activities are registered here as their implementations land
     worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services));
+    worker.registerActivitiesImplementations(new SftActivitiesImpl(services));
+    worker.registerActivitiesImplementations(new RewardModelActivitiesImpl(services));
   }
 
   /**

@@ -83,6 +83,9 @@ public final class SftActivitiesImpl implements SftActivities {
 
   private StageResult train(StageRun run, SftInput input, SftData data, Hooks hooks) throws IOException {
     SftSpec sft = run.spec().sft();
+    if (sft.epochs() == 0) {
+      throw new StageFailures.ValidationException("sft.epochs is 0: nothing to train (the pipeline skips SFT then)");
+    }
     Optional<Progress> resume = hooks.resumePoint(run);
     try (LanguageModel lm = resume.isPresent()
             ? Models.loadLanguageModel(run, resume.get().checkpoint(), "resume")
