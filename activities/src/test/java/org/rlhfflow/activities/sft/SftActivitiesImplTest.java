@@ -24,6 +24,8 @@ import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.activities.train.Hooks;
 import org.rlhfflow.activities.train.StageFixture;
 import org.rlhfflow.data.ArrowDatasets;
+import org.rlhfflow.data.SftPair;
+import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.model.Determinism;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.tracking.MetricPoint;
@@ -112,6 +114,21 @@ class SftActivitiesImplTest {
       assertEquals(full.output("checkpoint").sha256(), resumed.output("checkpoint").sha256(), "from step " + p.step());
       assertEquals(full.metrics().get("sft/final_loss"), resumed.metrics().get("sft/final_loss"));
     }
+  }
+
+  @Test
+  void anInputDatasetIsTrainedOnAndPassedThroughAsTheDatasetOutput() throws Exception {
+    StageFixture.Recording tracker = new StageFixture.Recording(tmp);
+    StageServices services = StageFixture.services(tmp, tracker);
+    List<SftPair> pairs = List.of(new SftPair("12=", "34567890"), new SftPair("7=", "89012345"),
+        new SftPair("55=", "67890123"));
+    Path file = tmp.resolve("demos.arrow");
+    ArrowDatasets.writeSftPairs(file, pairs);
+    ArtifactRef ref = services.store().put(file);
+    StageResult r = new SftActivitiesImpl(services).sft(new SftInput(StageFixture.context(YAML), null, ref));
+    assertEquals(ref, r.output("dataset"));
+    assertEquals(2.0, r.metrics().get("sft/steps"), "3 pairs / batch 16 = 1 step per epoch, 2 epochs");
+    assertEquals(3.0, r.metrics().get("sft/examples"));
   }
 
   @Test
