@@ -22,9 +22,11 @@ import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageContext;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageInputs.RewardModelInput;
+import org.rlhfflow.activities.StageInputs.SftInput;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun.Progress;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.sft.SftActivitiesImpl;
 import org.rlhfflow.activities.train.Hooks;
 import org.rlhfflow.activities.train.StageFixture;
 import org.rlhfflow.data.ArrowDatasets;
@@ -141,6 +143,20 @@ class RewardModelActivitiesImplTest {
       assertEquals(full.output("checkpoint").sha256(), resumed.output("checkpoint").sha256(), "from step " + p.step());
       assertEquals(full.metrics().get("rm/final_loss"), resumed.metrics().get("rm/final_loss"));
     }
+  }
+
+  @Test
+  void startsFromAnSftCheckpointWhenGivenOne() throws IOException {
+    StageFixture.Recording tracker = new StageFixture.Recording(tmp);
+    StageServices services = StageFixture.services(tmp, tracker);
+    StageContext ctx = StageFixture.context(YAML + "task:\n  train_prompts: 32\nsft:\n  epochs: 1\n  batch_size: 16\n");
+    ArtifactRef sft = new SftActivitiesImpl(services).sft(new SftInput(ctx, null, null)).output("checkpoint");
+    ArtifactRef prefs = storePairs(services, tmp.resolve("in"), digitsPairs(24, 11));
+    StageResult fromSft = new RewardModelActivitiesImpl(services).trainRewardModel(new RewardModelInput(ctx, sft, prefs));
+    StageResult fromBase = new RewardModelActivitiesImpl(services).trainRewardModel(new RewardModelInput(ctx, null, prefs));
+    assertFalse(fromBase.reused(), "the SFT model's digest is part of the cache key");
+    assertNotEquals(fromSft.cacheKey(), fromBase.cacheKey());
+    assertNotEquals(fromSft.output("checkpoint").sha256(), fromBase.output("checkpoint").sha256());
   }
 
   @Test
