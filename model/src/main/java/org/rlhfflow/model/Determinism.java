@@ -17,14 +17,21 @@ public final class Determinism {
   public static final String NUM_INTEROP_THREADS = "ai.djl.pytorch.num_interop_threads";
   public static final String GRAPH_OPTIMIZER = "ai.djl.pytorch.graph_optimizer";
 
-  /** Default intra-op threads: the demo machine has 2 cores. */
-  public static final int DEFAULT_THREADS = 2;
+  /**
+   * Default intra-op threads. One: the demo's models are small enough that per-op overhead, not
+   * arithmetic, bounds a step, and on an oversubscribed machine two OpenMP threads spinning at each
+   * barrier made a TINY training step ~20x slower (measured 2.7 s vs 140 ms). Override with
+   * RLHF_THREADS (e.g. GPT2_SMALL on a many-core CPU worker); a resumed run must use the same count to
+   * be bit-identical.
+   */
+  public static final int DEFAULT_THREADS = 1;
 
   private Determinism() {}
 
   /** Fixes the thread counts (unless already set) with {@link #DEFAULT_THREADS} intra-op threads. */
   public static void configure() {
-    configure(DEFAULT_THREADS);
+    String env = System.getenv("RLHF_THREADS");
+    configure(env == null || env.isBlank() ? DEFAULT_THREADS : Integer.parseInt(env.trim()));
   }
 
   /** Fixes the thread counts (unless already set); the inter-op pool gets one thread. */

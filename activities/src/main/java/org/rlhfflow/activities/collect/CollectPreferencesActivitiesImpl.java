@@ -75,9 +75,14 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
           throw new ValidationException(
               "preferences.source: simulated needs a policy to sample from (the SFT checkpoint), got none");
         }
+        Map<String, String> inputs = new LinkedHashMap<>();
+        inputs.put("policy", input.policy().sha256());
         // ppo.max_new_tokens bounds the sampled responses but is outside the collect spec sections.
-        yield Map.of("policy", input.policy().sha256(),
-            "max_new_tokens", Integer.toString(spec.ppo().maxNewTokens()));
+        inputs.put("max_new_tokens", Integer.toString(spec.ppo().maxNewTokens()));
+        if (spec.data().promptDataset() != null) {
+          inputs.put("prompt_dataset", digest(existing(spec.data().promptDataset(), "data.prompt_dataset")));
+        }
+        yield inputs;
       }
       case DATASET -> Map.of("dataset", digest(datasetFile(spec)));
       default -> throw unsupported(spec);
@@ -91,9 +96,13 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
   }
 
   private static Path datasetFile(ExperimentSpec spec) {
-    Path file = Path.of(spec.data().preferenceDataset());
+    return existing(spec.data().preferenceDataset(), "data.preference_dataset");
+  }
+
+  private static Path existing(String path, String field) {
+    Path file = Path.of(path);
     if (!Files.isRegularFile(file)) {
-      throw new ValidationException("data.preference_dataset: no such file: " + file.toAbsolutePath());
+      throw new ValidationException(field + ": no such file: " + file.toAbsolutePath());
     }
     return file;
   }
@@ -102,7 +111,7 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
     try {
       return Sha256.of(file).hex();
     } catch (IOException e) {
-      throw new UncheckedIOException("reading data.preference_dataset " + file, e);
+      throw new UncheckedIOException("reading " + file, e);
     }
   }
 
@@ -127,10 +136,7 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
     if (file == null) {
       return task.prompts("train", n, Seeds.derive(spec.seed(), "collect", "prompts"));
     }
-    Path path = Path.of(file);
-    if (!Files.isRegularFile(path)) {
-      throw new ValidationException("data.prompt_dataset: no such file: " + path.toAbsolutePath());
-    }
+    Path path = existing(file, "data.prompt_dataset");
     List<String> all = Datasets.prompts(path).stream().map(Prompt::prompt).toList();
     if (all.isEmpty()) {
       throw new ValidationException("data.prompt_dataset: " + path + " has no prompts");

@@ -20,8 +20,12 @@ import org.rlhfflow.model.tokenizer.Tokenizer;
  * }</pre>
  */
 public final class PromptBatches {
-  /** Rows per generation batch: enough to amortise each forward pass, small enough for CPU memory. */
-  public static final int ROWS = 64;
+  /**
+   * Rows per generation batch. Each decode step costs a fixed ~100 engine calls whatever the batch,
+   * so wide batches amortise them: on TINY, 256 rows took ~3x less time per row than 64 (measured).
+   * The (rows, block, vocab) logits stay a few MB.
+   */
+  public static final int ROWS = 256;
 
   private PromptBatches() {}
 

@@ -31,6 +31,8 @@ final class CurvePlot {
 
   private static final int WIDTH = 720;
   private static final int HEIGHT = 420;
+  /** Markers show the points of short runs; on long curves they only blur the lines. */
+  private static final int MARKER_LIMIT = 40;
 
   /** The PPO stage's {@code curve} artifact; {@code oracleScore} is null when it has none. */
   record Curve(double[] iteration, double[] rmScore, double[] oracleScore) {}
@@ -80,6 +82,7 @@ final class CurvePlot {
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
         .title("Reward over PPO iterations").xAxisTitle("PPO iteration").build();
     chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
+    chart.getStyler().setMarkerSize(curve.iteration().length > MARKER_LIMIT ? 0 : 6);
     chart.addSeries("RM score (proxy)", curve.iteration(), curve.rmScore());
     chart.setYAxisGroupTitle(0, "RM score");
     if (curve.oracleScore() != null) {

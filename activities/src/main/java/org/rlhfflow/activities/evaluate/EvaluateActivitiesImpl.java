@@ -1,5 +1,6 @@
 package org.rlhfflow.activities.evaluate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -89,11 +90,14 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
     Task task = Task.named(spec.task().name());
     // The first evaluation.prompts of the task's held-out split (the split is prefix-stable).
     List<String> prompts = task.prompts("heldout", spec.evaluation().prompts(), spec.seed());
+    // The plot first: a malformed curve fails the stage before minutes of sampling.
+    Path plot = input.ppoCurve() == null ? null : plot(run, input.ppoCurve());
     PolicySamples sft;
     PolicySamples ppo;
     try (LanguageModel sftLm = Models.loadLanguageModel(run, input.sftModel(), "sft");
         LanguageModel ppoLm = Models.loadLanguageModel(run, input.ppoModel(), "ppo");
         ScalarHeadModel rm = ScalarHeadModel.load(Models.fetch(run, input.rewardModel(), "reward_model"))) {
+      sameTokenizer(rm.tokenizer().describe(), sftLm, ppoLm);
       var sampler = new PolicySamples.Sampler(run, spec.evaluation(), spec.seed(), rm, oracle ? task : null);
       sft = sampler.sample(sftLm, null, prompts, 0);
       ppo = sampler.sample(ppoLm, sftLm, prompts, prompts.size());
@@ -104,10 +108,20 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
     Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
     Path report = EvalReport.write(run.workDir("out").resolve("eval_report.json"), spec.evaluation(), metrics, sft, ppo);
     outputs.put("report", publish(run, report));
-    if (input.ppoCurve() != null) {
-      outputs.put("plot", publish(run, plot(run, input.ppoCurve())));
+    if (plot != null) {
+      outputs.put("plot", publish(run, plot));
     }
     return run.complete(outputs, metrics);
+  }
+
+  /** The reward model scores the policies' token ids, so all three must share one vocabulary. */
+  private static void sameTokenizer(JsonNode rmTokenizer, LanguageModel sft, LanguageModel ppo) {
+    for (LanguageModel lm : List.of(sft, ppo)) {
+      if (!lm.tokenizer().describe().equals(rmTokenizer)) {
+        throw new ValidationException("reward model tokenizer " + rmTokenizer + " differs from policy tokenizer "
+            + lm.tokenizer().describe() + ": the RM must be trained from the same base model");
+      }
+    }
   }
 
   private static Path plot(StageRun run, ArtifactRef curveRef) throws IOException {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.collect.PromptBatches;
@@ -46,14 +48,13 @@ record PolicySamples(
       List<List<String>> batches = PromptBatches.chunks(prompts, PromptBatches.promptsPerBatch(s));
       for (int i = 0; i < batches.size(); i++) {
         Generation g = PromptBatches.sample(policy, batches.get(i), s, cfg, Seeds.derive(seed, "evaluate", i));
-        batches.get(i).forEach(p -> rowPrompts.addAll(java.util.Collections.nCopies(s, p)));
+        batches.get(i).forEach(p -> rowPrompts.addAll(Collections.nCopies(s, p)));
         responses.addAll(PromptBatches.responses(policy.tokenizer(), g));
         rm.add(SequenceScores.rewards(rewardModel, g));
         if (reference != null) {
           kl.add(minus(SequenceScores.responseLogprobs(policy, g), SequenceScores.responseLogprobs(reference, g)));
         }
-        long step = stepOffset + i;
-        run.heartbeat(step, at -> progressNote(run, at));
+        run.heartbeat(stepOffset + i, at -> progressNote(run, at));
       }
       return new PolicySamples(rowPrompts, responses, oracleScores(rowPrompts, responses),
           concat(rm), reference == null ? null : concat(kl));
@@ -91,6 +92,6 @@ record PolicySamples(
   }
 
   private static double[] concat(List<double[]> parts) {
-    return parts.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
+    return parts.stream().flatMapToDouble(Arrays::stream).toArray();
   }
 }

@@ -27,6 +27,7 @@ import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.model.Seeds;
 import org.rlhfflow.model.ckpt.Checkpoint;
+import org.rlhfflow.model.ckpt.CheckpointMeta;
 import org.rlhfflow.model.optim.AdamW;
 import org.rlhfflow.model.optim.LrSchedule;
 import org.rlhfflow.spec.ExperimentSpec;
@@ -95,9 +96,12 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
     try (ScalarHeadModel rm = resumeDir != null ? ScalarHeadModel.load(resumeDir) : startingModel(run, input);
         AdamW adamw = AdamW.builder().setParameters(rm.trainableParameters()).optWeightDecay(0).build()) {
       JsonNode resumedState = null;
+      long startStep = 0;
       if (resumeDir != null) {
         adamw.restoreState(TrainingCheckpoints.extras(resumeDir, rm.manager()));
-        resumedState = Checkpoint.readMeta(resumeDir).trainingState();
+        CheckpointMeta meta = Checkpoint.readMeta(resumeDir);
+        resumedState = meta.trainingState();
+        startStep = meta.step(); // not the heartbeat's step, which may be past the checkpoint
       }
       PairBatches train = new PairBatches(split.train(), rm);
       EpochBatches batches = new EpochBatches(spec.seed(), Stage.REWARD_MODEL, train.size(), rms.batchSize());
@@ -110,7 +114,7 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
           rm.trainableParameters(), adamw, batches, rm.manager(),
           (dir, step, state, optim) -> rm.save(dir, step, specSha, state, optim), hooks);
       RewardStep step = new RewardStep(rm, train, rms);
-      double finalLoss = loop.run(resume.map(Progress::step).orElse(0L), resumedState, step::loss);
+      double finalLoss = loop.run(startStep, resumedState, step::loss);
       Map<String, Double> metrics = new HashMap<>(
           HeldoutEval.evaluate(rm, new PairBatches(split.heldout(), rm), oracle(spec)));
       metrics.put("rm/final_loss", finalLoss);

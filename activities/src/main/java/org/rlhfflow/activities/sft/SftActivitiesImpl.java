@@ -83,6 +83,9 @@ public final class SftActivitiesImpl implements SftActivities {
 
   private StageResult train(StageRun run, SftInput input, SftData data, Hooks hooks) throws IOException {
     SftSpec sft = run.spec().sft();
+    if (sft.epochs() == 0) {
+      throw new StageFailures.ValidationException("sft.epochs is 0: nothing to train (the pipeline skips SFT then)");
+    }
     Optional<Progress> resume = hooks.resumePoint(run);
     try (LanguageModel lm = resume.isPresent()
             ? Models.loadLanguageModel(run, resume.get().checkpoint(), "resume")
@@ -100,7 +103,9 @@ public final class SftActivitiesImpl implements SftActivities {
           new TrainingLoop.Config("sft", total, sft.checkpointEvery(), sft.maxGradNorm(), schedule),
           lm.parameters(), adamw, batches, lm.manager(),
           (dir, step, state, optim) -> lm.save(dir, step, specSha, state, optim), hooks);
-      double finalLoss = loop.run(resume.map(Progress::step).orElse(0L),
+      // The checkpoint's own step, not the heartbeat's: a heartbeat carries the latest step done
+      // and the last checkpoint, which may be older.
+      double finalLoss = loop.run(resume.isPresent() ? lm.checkpointMeta().step() : 0L,
           resume.isPresent() ? lm.checkpointMeta().trainingState() : null,
           (rows, m) -> new TrainingLoop.StepLoss(loss(lm, examples, rows, m), Map.of()));
       ArtifactRef checkpoint = services.store().putDirectory(saveFinal(run, lm, total, specSha));

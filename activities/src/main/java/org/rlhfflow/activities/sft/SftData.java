@@ -3,6 +3,7 @@ package org.rlhfflow.activities.sft;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -53,7 +54,9 @@ record SftData(List<SftPair> pairs, Path file, String sha256, ArtifactRef stored
     }
     Path tmp = Files.createTempFile(dir, "sft-", ".arrow");
     ArrowDatasets.writeSftPairs(tmp, checked(pairs, what));
-    return new SftData(pairs, tmp, Sha256.of(tmp).hex(), null);
+    String sha = Sha256.of(tmp).hex();
+    Path file = Files.move(tmp, dir.resolve(sha + ".arrow"), StandardCopyOption.REPLACE_EXISTING);
+    return new SftData(pairs, file, sha, null);
   }
 
   /**

@@ -30,7 +30,7 @@ class CollectPreferencesActivitiesImplTest {
   private static final int K = 3;
   private static final String SIMULATED = "name: collect-test\nseed: 11\n"
       + "model:\n  preset: nano\n"
-      + "ppo:\n  max_new_tokens: 10\n"
+      + "ppo:\n  max_new_tokens: 8\n"
       + "preferences:\n  prompts: " + PROMPTS + "\n  responses_per_prompt: " + K
       + "\n  annotator_temperature: 0\n";
 
@@ -39,7 +39,7 @@ class CollectPreferencesActivitiesImplTest {
   @Test
   void simulatedGivesAllPairsRankedByTheOracleAndIsCachedAndDeterministic() throws IOException {
     StageServices services = StageFixtures.services(tmp.resolve("one"));
-    ArtifactRef policy = StageFixtures.nanoPolicy(services, tmp, 3);
+    ArtifactRef policy = StageFixtures.digitPolicy(services, tmp, 3);
     CollectPreferencesActivitiesImpl impl = new CollectPreferencesActivitiesImpl(services);
     StageResult r = impl.collect(new CollectInput(StageFixtures.context(SIMULATED), policy));
 
@@ -52,18 +52,25 @@ class CollectPreferencesActivitiesImplTest {
     double mean = r.metrics().get("collect/mean_oracle_score");
     assertTrue(mean >= 0 && mean <= 1, "mean oracle score " + mean);
     DigitsTask task = new DigitsTask();
+    int strict = 0;
     for (PreferencePair p : pairs) {
-      assertTrue(task.oracleScore(p.prompt(), p.chosen()) >= task.oracleScore(p.prompt(), p.rejected()), p.toString());
+      double chosen = task.oracleScore(p.prompt(), p.chosen());
+      double rejected = task.oracleScore(p.prompt(), p.rejected());
+      assertTrue(chosen >= rejected, p.toString());
+      assertEquals(chosen - rejected, p.margin());
+      assertTrue(p.chosen().matches("[0-9]{8}"), p.chosen()); // the digit policy at work
       assertEquals("simulated", p.source());
       assertNotEquals(p.chosen(), p.rejected());
+      strict += chosen > rejected ? 1 : 0;
     }
+    assertTrue(strict > 0, "some pairs must differ in oracle score, or the ranking check is empty");
 
     StageResult again = impl.collect(new CollectInput(StageFixtures.context(SIMULATED), policy));
     assertTrue(again.reused());
     assertEquals(r.output("preferences"), again.output("preferences"));
 
     StageServices fresh = StageFixtures.services(tmp.resolve("two"));
-    ArtifactRef samePolicy = StageFixtures.nanoPolicy(fresh, tmp.resolve("two"), 3);
+    ArtifactRef samePolicy = StageFixtures.digitPolicy(fresh, tmp.resolve("two"), 3);
     StageResult rerun = new CollectPreferencesActivitiesImpl(fresh)
         .collect(new CollectInput(StageFixtures.context(SIMULATED), samePolicy));
     assertFalse(rerun.reused());

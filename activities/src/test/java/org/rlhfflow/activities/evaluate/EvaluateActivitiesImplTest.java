@@ -29,18 +29,18 @@ class EvaluateActivitiesImplTest {
   private static final String SPEC = "name: eval-test\nseed: 5\n"
       + "model:\n  preset: nano\n"
       + "evaluation:\n  prompts: " + PROMPTS + "\n  samples_per_prompt: 2\n  temperature: 1.0\n"
-      + "  max_new_tokens: 10\n";
+      + "  max_new_tokens: 8\n";
   private static final String CURVE = "{\"iteration\": [0, 1, 2, 3], \"rm_score\": [-0.2, 0.1, 0.4, 0.9],"
       + " \"oracle_score\": [0.30, 0.45, 0.50, 0.40], \"kl\": [0, 0.5, 1.2, 2.0]}";
 
   @TempDir Path tmp;
 
-  /** Stored NANO SFT, PPO (another init) and reward models, and a PPO curve. */
+  /** Stored NANO models: a digit-writing SFT policy, a random PPO policy, a reward model; a PPO curve. */
   private record Fixture(StageServices services, ArtifactRef sft, ArtifactRef ppo, ArtifactRef rm, ArtifactRef curve) {
     static Fixture make(Path dir) throws IOException {
       StageServices s = StageFixtures.services(dir);
       ArtifactRef curve = s.store().put(Files.writeString(dir.resolve("curve.json"), CURVE));
-      return new Fixture(s, StageFixtures.nanoPolicy(s, dir, 1), StageFixtures.nanoPolicy(s, dir, 2),
+      return new Fixture(s, StageFixtures.digitPolicy(s, dir, 1), StageFixtures.nanoPolicy(s, dir, 2),
           StageFixtures.nanoRewardModel(s, dir, 3), curve);
     }
 
@@ -61,7 +61,7 @@ class EvaluateActivitiesImplTest {
     for (String key : new String[] {"eval/rm_score_sft", "eval/rm_score_ppo", "eval/kl_to_ref_ppo"}) {
       assertTrue(Double.isFinite(m.get(key)), key + " = " + m.get(key));
     }
-    assertNotEquals(0.0, m.get("eval/kl_to_ref_ppo")); // two different random inits
+    assertNotEquals(0.0, m.get("eval/kl_to_ref_ppo")); // two different policies
     assertEquals(PROMPTS, m.get("eval/prompts"));
 
     JsonNode report = Json.MAPPER.readTree(Files.readAllBytes(fetch(f.services(), r.output("report"))));
@@ -81,6 +81,7 @@ class EvaluateActivitiesImplTest {
   void aPolicyAgainstItselfTiesExactlyAndHasNoKl() throws IOException {
     Fixture f = Fixture.make(tmp);
     Map<String, Double> m = f.evaluate(SPEC, f.sft(), null).metrics();
+    assertTrue(m.get("eval/oracle_score_sft") > 0, "the digit policy scores, so the tie is not 0 vs 0");
     assertEquals(0.5, m.get("eval/ppo_vs_sft_win_rate"));
     assertEquals(0.0, m.get("eval/kl_to_ref_ppo"));
     assertEquals(m.get("eval/oracle_score_sft"), m.get("eval/oracle_score_ppo"));
@@ -117,6 +118,12 @@ class EvaluateActivitiesImplTest {
     ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> f.evaluate(SPEC, f.ppo(), bad));
     assertEquals(StageFailures.VALIDATION, e.getType());
     assertTrue(e.getOriginalMessage().contains("'rm_score' has 1 values but 'iteration' has 2"), e.getOriginalMessage());
+  }
+
+  @Test
+  void winRateCountsTiesAsHalf() {
+    // wins, tie, loss, win: (1 + 0.5 + 0 + 1) / 4
+    assertEquals(0.625, EvalReport.winRate(new double[] {1, 0.5, 0, 0.75}, new double[] {0.5, 0.5, 0.25, 0.5}));
   }
 
   private static Path fetch(StageServices s, ArtifactRef ref) throws IOException {

@@ -22,9 +22,11 @@ import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageContext;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageInputs.RewardModelInput;
+import org.rlhfflow.activities.StageInputs.SftInput;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun.Progress;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.sft.SftActivitiesImpl;
 import org.rlhfflow.activities.train.Hooks;
 import org.rlhfflow.activities.train.StageFixture;
 import org.rlhfflow.data.ArrowDatasets;
@@ -54,7 +56,7 @@ class RewardModelActivitiesImplTest {
 
   @BeforeAll
   static void threads() {
-    Determinism.configure();
+    Determinism.configure(1); // 2 intra-op threads on the shared 2-core machine ran ~30x slower (OpenMP oversubscription)
   }
 
   /**
@@ -136,11 +138,25 @@ class RewardModelActivitiesImplTest {
     for (Progress p : List.of(checkpoints.get(0), checkpoints.get(2))) { // mid-epoch 0, mid-epoch 1
       tracker.clear();
       StageResult resumed =
-          run(tmp, tracker, StageFixture.context(YAML, Stage.REWARD_MODEL), new Hooks(Optional.of(p), x -> {}));
+          run(tmp, tracker, StageFixture.context(YAML, Stage.REWARD_MODEL), new Hooks(Optional.of(heartbeatAfter(p)), x -> {}));
       assertEquals(10 - p.step(), tracker.points("rm/loss").size());
       assertEquals(full.output("checkpoint").sha256(), resumed.output("checkpoint").sha256(), "from step " + p.step());
       assertEquals(full.metrics().get("rm/final_loss"), resumed.metrics().get("rm/final_loss"));
     }
+  }
+
+  @Test
+  void startsFromAnSftCheckpointWhenGivenOne() throws IOException {
+    StageFixture.Recording tracker = new StageFixture.Recording(tmp);
+    StageServices services = StageFixture.services(tmp, tracker);
+    StageContext ctx = StageFixture.context(YAML + "task:\n  train_prompts: 32\nsft:\n  epochs: 1\n  batch_size: 16\n");
+    ArtifactRef sft = new SftActivitiesImpl(services).sft(new SftInput(ctx, null, null)).output("checkpoint");
+    ArtifactRef prefs = storePairs(services, tmp.resolve("in"), digitsPairs(24, 11));
+    StageResult fromSft = new RewardModelActivitiesImpl(services).trainRewardModel(new RewardModelInput(ctx, sft, prefs));
+    StageResult fromBase = new RewardModelActivitiesImpl(services).trainRewardModel(new RewardModelInput(ctx, null, prefs));
+    assertFalse(fromBase.reused(), "the SFT model's digest is part of the cache key");
+    assertNotEquals(fromSft.cacheKey(), fromBase.cacheKey());
+    assertNotEquals(fromSft.output("checkpoint").sha256(), fromBase.output("checkpoint").sha256());
   }
 
   @Test
@@ -164,5 +180,10 @@ class RewardModelActivitiesImplTest {
     assertTrue(e.isNonRetryable());
     assertEquals(StageFailures.VALIDATION, e.getType());
     assertTrue(e.getOriginalMessage().contains("data.preference_dataset"), e.getOriginalMessage());
+  }
+
+  /** What a retry sees: the last heartbeat, one step past the checkpoint it carries. */
+  private static Progress heartbeatAfter(Progress checkpoint) {
+    return new Progress(checkpoint.step() + 1, checkpoint.checkpoint());
   }
 }

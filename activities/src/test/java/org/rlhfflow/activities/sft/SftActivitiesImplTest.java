@@ -24,6 +24,8 @@ import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.activities.train.Hooks;
 import org.rlhfflow.activities.train.StageFixture;
 import org.rlhfflow.data.ArrowDatasets;
+import org.rlhfflow.data.SftPair;
+import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.model.Determinism;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.tracking.MetricPoint;
@@ -50,7 +52,7 @@ class SftActivitiesImplTest {
 
   @BeforeAll
   static void threads() {
-    Determinism.configure();
+    Determinism.configure(1); // 2 intra-op threads on the shared 2-core machine ran ~30x slower (OpenMP oversubscription)
   }
 
   private StageResult run(Path dir, StageFixture.Recording tracker, StageContext ctx, Hooks hooks) {
@@ -106,12 +108,27 @@ class SftActivitiesImplTest {
     // A retry that starts from step 3 (mid-epoch 0) and one from step 6 (mid-epoch 1).
     for (Progress p : checkpoints) {
       tracker.clear();
-      StageResult resumed = run(tmp, tracker, StageFixture.context(YAML, Stage.SFT), new Hooks(Optional.of(p), x -> {}));
+      StageResult resumed = run(tmp, tracker, StageFixture.context(YAML, Stage.SFT), new Hooks(Optional.of(heartbeatAfter(p)), x -> {}));
       assertFalse(resumed.reused());
       assertEquals(8 - p.step(), tracker.points("sft/loss").size(), "only the remaining steps run");
       assertEquals(full.output("checkpoint").sha256(), resumed.output("checkpoint").sha256(), "from step " + p.step());
       assertEquals(full.metrics().get("sft/final_loss"), resumed.metrics().get("sft/final_loss"));
     }
+  }
+
+  @Test
+  void anInputDatasetIsTrainedOnAndPassedThroughAsTheDatasetOutput() throws Exception {
+    StageFixture.Recording tracker = new StageFixture.Recording(tmp);
+    StageServices services = StageFixture.services(tmp, tracker);
+    List<SftPair> pairs = List.of(new SftPair("12=", "34567890"), new SftPair("7=", "89012345"),
+        new SftPair("55=", "67890123"));
+    Path file = tmp.resolve("demos.arrow");
+    ArrowDatasets.writeSftPairs(file, pairs);
+    ArtifactRef ref = services.store().put(file);
+    StageResult r = new SftActivitiesImpl(services).sft(new SftInput(StageFixture.context(YAML), null, ref));
+    assertEquals(ref, r.output("dataset"));
+    assertEquals(2.0, r.metrics().get("sft/steps"), "3 pairs / batch 16 = 1 step per epoch, 2 epochs");
+    assertEquals(3.0, r.metrics().get("sft/examples"));
   }
 
   @Test
@@ -122,5 +139,10 @@ class SftActivitiesImplTest {
     assertTrue(e.isNonRetryable());
     assertEquals(StageFailures.VALIDATION, e.getType());
     assertTrue(e.getOriginalMessage().contains("data.sft_dataset"), e.getOriginalMessage());
+  }
+
+  /** What a retry sees: the last heartbeat, one step past the checkpoint it carries. */
+  private static Progress heartbeatAfter(Progress checkpoint) {
+    return new Progress(checkpoint.step() + 1, checkpoint.checkpoint());
   }
 }
