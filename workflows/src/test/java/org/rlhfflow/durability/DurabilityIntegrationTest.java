@@ -55,11 +55,27 @@ class DurabilityIntegrationTest {
   @TempDir Path tmp;
   private final List<WorkerProcess> workers = new ArrayList<>();
 
+  private final List<WorkflowStub> started = new ArrayList<>();
+
+  /** Kills this test's workers, and terminates its workflow if a failed assertion left it running. */
   @AfterEach
-  void stopWorkers() throws InterruptedException {
+  void cleanUp() throws InterruptedException {
     for (WorkerProcess w : workers) {
       w.close();
     }
+    for (WorkflowStub stub : started) {
+      try {
+        stub.terminate("test finished");
+      } catch (RuntimeException alreadyClosed) {
+        // completed or failed: nothing to clean up
+      }
+    }
+  }
+
+  private WorkflowStub start(DurabilityStack stack, String id, List<String> force) throws Exception {
+    WorkflowStub stub = stack.start(id, id, SEED, force);
+    started.add(stub);
+    return stub;
   }
 
   private WorkerProcess worker(Path home, String queue, Map<String, String> env) throws Exception {
@@ -113,10 +129,10 @@ class DurabilityIntegrationTest {
       Map<String, String> expected = baseline(stack);
       String queue = DurabilityStack.unique("dur-crash");
       WorkerProcess[] current = {worker(tmp.resolve("worker-0"), queue, Map.of())};
-      WorkflowStub stub = stack.start(queue, queue, SEED, List.of("all"));
+      WorkflowStub stub = start(stack, queue, List.of("all"));
       CrashProbe probe = new CrashProbe(stack, queue);
       List<Crash> crashes = new ArrayList<>();
-      Object[][] stages = {{Stage.SFT, "Sft", 4}, {Stage.REWARD_MODEL, "RewardModel", 4}, {Stage.PPO, "Ppo", 2}};
+      Object[][] stages = {{Stage.SFT, "Sft", 8}, {Stage.REWARD_MODEL, "RewardModel", 12}, {Stage.PPO, "Ppo", 4}};
       for (Object[] s : stages) {
         Path home = tmp.resolve("worker-" + (crashes.size() + 1));
         crashes.add(probe.crash((String) s[0], (String) s[1], (Integer) s[2], current[0],
@@ -137,7 +153,7 @@ class DurabilityIntegrationTest {
       Map<String, String> expected = baseline(stack);
       String queue = DurabilityStack.unique("dur-restart");
       worker(tmp.resolve("worker"), queue, Map.of());
-      WorkflowStub stub = stack.start(queue, queue, SEED, List.of("all"));
+      WorkflowStub stub = start(stack, queue, List.of("all"));
       awaitHeartbeat(stack, queue, "Ppo");
       DurabilityStack.stack("restart", "temporal"); // the dev server keeps its sqlite db
       PipelineResult result = await(stub);
@@ -151,7 +167,7 @@ class DurabilityIntegrationTest {
       Map<String, String> expected = baseline(stack);
       String queue = DurabilityStack.unique("dur-minio");
       worker(tmp.resolve("worker"), queue, Map.of());
-      WorkflowStub stub = stack.start(queue, queue, SEED, List.of("all"));
+      WorkflowStub stub = start(stack, queue, List.of("all"));
       awaitHeartbeat(stack, queue, "Sft");
       try {
         DurabilityStack.stack("stop", "minio");
@@ -178,7 +194,7 @@ class DurabilityIntegrationTest {
       Map<String, String> expected = baseline(stack);
       String queue = DurabilityStack.unique("dur-resume");
       WorkerProcess faulty = worker(tmp.resolve("faulty"), queue, Map.of("RLHF_INJECT_FAULT", "nan:ppo:2"));
-      WorkflowStub stub = stack.start(queue, queue, SEED, List.of(Stage.PPO));
+      WorkflowStub stub = start(stack, queue, List.of(Stage.PPO));
       WorkflowFailedException failed = assertThrows(WorkflowFailedException.class, () -> await(stub));
       ApplicationFailure cause = rootApplicationFailure(failed);
       assertEquals(StageFailures.DIVERGED, cause.getType(), cause.toString());
