@@ -18,6 +18,8 @@ final class CrashProbe {
   /** The heartbeat timeout (30 s, StageOptions.training) plus retry backoff and JVM start, with room. */
   private static final Duration RETRY_WAIT = Duration.ofMinutes(3);
   private static final Duration STAGE_WAIT = Duration.ofMinutes(10);
+  /** PipelineWorkers' heartbeat throttle: how stale the server's view of the step can be. */
+  private static final double HEARTBEAT_INTERVAL_S = 1.0;
 
   /** What one crash cost; printed into the closing note. */
   record Crash(String stage, long killStep, long resumedFrom, double secondsPerStep, double detectionSeconds) {
@@ -25,11 +27,17 @@ final class CrashProbe {
       return killStep - resumedFrom;
     }
 
+    /**
+     * The kill step is the last heartbeat the server had; the worker may have done up to one
+     * heartbeat interval (1 s) more, so the recomputation is between recompute_s and recompute_s_max.
+     */
     String line() {
+      double recompute = recomputed() * secondsPerStep;
       return String.format("DURABILITY crash stage=%s killed_at_step=%d resumed_from_checkpoint=%d "
-              + "steps_recomputed=%d seconds_per_step=%.3f recompute_s=%.2f detection_delay_s=%.1f",
-          stage, killStep, resumedFrom, recomputed(), secondsPerStep, recomputed() * secondsPerStep,
-          detectionSeconds);
+              + "steps_recomputed=%d seconds_per_step=%.3f recompute_s=%.2f recompute_s_max=%.2f "
+              + "detection_delay_s=%.1f",
+          stage, killStep, resumedFrom, recomputed(), secondsPerStep, recompute,
+          recompute + HEARTBEAT_INTERVAL_S, detectionSeconds);
     }
   }
 

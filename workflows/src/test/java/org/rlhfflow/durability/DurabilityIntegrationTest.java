@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import java.nio.charset.StandardCharsets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
@@ -216,7 +218,44 @@ class DurabilityIntegrationTest {
         assertTrue(resumed.stages().get(s).reused(), s + " was recomputed by the resumed run");
       }
       assertFalse(resumed.stages().get(Stage.PPO).reused(), "ppo must run again");
+      for (JsonNode run : MlflowRuns.of(stack.env.mlflowUri(), "durability", m.group(1))) {
+        String stage = MlflowRuns.tag(run, "rlhf.stage");
+        assertFalse(List.of(Stage.COLLECT, Stage.SFT, Stage.REWARD_MODEL).contains(stage),
+            "the resumed run opened a new MLflow run for " + stage);
+      }
       assertEquals(expected, checkpoints(stack, resumed), "resumed run vs a clean run");
+    }
+  }
+
+  @Test
+  void temporalWorkflowCancelDuringPpoSavesACheckpointAndMarksTheRunsKilled() throws Exception {
+    try (DurabilityStack stack = new DurabilityStack()) {
+      String queue = DurabilityStack.unique("dur-cancel");
+      worker(tmp.resolve("worker"), queue, Map.of());
+      WorkflowStub stub = start(stack, queue, List.of(Stage.PPO));
+      awaitHeartbeat(stack, queue, "Ppo");
+      String cli = System.getenv("RLHF_TEMPORAL_CLI");
+      assertTrue(cli != null, "RLHF_TEMPORAL_CLI is not set: run this through ./test.sh");
+      Process cancel = new ProcessBuilder(cli, "workflow", "cancel", "--workflow-id", queue,
+          "--address", stack.env.temporalAddress(), "--namespace", stack.env.namespace())
+          .redirectErrorStream(true).start();
+      String said = new String(cancel.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, cancel.waitFor(), said);
+      WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> await(stub));
+      assertInstanceOf(CanceledFailure.class, e.getCause(), e.toString());
+
+      List<JsonNode> runs = MlflowRuns.of(stack.env.mlflowUri(), "durability", queue);
+      JsonNode ppo = runs.stream().filter(r -> Stage.PPO.equals(MlflowRuns.tag(r, "rlhf.stage"))).findFirst()
+          .orElseThrow(() -> new AssertionError("no ppo run among " + runs));
+      JsonNode parent = runs.stream().filter(r -> MlflowRuns.tag(r, "mlflow.parentRunId") == null).findFirst()
+          .orElseThrow(() -> new AssertionError("no pipeline run among " + runs));
+      assertEquals("KILLED", MlflowRuns.status(ppo), ppo.toString());
+      assertEquals("KILLED", MlflowRuns.status(parent), parent.toString());
+      String saved = MlflowRuns.tag(ppo, "rlhf.cancelled_checkpoint");
+      assertTrue(saved != null && !saved.isEmpty(), "no rlhf.cancelled_checkpoint tag on " + ppo);
+      try (MinioArtifactStore store = stack.store()) {
+        assertTrue(store.exists(saved), "the cancelled checkpoint " + saved + " is not in MinIO");
+      }
     }
   }
 
