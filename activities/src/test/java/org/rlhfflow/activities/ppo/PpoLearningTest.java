@@ -10,8 +10,10 @@ import org.rlhfflow.activities.StageInputs.PpoInput;
 import org.rlhfflow.spec.ExperimentSpec;
 
 /**
- * PPO must climb the reward it is given. The reward model here is synthetic: the NANO trunk with a
- * fixed random head scaled up so that responses differ in score by O(1); PPO sees only that score.
+ * PPO must climb the reward it is given. The reward model is synthetic: the NANO trunk with a fixed
+ * random head scaled up so that responses differ in score by O(1). Responses are one token, a
+ * contextual bandit, so 16 iterations of 32 episodes are enough to see the policy move: measured
+ * mean score of the first 3 iterations -2.01, last 3 +0.27 (one intra-op thread).
  */
 class PpoLearningTest {
   @TempDir Path tmp;
@@ -27,7 +29,7 @@ class PpoLearningTest {
         task:
           train_prompts: 64
         ppo:
-          iterations: 10
+          iterations: 16
           rollout_batch_size: 32
           minibatch_size: 16
           ppo_epochs: 4
@@ -47,6 +49,6 @@ class PpoLearningTest {
     for (String k : List.of("ppo/objective/kl", "ppo/val/vf_loss", "timing/rollout_s", "timing/update_s")) {
       System.out.println(k + ": " + f.tracker.metrics.get(k));
     }
-    assertTrue(after > before + 0.5, "mean RM score should rise: first 3 " + before + ", last 3 " + after);
+    assertTrue(after > before + 1.0, "mean RM score should rise: first 3 " + before + ", last 3 " + after);
   }
 }
