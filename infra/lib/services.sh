@@ -73,6 +73,7 @@ launch_temporal() {
   exec setsid "$TEMPORAL_BIN" server start-dev \
     --db-filename "$DATA/temporal/temporal.db" \
     --ip "$BIND_IP" --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
+    --search-attribute RlhfExperiment=Keyword --search-attribute RlhfStage=Keyword \
     --log-level warn
 }
 

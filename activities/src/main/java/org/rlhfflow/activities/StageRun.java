@@ -245,6 +245,7 @@ public final class StageRun {
 
   /** Fails the stage, non-retryably, if a metric is NaN or infinite; names the step and metrics. */
   public void checkFinite(long step, Map<String, Double> metrics) {
+    metrics = FaultInjection.apply(stage, step, metrics, System.getenv(FaultInjection.ENV));
     for (Map.Entry<String, Double> m : metrics.entrySet()) {
       if (!Double.isFinite(m.getValue())) {
         throw new StageFailures.TrainingDivergedException(m.getKey() + " is " + m.getValue() + " at step "

@@ -26,7 +26,18 @@ public record ExperimentSpec(
     RewardModelSpec rewardModel,
     PpoSpec ppo,
     EvaluationSpec evaluation,
-    ResourcesSpec resources) {
+    ResourcesSpec resources,
+    @Doc("Last stage to run: collect, sft, reward_model, ppo or evaluate; e.g. reward_model to only train an RM.")
+        Until until) {
+
+  /** The last stage a pipeline runs. */
+  public enum Until {
+    COLLECT,
+    SFT,
+    REWARD_MODEL,
+    PPO,
+    EVALUATE
+  }
 
   /** All defaults; {@code name} is a placeholder because a spec file must set it. */
   public static final ExperimentSpec DEFAULT = named("unnamed");
@@ -53,11 +64,17 @@ public record ExperimentSpec(
         "dataset needs data.preference_dataset");
   }
 
+  /** The same spec with another seed (e.g. {@code rlhf demo --seed 3}). */
+  public ExperimentSpec withSeed(long newSeed) {
+    return new ExperimentSpec(name, newSeed, description, model, task, data, preferences, sft, rewardModel, ppo,
+        evaluation, resources, until);
+  }
+
   /** A spec with every default and the given name. */
   public static ExperimentSpec named(String name) {
     return new ExperimentSpec(name, 0L, null, ModelSpec.DEFAULT, TaskSpec.DEFAULT, DataSpec.DEFAULT,
         PreferenceSpec.DEFAULT, SftSpec.DEFAULT, RewardModelSpec.DEFAULT, PpoSpec.DEFAULT,
-        EvaluationSpec.DEFAULT, ResourcesSpec.DEFAULT);
+        EvaluationSpec.DEFAULT, ResourcesSpec.DEFAULT, Until.EVALUATE);
   }
 
   /** JSON with sorted snake_case keys and every default resolved: equal specs give equal bytes. */

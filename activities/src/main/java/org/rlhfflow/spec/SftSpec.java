@@ -5,7 +5,7 @@ package org.rlhfflow.spec;
 public record SftSpec(
     @Doc(value = "AdamW peak learning rate.", range = "(0, 1]", source = "Loshchilov & Hutter 2019")
         double learningRate,
-    @Doc(value = "Passes over the SFT dataset.", range = "[1, inf)") int epochs,
+    @Doc(value = "Passes over the SFT dataset; 0 skips SFT and later stages start from the base model.", range = "[0, inf)") int epochs,
     @Doc(value = "Examples per optimizer step.", range = "[1, inf)") int batchSize,
     @Doc(value = "Steps of linear learning-rate warmup from 0.", range = "[0, inf)") int warmupSteps,
     @Doc(value = "AdamW decoupled weight decay.", range = "[0, 1]", source = "Loshchilov & Hutter 2019")

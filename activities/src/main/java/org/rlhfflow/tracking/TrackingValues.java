@@ -45,10 +45,14 @@ public final class TrackingValues {
     return Sha256.hex(id.getBytes(StandardCharsets.UTF_8)).substring(0, 32);
   }
 
+  /**
+   * Whether a key names a secret: a marker must be a whole word ({@code s3_secret_key},
+   * {@code api.token}), so {@code model.tokenizer} and {@code ppo.max_new_tokens} are not secrets.
+   */
   public static boolean isSecret(String key) {
-    String k = key.toLowerCase(Locale.ROOT).replace('-', '_');
+    String k = "_" + key.toLowerCase(Locale.ROOT).replaceAll("[-./]", "_") + "_";
     for (String marker : SECRET_MARKERS) {
-      if (k.contains(marker)) {
+      if (k.contains("_" + marker + "_")) {
         return true;
       }
     }

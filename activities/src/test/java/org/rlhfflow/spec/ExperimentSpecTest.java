@@ -73,8 +73,9 @@ class ExperimentSpecTest {
     assertEquals("rlhf-cpu", params.get("resources.reward_model"));
     assertFalse(params.containsKey("model.hf_checkpoint"));
     assertFalse(params.containsKey("description"));
-    // 74 leaf keys (3 + 5 + 5 + 3 + 5+2+2 + 7 + 8 + 25 + 4 + 5) minus 8 unset by default, plus the penalty set here.
-    assertEquals(67, params.size());
+    // 75 leaf keys (4 + 5 + 5 + 3 + 5+2+2 + 7 + 8 + 25 + 4 + 5) minus 8 unset by default, plus the penalty set here.
+    assertEquals(68, params.size());
+    assertEquals("evaluate", params.get("until"));
   }
 
   @Test

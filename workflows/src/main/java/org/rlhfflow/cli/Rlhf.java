@@ -1,5 +1,6 @@
 package org.rlhfflow.cli;
 
+import org.rlhfflow.model.Determinism;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,8 +11,12 @@ import picocli.CommandLine.Command;
     versionProvider = VersionCommand.Provider.class,
     description = "Run the RLHF lifecycle as durable Temporal workflows.",
     subcommands = {
-      VersionCommand.class,
+      DemoCommand.class,
+      RunCommand.class,
+      StatusCommand.class,
+      ResumeCommand.class,
       WorkerCommand.class,
+      VersionCommand.class,
       StackCommand.class,
       SpecCommand.class,
       ImportCommand.class,
@@ -21,6 +26,7 @@ import picocli.CommandLine.Command;
     })
 public final class Rlhf {
   public static void main(String[] args) {
+    Determinism.configure(); // PyTorch thread settings, before the engine loads
     System.exit(new CommandLine(new Rlhf()).execute(args));
   }
 }

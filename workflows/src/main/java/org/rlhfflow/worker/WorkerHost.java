@@ -44,9 +44,10 @@ public final class WorkerHost implements AutoCloseable {
     WorkflowClient client =
         WorkflowClient.newInstance(
             service, WorkflowClientOptions.newBuilder().setNamespace(config.namespace()).build());
+    PipelineWorkers.ensureSearchAttributes(client);
     WorkerFactory factory = WorkerFactory.newInstance(client);
     for (String queue : config.taskQueues()) {
-      registrar.register(factory.newWorker(queue), queue, config);
+      registrar.register(factory.newWorker(queue, PipelineWorkers.options()), queue, config);
     }
     factory.start();
     return new WorkerHost(service, factory, shutdownGrace);

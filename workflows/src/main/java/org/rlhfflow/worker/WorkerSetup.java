@@ -1,6 +1,9 @@
 package org.rlhfflow.worker;
 
 import io.temporal.worker.Worker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.config.RlhfConfig;
 
 /**
@@ -12,8 +15,21 @@ public final class WorkerSetup {
   private WorkerSetup() {}
 
   /** A {@link Registrar}: {@code WorkerHost.start(config, WorkerSetup::register)}. */
-  public static void register(Worker worker, String taskQueue, RlhfConfig config) {
-    // Nothing is registered yet: the pipeline adds its workflows and activities here, so that the
-    // worker process, its connection and its shutdown are already tested end to end before then.
+  public static synchronized void register(Worker worker, String taskQueue, RlhfConfig config) {
+    PipelineWorkers.register(worker, services(config));
+  }
+
+  /** One store and tracker per process, shared by every queue's worker. */
+  private static StageServices services;
+
+  private static StageServices services(RlhfConfig config) {
+    if (services == null) {
+      try {
+        services = StageServices.fromConfig(config);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open the artifact store for " + config, e);
+      }
+    }
+    return services;
   }
 }

@@ -42,8 +42,10 @@ public interface RlhfPipelineWorkflow {
    * @param stage the stage running now, or "done" / "failed" / "cancelled"
    * @param completed stages finished so far, in order
    * @param reused the completed stages that were found in the cache instead of recomputed
+   * @param planned every stage this run will execute, in order
    */
-  record Progress(String experiment, String stage, List<String> completed, List<String> reused) {}
+  record Progress(
+      String experiment, String stage, List<String> completed, List<String> reused, List<String> planned) {}
 
   @WorkflowMethod(name = "RlhfPipeline")
   PipelineResult run(PipelineInput input);

@@ -46,12 +46,14 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
   private final List<String> reused = new ArrayList<>();
   private String experiment = "";
   private String stage = "resolve";
+  private List<String> planned = List.of();
 
   @Override
   public PipelineResult run(PipelineInput input) {
     long start = Workflow.currentTimeMillis();
     ResolvedSpec spec = pipeline.resolveSpec(new SpecSource(input.specPath(), input.specYaml(), input.seed()));
     experiment = spec.experiment();
+    planned = spec.stages();
     Workflow.upsertTypedSearchAttributes(EXPERIMENT.valueSet(experiment));
     String runId = Workflow.getInfo().getRunId();
     String parentRun = pipeline.startPipelineRun(new StartInput(
@@ -134,6 +136,6 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
 
   @Override
   public Progress progress() {
-    return new Progress(experiment, stage, List.copyOf(results.keySet()), List.copyOf(reused));
+    return new Progress(experiment, stage, List.copyOf(results.keySet()), List.copyOf(reused), planned);
   }
 }

@@ -1,5 +1,6 @@
 package org.rlhfflow.workflows;
 
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
@@ -39,6 +40,9 @@ final class StageOptions {
         .setTaskQueue(taskQueue)
         .setStartToCloseTimeout(budget) // a whole attempt; generous, the heartbeat catches dead workers
         .setHeartbeatTimeout(Duration.ofSeconds(30)) // > the slowest step between heartbeats
+        // On `temporal workflow cancel` the stage learns it at its next heartbeat, saves a checkpoint
+        // and marks its run KILLED; the workflow waits for that before it closes the pipeline run.
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
         .setRetryOptions(RETRY)
         .build();
   }

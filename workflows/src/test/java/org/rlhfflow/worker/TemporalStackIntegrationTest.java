@@ -113,14 +113,7 @@ class TemporalStackIntegrationTest {
     throw new AssertionError("temporal workflow list never showed " + workflowId + " as completed: " + listed);
   }
 
-  private static JsonNode temporal(String cli, RlhfConfig config, String... args)
-      throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(cli));
-    command.addAll(List.of(args));
-    command.addAll(List.of("--address", config.temporalAddress(), "--namespace", config.namespace(), "--output", "json"));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, process.waitFor(), String.join(" ", command) + " failed:\n" + output);
-    return new ObjectMapper().readTree(output.isBlank() ? "[]" : output);
+  private static JsonNode temporal(String cli, RlhfConfig config, String... args) throws Exception {
+    return TemporalCli.run(cli, config, args);
   }
 }

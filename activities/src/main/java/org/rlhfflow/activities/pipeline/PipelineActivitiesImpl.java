@@ -1,0 +1,125 @@
+package org.rlhfflow.activities.pipeline;
+
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rlhfflow.activities.PipelineActivities;
+import org.rlhfflow.activities.Stage;
+import org.rlhfflow.activities.StageFailures;
+import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.spec.ExperimentSpec;
+import org.rlhfflow.spec.PreferenceSpec;
+import org.rlhfflow.spec.ResourcesSpec;
+import org.rlhfflow.spec.SpecException;
+import org.rlhfflow.spec.SpecLoader;
+import org.rlhfflow.store.ArtifactRef;
+import org.rlhfflow.store.Json;
+
+/** Resolves specs and keeps the pipeline's parent tracking run: its params, tags and summary. */
+public final class PipelineActivitiesImpl implements PipelineActivities {
+  private final StageServices services;
+
+  public PipelineActivitiesImpl(StageServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public ResolvedSpec resolveSpec(SpecSource source) {
+    try {
+      ExperimentSpec spec = load(source);
+      if (source.seed() != null) {
+        spec = spec.withSeed(source.seed());
+      }
+      PreferenceSpec.Source prefs = spec.preferences().source();
+      if (prefs == PreferenceSpec.Source.HUMAN || prefs == PreferenceSpec.Source.AI) {
+        throw new StageFailures.ValidationException("preferences.source: " + prefs.name().toLowerCase()
+            + " is parsed but arrives in later work; use simulated or dataset");
+      }
+      return new ResolvedSpec(spec.name(), spec.seed(), spec.canonicalJson(), spec.sha256(),
+          taskQueues(spec.resources()), prefs.name().toLowerCase(), stages(spec));
+    } catch (SpecException | StageFailures.ValidationException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), StageFailures.VALIDATION);
+    }
+  }
+
+  private static ExperimentSpec load(SpecSource source) {
+    if (source.yaml() != null) { // sent by the CLI, so workers need no copy of the file
+      return SpecLoader.parse(source.yaml(), source.path() != null ? source.path() : "inline spec");
+    }
+    if (source.path() != null) {
+      return SpecLoader.load(Path.of(source.path()));
+    }
+    throw new StageFailures.ValidationException("pipeline input: set specPath or specYaml");
+  }
+
+  private static Map<String, String> taskQueues(ResourcesSpec r) {
+    Map<String, String> queues = new LinkedHashMap<>();
+    queues.put(Stage.COLLECT, r.collect());
+    queues.put(Stage.SFT, r.sft());
+    queues.put(Stage.REWARD_MODEL, r.rewardModel());
+    queues.put(Stage.PPO, r.ppo());
+    queues.put(Stage.EVALUATE, r.evaluate());
+    return queues;
+  }
+
+  /** The stages to run, in lifecycle order, up to {@code until}; {@code sft.epochs: 0} skips SFT. */
+  static List<String> stages(ExperimentSpec spec) {
+    List<String> order = List.of(Stage.COLLECT, Stage.SFT, Stage.REWARD_MODEL, Stage.PPO, Stage.EVALUATE);
+    String last = spec.until().name().toLowerCase();
+    List<String> stages = new ArrayList<>(order.subList(0, order.indexOf(last) + 1));
+    if (spec.sft().epochs() == 0) {
+      stages.remove(Stage.SFT);
+    }
+    boolean simulated = spec.preferences().source() == PreferenceSpec.Source.SIMULATED;
+    if (simulated && stages.contains(Stage.COLLECT) && !stages.contains(Stage.SFT)) {
+      throw new StageFailures.ValidationException(
+          "sft.epochs: 0 with preferences.source simulated: responses are sampled from the SFT policy, so SFT must run");
+    }
+    return stages;
+  }
+
+  @Override
+  public String startPipelineRun(StartInput input) {
+    ExperimentSpec spec = SpecLoader.parse(input.specJson(), "resolved spec");
+    String runId = services.tracker().startRun(input.experiment(), input.workflowId(), null,
+        RunTags.pipeline(input.workflowId(), input.runId(), input.specSha256()));
+    services.tracker().logParams(runId, spec.flatten());
+    try {
+      Path file = Files.createDirectories(services.scratch().resolve("pipeline")).resolve("spec.json");
+      Files.writeString(file, input.specJson());
+      services.tracker().logArtifact(runId, file, "spec");
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing the resolved spec for " + input.workflowId(), e);
+    }
+    return runId;
+  }
+
+  @Override
+  public Summary finishPipelineRun(FinishInput input) {
+    Map<String, Object> figures = SummaryFigures.of(input);
+    try {
+      Path dir = Files.createDirectories(services.scratch().resolve("pipeline").resolve(input.ctx().workflowId()));
+      Path file = dir.resolve("summary.json");
+      Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(figures) + "\n");
+      ArtifactRef ref = services.store().put(file);
+      String runId = input.ctx().parentRunId();
+      SummaryFigures.numeric(figures).forEach((k, v) -> services.tracker().logMetric(runId, k, v, 0));
+      services.tracker().logArtifact(runId, file, "summary");
+      if (input.message() != null) {
+        String message = input.message();
+        services.tracker().setTags(runId, Map.of("rlhf.failed_stage", String.valueOf(input.failedStage()),
+            "rlhf.failure", message.length() > 400 ? message.substring(0, 400) : message));
+      }
+      services.tracker().endRun(runId, input.status());
+      return new Summary(figures, ref);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing summary.json for " + input.ctx().workflowId(), e);
+    }
+  }
+}

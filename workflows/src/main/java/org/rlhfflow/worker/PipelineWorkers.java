@@ -1,0 +1,57 @@
+package org.rlhfflow.worker;
+
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
+import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.pipeline.PipelineActivitiesImpl;
+import org.rlhfflow.workflows.RlhfPipelineWorkflow;
+import org.rlhfflow.workflows.RlhfPipelineWorkflowImpl;
+
+/**
+ * Registers the pipeline on a worker: the workflow and every stage's activities. Every queue gets
+ * all of them; the spec's {@code resources} decide which queue each stage is scheduled on.
+ */
+public final class PipelineWorkers {
+  private PipelineWorkers() {}
+
+  /**
+   * One activity at a time per worker: DJL/PyTorch allows a single open GradientCollector per
+   * process, and a stage already uses every core it is given.
+   */
+  public static WorkerOptions options() {
+    return WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(1).build();
+  }
+
+  public static void register(Worker worker, StageServices services) {
+    worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class);
+    // the stage activities are registered here as their implementations land
+    worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services));
+  }
+
+  /**
+   * Makes sure the pipeline's search attributes exist on the server (they do after infra/stack.sh
+   * up; an existing cluster may need them). Already-registered attributes are not an error.
+   */
+  public static void ensureSearchAttributes(WorkflowClient client) {
+    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(OperatorServiceStubsOptions.newBuilder()
+        .setChannel(client.getWorkflowServiceStubs().getRawChannel()).validateAndBuildWithDefaults());
+    try {
+      operator.blockingStub().addSearchAttributes(AddSearchAttributesRequest.newBuilder()
+          .setNamespace(client.getOptions().getNamespace())
+          .putSearchAttributes(RlhfPipelineWorkflow.SA_EXPERIMENT, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+          .putSearchAttributes(RlhfPipelineWorkflow.SA_STAGE, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+          .build());
+    } catch (io.grpc.StatusRuntimeException e) {
+      if (e.getStatus().getCode() != io.grpc.Status.Code.ALREADY_EXISTS) {
+        throw e;
+      }
+    } finally {
+      operator.shutdown();
+    }
+  }
+}
