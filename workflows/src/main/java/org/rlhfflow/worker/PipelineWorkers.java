@@ -9,6 +9,7 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
 import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.activities.pipeline.PipelineActivitiesImpl;
+import org.rlhfflow.activities.ppo.PpoActivitiesImpl;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow;
 import org.rlhfflow.workflows.RlhfPipelineWorkflowImpl;
 
@@ -31,6 +32,7 @@ public final class PipelineWorkers {
     worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class);
     // the stage activities are registered here as their implementations land
     worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services));
+    worker.registerActivitiesImplementations(new PpoActivitiesImpl(services));
   }
 
   /**
