@@ -175,10 +175,28 @@ public final class ReportRenderer {
     return new Row(key, run, points.size(), last.getKey(), last.getValue(), min, max);
   }
 
+  /**
+   * Lays the panels out in a grid of up to MAX_COLUMNS columns. Drawn here rather than with XChart's
+   * own grid, which fails unless the panels fill every cell (XChart 3.8.8, BitmapEncoder.mergeImages).
+   */
   private static Path savePanels(List<XYChart> panels, Path file) throws IOException {
     int cols = Math.min(MAX_COLUMNS, panels.size());
     int rows = (panels.size() + cols - 1) / cols;
-    BitmapEncoder.saveBitmap(panels, rows, cols, file.toString(), BitmapFormat.PNG);
+    int w = panels.get(0).getWidth();
+    int h = panels.get(0).getHeight();
+    java.awt.image.BufferedImage grid =
+        new java.awt.image.BufferedImage(cols * w, rows * h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = grid.createGraphics();
+    try {
+      g.setColor(java.awt.Color.WHITE);
+      g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+      for (int i = 0; i < panels.size(); i++) {
+        g.drawImage(BitmapEncoder.getBufferedImage(panels.get(i)), (i % cols) * w, (i / cols) * h, null);
+      }
+    } finally {
+      g.dispose();
+    }
+    javax.imageio.ImageIO.write(grid, "png", file.toFile());
     return file;
   }
 

@@ -66,6 +66,24 @@ class ReportRendererTest {
   }
 
   @Test
+  void aGroupThatDoesNotFillItsGridStillRenders() throws Exception {
+    // Five metrics make a 2 x 3 grid with one empty cell: XChart's own grid threw here.
+    Path dir = tmp.resolve("five");
+    try (LocalTracker t = new LocalTracker(dir)) {
+      String run = t.startRun("rlhf", "ppo", null, Map.of());
+      for (String k : List.of("a", "b", "c", "d", "e")) {
+        t.logMetric(run, "ppo/" + k, 1.0, 0);
+        t.logMetric(run, "ppo/" + k, 2.0, 1);
+      }
+    }
+    ReportRenderer.render(dir, tmp.resolve("five-out"));
+    BufferedImage ppo = ImageIO.read(tmp.resolve("five-out/ppo.png").toFile());
+    assertNotNull(ppo);
+    assertEquals(3 * 520, ppo.getWidth()); // three 520 x 340 panels across, two rows down
+    assertEquals(2 * 340, ppo.getHeight());
+  }
+
+  @Test
   void summaryKeepsTheLastValuePerStepAndCountsNonFinitePoints() throws Exception {
     ReportRenderer.Report r = ReportRenderer.render(samplePipeline(tmp.resolve("metrics")), tmp.resolve("out"));
     ReportRenderer.Row loss = r.rows().stream().filter(x -> x.metric().equals("sft/loss")).findFirst().orElseThrow();

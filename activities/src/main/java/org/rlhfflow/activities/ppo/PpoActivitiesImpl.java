@@ -1,6 +1,7 @@
 package org.rlhfflow.activities.ppo;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +17,9 @@ import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.StageRun.Progress;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.ArtifactRef;
+import org.rlhfflow.store.Sha256;
 
 /**
  * The PPO stage: optimises the SFT policy against the reward model with a KL penalty to the SFT
@@ -52,6 +55,8 @@ public final class PpoActivitiesImpl implements StageActivities.PpoActivities {
       Path sft = Models.fetch(run, input.sftModel(), "sft");
       Path rm = Models.fetch(run, input.rewardModel(), "reward_model");
       try (PpoModels models = PpoModels.open(sft, rm, run.spec())) {
+        prompts.checkFits(models.policy.tokenizer(), models.policy.config().blockSize(),
+            run.spec().ppo().maxNewTokens());
         PpoTrainer trainer = new PpoTrainer(run, models, prompts, onCheckpoint);
         trainer.train(resume.apply(run));
         return finish(run, trainer, models);
@@ -61,14 +66,13 @@ public final class PpoActivitiesImpl implements StageActivities.PpoActivities {
 
   /** The prompt dataset is not in the ppo spec section, so its content joins the cache key here. */
   private static Map<String, String> withPromptDigest(Map<String, String> inputs, PpoInput input) {
-    // Parsed again inside the run; here only the file's digest matters, and bad input is reported there.
     try {
-      String file = org.rlhfflow.spec.SpecLoader.parse(input.ctx().specJson(), "spec").data().promptDataset();
-      if (file != null && java.nio.file.Files.isRegularFile(Path.of(file))) {
-        inputs.put("prompt_dataset", org.rlhfflow.store.Sha256.of(Path.of(file)).hex());
+      String file = SpecLoader.parse(input.ctx().specJson(), "resolved spec").data().promptDataset();
+      if (file != null && Files.isRegularFile(Path.of(file))) {
+        inputs.put("prompt_dataset", Sha256.of(Path.of(file)).hex());
       }
     } catch (IOException | RuntimeException e) {
-      // reported with its file and field by PromptSource.of inside the run
+      // StageRun and PromptSource.of report a bad spec or dataset, naming the file and field.
     }
     return inputs;
   }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.rlhfflow.model.Scoring;
 import org.rlhfflow.model.Seeds;
@@ -49,7 +50,7 @@ final class PpoUpdater {
       int[] perm = permutation(rollout.batch(),
           new SplittableRandom(Seeds.derive(seed, "ppo", "mb", iteration, epoch)));
       for (int start = 0; start < perm.length; start += ppo.minibatchSize()) {
-        int[] rows = java.util.Arrays.copyOfRange(perm, start, Math.min(perm.length, start + ppo.minibatchSize()));
+        int[] rows = Arrays.copyOfRange(perm, start, Math.min(perm.length, start + ppo.minibatchSize()));
         PpoLoss.Result r = step(rollout, rows, sums);
         if (steps++ == 0) {
           firstRatio = r.ratioMean();

@@ -9,6 +9,7 @@ import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.data.Datasets;
 import org.rlhfflow.data.Prompt;
 import org.rlhfflow.model.Seeds;
+import org.rlhfflow.model.tokenizer.Tokenizer;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.store.Sha256;
 import org.rlhfflow.tasks.Task;
@@ -39,6 +40,18 @@ record PromptSource(List<String> prompts, Task oracle, String digest) {
       throw new StageFailures.ValidationException("data.prompt_dataset: " + path + " has no prompts");
     }
     return new PromptSource(prompts, null, Sha256.of(path).hex());
+  }
+
+  /** Fails, naming the prompt and fields, if [BOS] prompt + max_new_tokens exceeds the context. */
+  void checkFits(Tokenizer tok, int blockSize, int maxNewTokens) {
+    for (int i = 0; i < prompts.size(); i++) {
+      int len = 1 + tok.encode(prompts.get(i)).length;
+      if (len + maxNewTokens > blockSize) {
+        throw new StageFailures.ValidationException("prompt " + i + " (" + len + " tokens with BOS"
+            + (oracle == null ? ", data.prompt_dataset" : ", task " + oracle.name()) + ") + ppo.max_new_tokens "
+            + maxNewTokens + " exceeds model.block_size " + blockSize);
+      }
+    }
   }
 
   /** {@code n} prompts for {@code iteration}: without replacement when there are enough. */

@@ -70,26 +70,24 @@ final class RolloutCollector {
       Gae.Result gae = Gae.compute(r.rewards(), oldValues, mask, ppo.gamma(), ppo.lam());
       // Whiten over the whole batch, as TRL's masked_whiten; returns keep the raw advantages.
       float[][] adv = ppo.whitenAdvantages() ? Whiten.apply(gae.advantages(), mask, true) : gae.advantages();
-      Rollout.Stats stats = new Rollout.Stats(mean(scores), oracleMean(g, prompts, oracle, tok()),
+      Rollout.Stats stats = new Rollout.Stats(mean(scores), oracleMean(g, prompts, oracle),
           mean(r.klSum()), maskedMean(pol.entropy(), b.responseMask()), mean(g.responseLen()));
       return new Rollout(batch, width, flatten(g.tokens()), att.toFloatArray(),
           b.responseMask().toFloatArray(), logp, oldValues, adv, gae.returns(), stats);
     }
   }
 
-  private Tokenizer tok() {
-    return models.policy.tokenizer();
-  }
-
   /** Logits divided by the sampling temperature, so log-probs are those of the sampler. */
-  NDArray scaled(NDArray logits) {
+  private NDArray scaled(NDArray logits) {
     return Ops.div(logits, ppo.temperature());
   }
 
-  private static double oracleMean(Generation g, List<String> prompts, Task oracle, Tokenizer tok) {
+  /** Mean hidden-oracle score of the responses (EOS and padding dropped by decode), or NaN. */
+  private double oracleMean(Generation g, List<String> prompts, Task oracle) {
     if (oracle == null) {
       return Double.NaN;
     }
+    Tokenizer tok = models.policy.tokenizer();
     double sum = 0;
     for (int b = 0; b < g.batchSize(); b++) {
       sum += oracle.oracleScore(prompts.get(b), tok.decode(g.response(b)));

@@ -91,7 +91,9 @@ class PpoActivitiesImplTest {
 
     assertEquals(List.of(1L, 2L), checkpoints.stream().map(Progress::step).toList());
     Progress mid = checkpoints.get(0);
+    int logged = f.tracker.metrics.get("ppo/rm_score").size();
     StageResult resumed = impl.execute(in, run -> Optional.of(mid), p -> {});
+    assertEquals(logged + 2, f.tracker.metrics.get("ppo/rm_score").size(), "resumed at iteration 1 of 3");
     assertEquals(first.output("checkpoint"), resumed.output("checkpoint"));
     assertEquals(first.output("critic"), resumed.output("critic"));
     assertEquals(first.output("curve"), resumed.output("curve"));
@@ -100,6 +102,33 @@ class PpoActivitiesImplTest {
     StageResult other = impl.execute(new PpoInput(PpoFixture.context(otherSeed, List.of("ppo")),
         in.sftModel(), in.rewardModel()), run -> Optional.empty(), p -> {});
     assertNotEquals(first.output("checkpoint"), other.output("checkpoint"));
+  }
+
+  @Test
+  void sharedCriticTrunkResumesBitExactly() throws Exception {
+    PpoFixture f = new PpoFixture(tmp);
+    ExperimentSpec spec = PpoFixture.spec(PpoFixture.BASE_YAML.replace("  preset: nano",
+        "  preset: nano\n  share_critic_trunk: true"));
+    PpoInput in = f.input(spec, List.of("ppo"), 20);
+    PpoActivitiesImpl impl = new PpoActivitiesImpl(f.services);
+    List<Progress> checkpoints = new ArrayList<>();
+    StageResult first = impl.execute(in, run -> Optional.empty(), checkpoints::add);
+    StageResult resumed = impl.execute(in, run -> Optional.of(checkpoints.get(1)), p -> {});
+    assertEquals(first.output("checkpoint"), resumed.output("checkpoint"));
+    assertEquals(first.output("critic"), resumed.output("critic"));
+  }
+
+  @Test
+  void promptTooLongForTheContextIsAValidationError() throws Exception {
+    PpoFixture f = new PpoFixture(tmp);
+    Path prompts = tmp.resolve("prompts.jsonl");
+    Files.writeString(prompts, "{\"prompt\": \"12=\"}\n{\"prompt\": \"" + "9".repeat(60) + "=\"}\n");
+    ExperimentSpec spec = PpoFixture.spec(PpoFixture.BASE_YAML + "data:\n  prompt_dataset: " + prompts + "\n");
+    PpoInput in = f.input(spec, List.of(), 20);
+    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> new PpoActivitiesImpl(f.services).ppo(in));
+    assertEquals(StageFailures.VALIDATION, e.getType());
+    assertTrue(e.getOriginalMessage().contains("prompt 1 (62 tokens with BOS, data.prompt_dataset)"),
+        e.getOriginalMessage());
   }
 
   @Test

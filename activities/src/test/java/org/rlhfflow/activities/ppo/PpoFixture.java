@@ -18,6 +18,7 @@ import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.model.nn.Ops;
 import org.rlhfflow.model.tokenizer.ByteTokenizer;
 import org.rlhfflow.spec.ExperimentSpec;
+import org.rlhfflow.spec.ModelSpec;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.store.LocalArtifactStore;
@@ -46,7 +47,14 @@ final class PpoFixture {
   final RecordingTracker tracker = new RecordingTracker();
 
   PpoFixture(Path tmp) throws IOException {
-    Determinism.configure();
+    this(tmp, 1);
+  }
+
+  PpoFixture(Path tmp, int threads) throws IOException {
+    // One intra-op thread: NANO's ops take microseconds, and with two OpenMP threads on a loaded
+    // 2-core machine every op waits at a barrier for a descheduled thread (measured: 110 s -> 8 s
+    // for PpoLearningTest). Results are still bit-identical run to run at a fixed thread count.
+    Determinism.configure(threads);
     this.tmp = tmp;
     this.services = new StageServices(new LocalArtifactStore(tmp.resolve("a")), tracker, tmp.resolve("s"));
   }
@@ -60,12 +68,13 @@ final class PpoFixture {
   }
 
   /**
-   * Stores a fresh NANO model as the SFT checkpoint and a reward model on its trunk whose head is
+   * Stores a fresh NANO (or TINY) model as the SFT checkpoint and a reward model on its trunk whose head is
    * scaled by {@code headScale}, so that the scores of different responses differ by O(1).
    */
   PpoInput input(ExperimentSpec spec, List<String> force, double headScale) throws IOException {
     ByteTokenizer tok = new ByteTokenizer();
-    GptConfig config = GptConfig.NANO.withVocabSize(tok.vocabSize()).withBlockSize(spec.model().blockSize());
+    GptConfig preset = spec.model().preset() == ModelSpec.Preset.TINY ? GptConfig.TINY : GptConfig.NANO;
+    GptConfig config = preset.withVocabSize(tok.vocabSize()).withBlockSize(spec.model().blockSize());
     try (LanguageModel sft = LanguageModel.create(config, tok, 5);
         ScalarHeadModel rm = ScalarHeadModel.fromLanguageModel(ScalarHeadModel.Kind.REWARD, sft, 6)) {
       try (NoGrad ng = NoGrad.enter()) {
