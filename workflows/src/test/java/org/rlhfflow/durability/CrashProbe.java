@@ -53,7 +53,7 @@ final class CrashProbe {
   }
 
   /**
-   * Waits until {@code activityType} heartbeats a checkpoint and a step half an interval later, kills {@code worker},
+   * Waits until {@code activityType} heartbeats a checkpoint and a later step, kills {@code worker},
    * starts a replacement with {@code restart} and waits for the retry to begin.
    */
   Crash crash(String stage, String activityType, int checkpointEvery, WorkerProcess worker, Restart restart)
@@ -79,8 +79,8 @@ final class CrashProbe {
         // Checkpoints are written at multiples of checkpoint_every; a ref is first seen at most one
         // interval later (a newer checkpoint would have replaced it).
         checkpointStep = seen / checkpointEvery * checkpointEvery;
-        // Half an interval past it: a kill lands anywhere in an interval, so this is the mean loss.
-        if (checkpointStep > 0 && progress.step() >= checkpointStep + Math.max(1, checkpointEvery / 2)) {
+        // Any step past it: where in the interval the kill lands depends on when a heartbeat arrives.
+        if (checkpointStep > 0 && progress.step() > checkpointStep) {
           killed = p;
         }
       }

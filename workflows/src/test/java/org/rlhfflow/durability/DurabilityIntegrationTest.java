@@ -134,7 +134,7 @@ class DurabilityIntegrationTest {
       WorkflowStub stub = start(stack, queue, List.of("all"));
       CrashProbe probe = new CrashProbe(stack, queue);
       List<Crash> crashes = new ArrayList<>();
-      Object[][] stages = {{Stage.SFT, "Sft", 8}, {Stage.REWARD_MODEL, "RewardModel", 12}, {Stage.PPO, "Ppo", 4}};
+      Object[][] stages = {{Stage.SFT, "Sft", 16}, {Stage.REWARD_MODEL, "RewardModel", 16}, {Stage.PPO, "Ppo", 8}};
       for (Object[] s : stages) {
         Path home = tmp.resolve("worker-" + (crashes.size() + 1));
         crashes.add(probe.crash((String) s[0], (String) s[1], (Integer) s[2], current[0],
@@ -220,7 +220,7 @@ class DurabilityIntegrationTest {
       assertFalse(resumed.stages().get(Stage.PPO).reused(), "ppo must run again");
       for (JsonNode run : MlflowRuns.of(stack.env.mlflowUri(), "durability", m.group(1))) {
         String stage = MlflowRuns.tag(run, "rlhf.stage");
-        assertFalse(List.of(Stage.COLLECT, Stage.SFT, Stage.REWARD_MODEL).contains(stage),
+        assertFalse(stage != null && List.of(Stage.COLLECT, Stage.SFT, Stage.REWARD_MODEL).contains(stage),
             "the resumed run opened a new MLflow run for " + stage);
       }
       assertEquals(expected, checkpoints(stack, resumed), "resumed run vs a clean run");
