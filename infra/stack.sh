@@ -5,6 +5,7 @@
 #   infra/stack.sh down               stop everything (TERM, then KILL after a timeout); data is kept
 #   infra/stack.sh status             state, port and pid of each service
 #   infra/stack.sh env                the RLHF_* variables for this stack: eval "$(infra/stack.sh env)"
+#                                     (they include the stack dir and ports, so a later `restart` acts on it)
 #   infra/stack.sh restart <service>  stop and start one service (temporal|minio|mlflow), keeping its data
 #   infra/stack.sh stop|start <service>  one service only, e.g. to rehearse a storage outage
 #   infra/stack.sh install            only install (cached by version under ~/.cache/rlhf-flow)
@@ -27,6 +28,14 @@ export RLHF_S3_SECRET_KEY=$S3_SECRET_KEY
 export RLHF_BUCKET=$ARTIFACT_BUCKET
 export RLHF_MLFLOW_URI=http://$BIND_IP:$MLFLOW_PORT
 export RLHF_TEMPORAL_CLI=$TEMPORAL_BIN
+export RLHF_STACK_SCRIPT=$REPO_ROOT/infra/stack.sh
+export RLHF_STACK_DIR=$STACK_DIR
+export RLHF_STACK_IP=$BIND_IP
+export RLHF_TEMPORAL_PORT=$TEMPORAL_PORT
+export RLHF_TEMPORAL_UI_PORT=$TEMPORAL_UI_PORT
+export RLHF_MINIO_PORT=$MINIO_PORT
+export RLHF_MINIO_CONSOLE_PORT=$MINIO_CONSOLE_PORT
+export RLHF_MLFLOW_PORT=$MLFLOW_PORT
 ENV
 }
 

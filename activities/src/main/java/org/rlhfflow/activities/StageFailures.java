@@ -4,6 +4,7 @@ import io.temporal.failure.ApplicationFailure;
 import org.rlhfflow.data.DatasetException;
 import org.rlhfflow.model.ckpt.CheckpointException;
 import org.rlhfflow.spec.SpecException;
+import org.rlhfflow.store.CorruptArtifactException;
 
 /**
  * Which failures are worth retrying. Bad input (spec, dataset, checkpoint, tokenizer) and a
@@ -37,8 +38,10 @@ public final class StageFailures {
       if (t instanceof TrainingDivergedException) {
         return ApplicationFailure.newNonRetryableFailure(stage + ": " + t.getMessage(), DIVERGED);
       }
+      // A blob whose bytes do not match its digest stays corrupt however often it is read again.
       if (t instanceof SpecException || t instanceof DatasetException || t instanceof CheckpointException
-          || t instanceof ValidationException || t instanceof IllegalArgumentException) {
+          || t instanceof CorruptArtifactException || t instanceof ValidationException
+          || t instanceof IllegalArgumentException) {
         return ApplicationFailure.newNonRetryableFailure(stage + ": " + t.getMessage(), VALIDATION);
       }
     }

@@ -219,7 +219,13 @@ public final class StageRun {
     ArtifactRef ref = services.store().putDirectory(writer.write(step));
     lastCheckpoint = new Progress(step, ref);
     metric(stage + "/checkpoint_step", step, step);
-    beat(lastCheckpoint);
+    try {
+      beat(lastCheckpoint);
+    } catch (ActivityCanceledException e) {
+      // Cancelled at a checkpoint heartbeat: the checkpoint just stored is the one to resume from.
+      tag("rlhf.cancelled_checkpoint", ref.sha256());
+      throw e;
+    }
     return ref;
   }
 

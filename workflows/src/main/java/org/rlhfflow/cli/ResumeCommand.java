@@ -49,11 +49,19 @@ public final class ResumeCommand implements Callable<Integer> {
     String path = specFile != null ? specFile.toString() : original.specPath();
     PipelineInput input = new PipelineInput(path, yaml, original.seed(), force != null ? force : List.of());
     String id = workflowId.replaceAll("-resume-\\d+$", "") + "-resume-" + System.currentTimeMillis() / 1000;
-    WorkflowStub stub = PipelineConsole.start(client, id, RlhfConfig.CPU_QUEUE, input);
+    // The original's workflow task queue: its workers are the ones polling for this pipeline.
+    WorkflowStub stub = PipelineConsole.start(client, id, originalTaskQueue(client, workflowId), input);
     out.println("resumed:  " + workflowId + " -> " + id);
     out.println("temporal: " + temporal.uiLink(id));
     out.flush();
     return await ? PipelineConsole.awaitSummary(client, stub, out, spec.commandLine().getErr(), "resume") : 0;
+  }
+
+  /** The workflow task queue the original run was started on, from its first history event. */
+  static String originalTaskQueue(WorkflowClient client, String workflowId) {
+    HistoryEvent first = client.fetchHistory(workflowId).getEvents().get(0);
+    String queue = first.getWorkflowExecutionStartedEventAttributes().getTaskQueue().getName();
+    return queue.isEmpty() ? RlhfConfig.CPU_QUEUE : queue;
   }
 
   /** The input the workflow was started with, from the first event of its history. */

@@ -7,6 +7,7 @@ import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
 import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.activities.collect.CollectPreferencesActivitiesImpl;
 import org.rlhfflow.activities.evaluate.EvaluateActivitiesImpl;
@@ -27,10 +28,20 @@ public final class PipelineWorkers {
   /**
    * One activity at a time per worker: DJL/PyTorch allows a single open GradientCollector per
    * process, and a stage already uses every core it is given.
+   *
+   * <p>Heartbeats are sent at most every {@link #HEARTBEAT_THROTTLE}. The SDK's default throttle is
+   * 0.8 x the heartbeat timeout (24 s here): a checkpoint heartbeated just before a crash would then
+   * never reach the server, and the retry would resume from an older checkpoint, redoing its steps.
    */
   public static WorkerOptions options() {
-    return WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(1).build();
+    return WorkerOptions.newBuilder()
+        .setMaxConcurrentActivityExecutionSize(1)
+        .setMaxHeartbeatThrottleInterval(HEARTBEAT_THROTTLE)
+        .build();
   }
+
+  /** One small RPC per second per running stage; cheap next to a training step. */
+  static final Duration HEARTBEAT_THROTTLE = Duration.ofSeconds(1);
 
   public static void register(Worker worker, StageServices services) {
     worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class);
