@@ -99,6 +99,24 @@ final class PipelineConsole {
     return Optional.empty();
   }
 
+  /**
+   * Waits for the pipeline and prints its summary (exit code 0), or prints the failure with how to
+   * resume it (exit code 1).
+   */
+  static int awaitSummary(WorkflowClient client, WorkflowStub stub, PrintWriter out, PrintWriter err,
+      String command) throws InterruptedException {
+    try {
+      PipelineResult result = watch(client, stub, out);
+      printSummary(out, result.summary());
+      return 0;
+    } catch (ExecutionException e) {
+      String id = stub.getExecution().getWorkflowId();
+      err.println("rlhf " + command + ": failed: " + rootMessage(e) + "\nresume with: ./rlhf resume " + id);
+      err.flush();
+      return 1;
+    }
+  }
+
   /** The summary as a two-column table. */
   static void printSummary(PrintWriter out, Map<String, Object> summary) {
     out.println();

@@ -8,10 +8,8 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import org.rlhfflow.config.RlhfConfig;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineInput;
-import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,17 +54,7 @@ public final class ResumeCommand implements Callable<Integer> {
     out.println("resumed:  " + workflowId + " -> " + id);
     out.println("temporal: " + temporal.uiLink(id));
     out.flush();
-    if (!await) {
-      return 0;
-    }
-    try {
-      PipelineResult result = PipelineConsole.watch(client, stub, out);
-      PipelineConsole.printSummary(out, result.summary());
-      return 0;
-    } catch (ExecutionException e) {
-      spec.commandLine().getErr().println("rlhf resume: failed: " + PipelineConsole.rootMessage(e));
-      return 1;
-    }
+    return await ? PipelineConsole.awaitSummary(client, stub, out, spec.commandLine().getErr(), "resume") : 0;
   }
 
   /** The workflow task queue the original run was started on, from its first history event. */

@@ -9,13 +9,11 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import org.rlhfflow.config.RlhfConfig;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecException;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineInput;
-import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,16 +71,6 @@ public final class RunCommand implements Callable<Integer> {
     out.println("mlflow:   " + temporal.mlflowLink());
     out.println("status:   ./rlhf status " + id);
     out.flush();
-    if (!await) {
-      return 0;
-    }
-    try {
-      PipelineResult result = PipelineConsole.watch(client, stub, out);
-      PipelineConsole.printSummary(out, result.summary());
-      return 0;
-    } catch (ExecutionException e) {
-      err.println("rlhf run: failed: " + PipelineConsole.rootMessage(e) + "\nresume with: ./rlhf resume " + id);
-      return 1;
-    }
+    return await ? PipelineConsole.awaitSummary(client, stub, out, spec.commandLine().getErr(), "run") : 0;
   }
 }

@@ -75,7 +75,8 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
       ExperimentSpec spec = SpecLoader.parse(input.ctx().specJson(), "resolved spec of " + input.ctx().experiment());
       return PreferenceData.resolve(services, spec, input.preferences());
     } catch (IOException e) {
-      throw new UncheckedIOException("preparing the preference pairs", e);
+      var failure = StageFailures.nonRetryable(Stage.REWARD_MODEL, e); // a corrupt blob stays corrupt
+      throw failure != null ? failure : new UncheckedIOException("preparing the preference pairs", e);
     } catch (RuntimeException e) {
       var failure = StageFailures.nonRetryable(Stage.REWARD_MODEL, e);
       throw failure != null ? failure : e;

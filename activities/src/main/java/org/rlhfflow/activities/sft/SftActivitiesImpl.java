@@ -74,7 +74,8 @@ public final class SftActivitiesImpl implements SftActivities {
       ExperimentSpec spec = SpecLoader.parse(input.ctx().specJson(), "resolved spec of " + input.ctx().experiment());
       return SftData.resolve(services, spec, input.dataset());
     } catch (IOException e) {
-      throw new UncheckedIOException("preparing the SFT dataset", e);
+      var failure = StageFailures.nonRetryable(Stage.SFT, e); // a corrupt blob stays corrupt
+      throw failure != null ? failure : new UncheckedIOException("preparing the SFT dataset", e);
     } catch (RuntimeException e) {
       var failure = StageFailures.nonRetryable(Stage.SFT, e);
       throw failure != null ? failure : e;

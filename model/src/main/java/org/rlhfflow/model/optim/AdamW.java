@@ -1,5 +1,7 @@
 package org.rlhfflow.model.optim;
 
+import org.rlhfflow.model.NoGrad;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -97,7 +99,9 @@ public final class AdamW implements AutoCloseable {
     step++;
     double bc1 = 1 - Math.pow(beta1, step);
     double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-    try (NDScope scope = new NDScope()) { // closes every temporary made below
+    // An update is never part of a graph; PyTorch forbids in-place ops on leaves while recording, and
+    // recording is on by default in threads the engine did not start (Temporal's activity threads).
+    try (NoGrad ng = NoGrad.enter(); NDScope scope = new NDScope()) { // scope closes every temporary
       scope.suppressNotUsedWarning();
       for (int i = 0; i < params.size(); i++) {
         String name = params.get(i).getKey();
@@ -116,7 +120,7 @@ public final class AdamW implements AutoCloseable {
 
   /** Sets every trainable gradient to 0 in place; call after {@link #step}. */
   public void zeroGrad() {
-    try (NDScope scope = new NDScope()) {
+    try (NoGrad ng = NoGrad.enter(); NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       for (Pair<String, Parameter> p : params) {
         // set() rather than muli(0): a NaN gradient times 0 stays NaN.

@@ -1,5 +1,7 @@
 package org.rlhfflow.model.optim;
 
+import org.rlhfflow.model.NoGrad;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -30,7 +32,7 @@ public final class GradClip {
       throw new IllegalArgumentException("maxNorm must be > 0, got " + maxNorm);
     }
     var trainable = NamedParams.trainable(params);
-    try (NDScope scope = new NDScope()) {
+    try (NoGrad ng = NoGrad.enter(); NDScope scope = new NDScope()) { // scales gradients in place
       scope.suppressNotUsedWarning();
       double sumSq = 0;
       for (Pair<String, Parameter> p : trainable) {

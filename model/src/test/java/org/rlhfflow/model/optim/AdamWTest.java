@@ -87,6 +87,38 @@ class AdamWTest {
   }
 
   @Test
+  void stepsAndClipsOnAThreadThatIsRecordingGradients() throws Exception {
+    // Temporal's activity threads start with PyTorch's grad mode on; an in-place update of a leaf
+    // while recording throws ("a leaf Variable that requires grad is being used in an in-place
+    // operation"), as the PPO stage did before AdamW and GradClip turned recording off themselves.
+    try (NDManager manager = NDManager.newBaseManager()) {
+      TinyLinear net = new TinyLinear(manager, 5);
+      AdamW opt = newOptimizer(net);
+      net.backward();
+      float[] before = net.value("weight");
+      Throwable[] failure = new Throwable[1];
+      Thread t = new Thread(() -> {
+        try {
+          ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+          GradClip.clipByGlobalNorm(net.params(), 0.5);
+          opt.step(0.01);
+          opt.zeroGrad();
+          assertTrue(ai.djl.pytorch.jni.JniUtils.isGradMode(), "the caller's grad mode is restored");
+        } catch (Throwable e) {
+          failure[0] = e;
+        }
+      });
+      t.start();
+      t.join();
+      if (failure[0] != null) {
+        throw new AssertionError("update failed on a recording thread", failure[0]);
+      }
+      assertNotEquals(before[0], net.value("weight")[0]);
+      opt.close();
+    }
+  }
+
+  @Test
   void restoreRejectsStateWithMissingOrMisshapenEntries() {
     try (NDManager manager = NDManager.newBaseManager()) {
       AdamW opt = newOptimizer(new TinyLinear(manager, 1));
