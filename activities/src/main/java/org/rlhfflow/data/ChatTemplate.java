@@ -20,6 +20,11 @@ public interface ChatTemplate {
    */
   String render(List<ChatMessage> messages, boolean addGenerationPrompt);
 
+  /** Named in the import report, so a reader knows which template made the prompts. */
+  default String name() {
+    return getClass().getSimpleName();
+  }
+
   /**
    * The documented default, Anthropic HH-RLHF's transcript layout (Bai et al. 2022), so conversational
    * rows import exactly as {@code --format hh} transcripts do: {@code "\n\nHuman: " + content} per

@@ -7,6 +7,11 @@ enum HhChatTemplate implements ChatTemplate {
   INSTANCE;
 
   @Override
+  public String name() {
+    return "the default (HH-RLHF Human/Assistant)";
+  }
+
+  @Override
   public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
     StringBuilder out = new StringBuilder();
     for (ChatMessage m : messages) {

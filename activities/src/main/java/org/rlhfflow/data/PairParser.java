@@ -40,7 +40,7 @@ final class PairParser {
           yield "undetermined (no well-formed row)";
         }
         String mode = explicitPrompt ? "explicit field \"" + options.promptField() + "\"" : "implicit (shared prefix)";
-        yield conversational ? mode + ", messages rendered by the chat template" : mode;
+        yield conversational ? mode + ", messages rendered by chat template " + options.chatTemplate().name() : mode;
       }
     };
   }

@@ -85,7 +85,8 @@ class ImportFormatsTest {
         failure(in, ImportOptions.trl()));
     PreferenceImporter.Result r = skip(in, ImportOptions.trl());
     assertEquals(List.of(pair("\n\nSystem: Be brief.\n\nHuman: 2+2?\n\nAssistant:", " 4", " 5")), r.pairs());
-    assertTrue(r.report().promptMode().endsWith("messages rendered by the chat template"), r.report().promptMode());
+    assertEquals("explicit field \"prompt\", messages rendered by chat template the default (HH-RLHF Human/Assistant)",
+        r.report().promptMode());
   }
 
   @Test
