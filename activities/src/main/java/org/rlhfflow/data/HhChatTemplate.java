@@ -3,8 +3,10 @@ package org.rlhfflow.data;
 import java.util.List;
 
 /** {@link ChatTemplate#hh()}: Human/Assistant turns as in Anthropic HH-RLHF transcripts. */
-enum HhChatTemplate implements ChatTemplate {
-  INSTANCE;
+final class HhChatTemplate implements ChatTemplate {
+  static final HhChatTemplate INSTANCE = new HhChatTemplate();
+
+  private HhChatTemplate() {}
 
   @Override
   public String name() {
