@@ -108,8 +108,8 @@ public final class ImportCommand implements Callable<Integer> {
       System.out.print(report.table());
       return 0;
     } catch (DatasetException e) {
-      System.err.println("import failed, " + out + " not written: " + e.getMessage());
-      return 1;
+      System.err.println("rlhf import: failed, " + out + " not written: " + e.getMessage());
+      return CliErrors.USER_ERROR;
     }
   }
 

@@ -64,7 +64,7 @@ final class PpoTrainer {
         ArtifactRef ref = run.checkpoint(done, this::writeCheckpoint);
         onCheckpoint.accept(new Progress(done, ref));
       }
-      run.heartbeat(done, this::writeCheckpoint);
+      run.heartbeat(done, ppo.iterations(), this::writeCheckpoint);
     }
   }
 
