@@ -2,6 +2,7 @@ package org.rlhfflow.activities.ppo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import org.rlhfflow.spec.PpoSpec;
  * with its optimizer's moments as extras and the trainer's state in its sidecar.
  */
 final class PpoModels implements AutoCloseable {
+  private static final NDIndex ALL = new NDIndex("...");
   static final String POLICY_DIR = "policy";
   static final String CRITIC_DIR = "critic";
 
@@ -131,15 +133,21 @@ final class PpoModels implements AutoCloseable {
     return out;
   }
 
-  /** Copies the bytes of {@code src.get(k)} into every {@code dst.get(k)}, in place. */
+  /**
+   * Copies the bytes of {@code src.get(k)} into every {@code dst.get(k)}, in place. An indexed copy
+   * ({@code copy_}, bit-exact for one dtype) under no-grad, not {@code NDArray.set(Buffer)}, whose
+   * native side enters PyTorch's deprecated AutoNonVariableTypeMode and prints a warning.
+   */
   private static void copyInto(Map<String, NDArray> dst, Map<String, NDArray> src) {
-    dst.forEach((k, d) -> {
-      NDArray s = src.get(k);
-      if (s == null || !s.getShape().equals(d.getShape())) {
-        throw new StageFailures.ValidationException("checkpoint tensor " + k + " is missing or has the wrong shape");
-      }
-      d.set(s.toByteBuffer());
-    });
+    try (NoGrad g = NoGrad.enter()) {
+      dst.forEach((k, d) -> {
+        NDArray s = src.get(k);
+        if (s == null || !s.getShape().equals(d.getShape())) {
+          throw new StageFailures.ValidationException("checkpoint tensor " + k + " is missing or has the wrong shape");
+        }
+        d.set(ALL, s);
+      });
+    }
   }
 
   private static void closeQuietly(AutoCloseable c, Exception primary) {
