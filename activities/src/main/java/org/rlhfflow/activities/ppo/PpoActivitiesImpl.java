@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.rlhfflow.activities.CheckpointSpecs;
 import org.rlhfflow.activities.Models;
 import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageActivities;
@@ -79,7 +80,7 @@ public final class PpoActivitiesImpl implements StageActivities.PpoActivities {
 
   private static StageResult finish(StageRun run, PpoTrainer trainer, PpoModels models) throws IOException {
     long iterations = run.spec().ppo().iterations();
-    Path dir = models.save(run.workDir("final"), run.context().specSha256(), trainer.state(iterations));
+    Path dir = models.save(run.workDir("final"), CheckpointSpecs.of(run.context()), trainer.state(iterations));
     Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
     outputs.put("checkpoint", run.services().store().putDirectory(dir.resolve(PpoModels.POLICY_DIR)));
     outputs.put("critic", run.services().store().putDirectory(dir.resolve(PpoModels.CRITIC_DIR)));

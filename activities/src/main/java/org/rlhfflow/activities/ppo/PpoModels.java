@@ -16,6 +16,7 @@ import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.model.Seeds;
 import org.rlhfflow.model.Weights;
 import org.rlhfflow.model.ckpt.Checkpoint;
+import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.optim.AdamW;
 import org.rlhfflow.model.rl.AdaptiveKlController;
 import org.rlhfflow.model.rl.FixedKlController;
@@ -119,10 +120,10 @@ final class PpoModels implements AutoCloseable {
   }
 
   /** Writes policy/ and critic/ under {@code dir} with both optimizer states and {@code state}. */
-  Path save(Path dir, String specSha256, JsonNode state) throws IOException {
+  Path save(Path dir, SpecStamp spec, JsonNode state) throws IOException {
     try (NDManager m = policy.manager().newSubManager()) {
-      policy.save(dir.resolve(POLICY_DIR), policyOpt.stepCount(), specSha256, state, policyOpt.exportState(m));
-      critic.save(dir.resolve(CRITIC_DIR), criticOpt.stepCount(), specSha256, state, criticOpt.exportState(m));
+      policy.save(dir.resolve(POLICY_DIR), policyOpt.stepCount(), spec, state, policyOpt.exportState(m));
+      critic.save(dir.resolve(CRITIC_DIR), criticOpt.stepCount(), spec, state, criticOpt.exportState(m));
     }
     return dir;
   }

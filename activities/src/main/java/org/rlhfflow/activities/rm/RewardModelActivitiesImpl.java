@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.rlhfflow.activities.CheckpointSpecs;
 import org.rlhfflow.activities.Models;
 import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageActivities.RewardModelActivities;
@@ -26,6 +27,7 @@ import org.rlhfflow.activities.train.TrainingLoop;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.model.Seeds;
+import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.ckpt.Checkpoint;
 import org.rlhfflow.model.ckpt.CheckpointMeta;
 import org.rlhfflow.model.optim.AdamW;
@@ -109,11 +111,11 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
       long total = (long) rms.epochs() * batches.stepsPerEpoch();
       LrSchedule schedule = new LrSchedule(rms.learningRate(), (long) Math.ceil(total * WARMUP_FRACTION), total,
           MIN_LR_RATIO);
-      String specSha = input.ctx().specSha256();
+      SpecStamp specStamp = CheckpointSpecs.of(input.ctx());
       TrainingLoop loop = new TrainingLoop(run,
           new TrainingLoop.Config("rm", total, rms.checkpointEvery(), rms.maxGradNorm(), schedule),
           rm.trainableParameters(), adamw, batches, rm.manager(),
-          (dir, step, state, optim) -> rm.save(dir, step, specSha, state, optim), hooks);
+          (dir, step, state, optim) -> rm.save(dir, step, specStamp, state, optim), hooks);
       RewardStep step = new RewardStep(rm, train, rms);
       double finalLoss = loop.run(startStep, resumedState, step::loss);
       Map<String, Double> metrics = new HashMap<>(
@@ -122,7 +124,7 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
       metrics.put("rm/train_pairs", (double) train.size());
       metrics.put("rm/steps", (double) total);
       metrics.forEach((k, v) -> run.metric(k, v, total));
-      ArtifactRef checkpoint = services.store().putDirectory(saveFinal(run, rm, total, specSha));
+      ArtifactRef checkpoint = services.store().putDirectory(saveFinal(run, rm, total, specStamp));
       return run.complete(Map.of("checkpoint", checkpoint), metrics);
     }
   }
@@ -148,12 +150,12 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
     }
   }
 
-  private static Path saveFinal(StageRun run, ScalarHeadModel rm, long total, String specSha) throws IOException {
+  private static Path saveFinal(StageRun run, ScalarHeadModel rm, long total, SpecStamp specStamp) throws IOException {
     Path dir = run.workDir("final");
     ObjectNode state = JsonNodeFactory.instance.objectNode();
     state.put("stage", Stage.REWARD_MODEL);
     state.put("steps", total);
-    rm.save(dir, total, specSha, state, null);
+    rm.save(dir, total, specStamp, state, null);
     return dir;
   }
 }
