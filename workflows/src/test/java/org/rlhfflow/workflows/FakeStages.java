@@ -33,6 +33,8 @@ class FakeStages
   String failStage;
   String finishStatus;
   String finishFailedStage;
+  /** When set, the PPO activity waits for it: a pipeline stopped mid-PPO. */
+  java.util.concurrent.CountDownLatch ppoGate;
 
   static ArtifactRef ref(String name) {
     String hex = String.format("%064x", Math.abs((long) name.hashCode()));
@@ -97,6 +99,15 @@ class FakeStages
 
   @Override
   public StageResult ppo(PpoInput input) {
+    if (ppoGate != null) {
+      calls.add(Stage.PPO);
+      try {
+        ppoGate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      calls.remove(calls.size() - 1);
+    }
     return result(Stage.PPO, input, "checkpoint", "curve");
   }
 
