@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.rlhfflow.activities.registry.StageDef;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecLoader;
@@ -72,6 +73,7 @@ public final class StageRun {
   private final long startNanos = System.nanoTime();
   private String runId;
   private Progress lastCheckpoint;
+  private Pulse pulse;
 
   private StageRun(StageServices services, StageContext ctx, StageDef<?, ?> def, Map<String, String> inputs) {
     this.services = services;
@@ -94,9 +96,17 @@ public final class StageRun {
   public static StageResult execute(StageServices services, StageContext ctx, StageDef<?, ?> def,
       Map<String, String> inputs, Body body) {
     String stage = def.name();
+    try (Pulse pulse = Pulse.start(currentActivity(), previousProgress(), stage)) {
+      return execute(services, ctx, def, inputs, body, pulse);
+    }
+  }
+
+  private static StageResult execute(StageServices services, StageContext ctx, StageDef<?, ?> def,
+      Map<String, String> inputs, Body body, Pulse pulse) {
+    String stage = def.name();
     StageRun run;
     try {
-      run = new StageRun(services, ctx, def, inputs);
+      run = new StageRun(services, ctx, def, inputs); // hashes the declared files: the pulse is on
     } catch (RuntimeException e) {
       throw failure(stage, e);
     }
@@ -105,6 +115,7 @@ public final class StageRun {
       return cached.get();
     }
     run.startTracking();
+    run.pulse = pulse;
     try {
       return body.run(run);
     } catch (ActivityCanceledException e) {
@@ -121,6 +132,22 @@ public final class StageRun {
       }
       throw failure(stage, e); // retried: the run stays open and the retry reuses it
     }
+  }
+
+  /**
+   * Runs work a stage does before {@link #execute} (reading a dataset to digest it) with the
+   * background heartbeat on, so a short heartbeat timeout does not kill a slow preparation.
+   */
+  public static <T> T heartbeating(String stage, Supplier<T> work) {
+    try (Pulse pulse = Pulse.start(currentActivity(), previousProgress(), stage)) {
+      return work.get();
+    }
+  }
+
+  /** The previous attempt's heartbeat, which the pulse repeats until this attempt reports progress. */
+  private static Progress previousProgress() {
+    ActivityExecutionContext activity = currentActivity();
+    return activity == null ? null : activity.getHeartbeatDetails(Progress.class).orElse(null);
   }
 
   private static RuntimeException failure(String stage, Exception e) {
@@ -303,6 +330,12 @@ public final class StageRun {
   }
 
   private void beat(Progress progress) {
+    if (pulse != null) {
+      pulse.set(progress);
+      if (pulse.stopped() != null) {
+        throw pulse.stopped(); // cancelled or shutting down, seen between this thread's beats
+      }
+    }
     if (activity != null) {
       activity.heartbeat(progress);
     }

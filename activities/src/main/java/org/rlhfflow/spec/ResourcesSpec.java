@@ -13,7 +13,7 @@ public record ResourcesSpec(
     @Doc(
             value = "Heartbeat timeout of every stage: a worker silent this long is declared dead and the stage is retried from its last checkpoint.",
             range = "(0, 600]",
-            source = "Temporal activity heartbeat timeout", def = "30.0")
+            source = "Temporal activity heartbeat timeout; stages heartbeat every second from a background thread", def = "5.0")
         double heartbeatTimeoutS,
     @Doc("Per-stage overrides by stage name, e.g. stages: {ppo: {task_queue: rlhf-gpu}}.")
         Map<String, StageResources> stages) {

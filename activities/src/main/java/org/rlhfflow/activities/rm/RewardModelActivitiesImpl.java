@@ -55,7 +55,7 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
 
   /** As {@link #trainRewardModel(RewardModelInput)}, with test seams for resuming. */
   RewardModelResult trainRewardModel(RewardModelInput input, Hooks hooks) {
-    PreferenceData data = prepare(input);
+    PreferenceData data = StageRun.heartbeating(RewardModelStage.NAME, () -> prepare(input));
     Map<String, String> inputs = new TreeMap<>();
     inputs.put("preferences", data.sha256());
     if (input.sftModel() != null) {

@@ -55,7 +55,7 @@ public final class SftActivitiesImpl implements SftActivities {
 
   /** As {@link #sft(SftInput)}, with test seams for resuming (see {@link Hooks}). */
   SftResult sft(SftInput input, Hooks hooks) {
-    SftData data = prepare(input);
+    SftData data = StageRun.heartbeating(SftStage.NAME, () -> prepare(input));
     Map<String, String> inputs = new TreeMap<>();
     inputs.put("dataset", data.sha256());
     if (input.baseModel() != null) {
