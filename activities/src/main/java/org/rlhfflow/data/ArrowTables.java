@@ -15,6 +15,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
@@ -75,6 +76,8 @@ final class ArrowTables {
         } else {
           d.setSafe(r, (Double) value);
         }
+      } else if (v instanceof ListVector list && list.getDataVector() instanceof IntVector) {
+        setInts(list, r, (int[]) value);
       } else if (v instanceof ListVector list) {
         setStrings(list, r, (List<?>) value);
       } else {
@@ -90,6 +93,17 @@ final class ArrowTables {
     int n = values == null ? 0 : values.size();
     for (int j = 0; j < n; j++) {
       data.setSafe(offset + j, ((String) values.get(j)).getBytes(StandardCharsets.UTF_8));
+    }
+    list.endValue(r, n);
+  }
+
+  /** A list&lt;int32&gt; cell; null (unknown) is written as an empty list, which reads back as null. */
+  private static void setInts(ListVector list, int r, int[] values) {
+    int offset = list.startNewValue(r);
+    IntVector data = (IntVector) list.getDataVector();
+    int n = values == null ? 0 : values.length;
+    for (int j = 0; j < n; j++) {
+      data.setSafe(offset + j, values[j]);
     }
     list.endValue(r, n);
   }
