@@ -200,6 +200,11 @@ public final class StageRun {
   }
 
   /** Uploads a file into the stage run's artifacts (reports, plots). */
+  /** Records the datasets this stage read as the tracking run's dataset inputs. */
+  public void inputs(List<org.rlhfflow.tracking.DatasetInput> datasets) {
+    services.tracker().logInputs(runId, datasets);
+  }
+
   public void artifact(Path file, String artifactPath) {
     services.tracker().logArtifact(runId, file, artifactPath);
   }

@@ -34,6 +34,22 @@ public final class ArrowDatasets {
             r.optInts("rejected_ids")));
   }
 
+  /**
+   * The dataset input MLflow shows for an Arrow file stored as {@code ref}: digest = its sha256,
+   * source = its URI, schema as MLflow colspec, the row count as profile.
+   */
+  public static org.rlhfflow.tracking.DatasetInput input(String name, org.rlhfflow.store.ArtifactRef ref, Path file,
+      String context) {
+    return input(name, ref.sha256(), ref.uri(), file, context);
+  }
+
+  /** The same for a file not in the store: {@code source} says where it came from. */
+  public static org.rlhfflow.tracking.DatasetInput input(String name, String sha256, String source, Path file,
+      String context) {
+    ArrowTables.Profile p = ArrowTables.profile(file);
+    return new org.rlhfflow.tracking.DatasetInput(name, sha256, source, p.mlflowSchema(), p.rows(), context);
+  }
+
   public static void writeSftPairs(Path file, List<SftPair> pairs) throws IOException {
     ArrowTables.write(file, DatasetSchemas.SFT_PAIRS, SFT, pairs, p -> new Object[] {p.prompt(), p.response()});
   }

@@ -108,6 +108,49 @@ final class ArrowTables {
     list.endValue(r, n);
   }
 
+  /**
+   * The file's schema as MLflow colspec JSON ({@code {"mlflow_colspec": [{"type": "string", "name":
+   * "prompt"}, ...]}}) and its row count, read from the footer and batch headers.
+   */
+  static Profile profile(Path file) {
+    try (BufferAllocator allocator = new RootAllocator();
+        FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+        ArrowFileReader arrow = new ArrowFileReader(in, allocator)) {
+      VectorSchemaRoot root = arrow.getVectorSchemaRoot();
+      long rows = 0;
+      for (ArrowBlock block : arrow.getRecordBlocks()) {
+        arrow.loadRecordBatch(block);
+        rows += root.getRowCount();
+      }
+      StringBuilder cols = new StringBuilder("{\"mlflow_colspec\": [");
+      List<org.apache.arrow.vector.types.pojo.Field> fields = root.getSchema().getFields();
+      for (int i = 0; i < fields.size(); i++) {
+        cols.append(i == 0 ? "" : ", ").append("{\"type\": ").append(colspecType(fields.get(i)))
+            .append(", \"name\": \"").append(fields.get(i).getName().replace("\"", "")).append("\"}");
+      }
+      return new Profile(cols.append("]}").toString(), rows);
+    } catch (IOException | RuntimeException e) {
+      throw new DatasetException(file, "not a readable Arrow IPC file (truncated or corrupted?): " + e, e);
+    }
+  }
+
+  /** A dataset file's MLflow schema and row count. */
+  record Profile(String mlflowSchema, long rows) {}
+
+  private static String colspecType(org.apache.arrow.vector.types.pojo.Field f) {
+    String t = Column.describe(f);
+    return switch (t) {
+      case "utf8" -> "\"string\"";
+      case "float64" -> "\"double\"";
+      case "float32" -> "\"float\"";
+      case "int32" -> "\"integer\"";
+      case "int64" -> "\"long\"";
+      default -> t.startsWith("list<") && f.getChildren().size() == 1
+          ? "{\"type\": \"array\", \"items\": {\"type\": " + colspecType(f.getChildren().get(0)) + "}}"
+          : "\"binary\"";
+    };
+  }
+
   /** Reads every row; the schema is checked before the first row is read. */
   static <T> List<T> read(Path file, List<Column> columns, String kind, Function<RowView, T> reader) {
     try (BufferAllocator allocator = new RootAllocator();

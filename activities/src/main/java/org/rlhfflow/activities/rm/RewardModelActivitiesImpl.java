@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -87,6 +88,7 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
       throws IOException {
     ExperimentSpec spec = run.spec();
     RewardModelSpec rms = spec.rewardModel();
+    run.inputs(List.of(data.input()));
     PreferenceSplit split = PreferenceSplit.of(data.pairs(), rms.heldoutFraction(), spec.seed());
     if (split.train().isEmpty()) {
       throw new StageFailures.ValidationException("reward_model.heldout_fraction " + rms.heldoutFraction()
