@@ -137,14 +137,16 @@ public final class LanguageModel implements AutoCloseable {
     }
     NDArray hidden = gpt.hidden(ids, mask); // (B, T, C)
     NDArray bias = blockBias(hidden.getManager());
+    boolean inPlace = !ai.djl.pytorch.jni.JniUtils.isGradMode(); // the head's output is its own
     java.util.function.UnaryOperator<NDArray> head = h -> {
-      NDArray z = gpt.logits(h); // (b, T, V)
-      z = temperature == 1.0 ? z : Ops.div(z, temperature);
-      return bias == null ? z : z.add(bias);
+      NDArray z = gpt.logits(h); // (1, n, V)
+      if (temperature != 1.0) {
+        z = inPlace ? z.divi(temperature) : Ops.div(z, temperature);
+      }
+      return bias == null ? z : inPlace ? z.addi(bias) : z.add(bias);
     };
-    long rows = Scoring.rowsPerChunk(new ai.djl.ndarray.types.Shape(
-        ids.getShape().get(0), ids.getShape().get(1), config().vocabSize()));
-    return Scoring.scoreHidden(hidden, head, ids, mask, entropy, rows);
+    return Scoring.scoreHidden(hidden, head, true, ids, mask, entropy,
+        Scoring.positionsPerChunk(config().vocabSize()));
   }
 
   /**

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.function.UnaryOperator;
 
 /**
@@ -17,14 +18,17 @@ import java.util.function.UnaryOperator;
  * (its context is only padding). Sum over a response mask to get sequence log-probs.
  *
  * <p>Memory: log p(x_t) is computed as logit[x_t] - logsumexp(logits), a gather minus a reduction,
- * never as a full (B, T, V) log-softmax, and in row chunks of at most {@link #CHUNK_ELEMENTS}
- * logits, so the peak is one chunk's temporaries instead of several (B, T, V) copies (13 GB each at
- * GPT-2 small scale, B = 64, T = 1024). {@link #scoreHidden} goes further and computes the logits
- * themselves chunk by chunk from the hidden states.
+ * never as a full (B, T, V) log-softmax, and in chunks of at most {@link #CHUNK_ELEMENTS} logits
+ * over the flattened positions, so the peak is one chunk's temporaries instead of several (B, T, V)
+ * copies (13 GB each at GPT-2 small scale, B = 64, T = 1024). {@link #scoreHidden} goes further and
+ * computes the logits themselves chunk by chunk from the hidden states.
  */
 public final class Scoring {
-  /** Logits per chunk at most: 2^26 floats, 256 MB, about one GPT-2-small row of 1024 tokens. */
-  public static final long CHUNK_ELEMENTS = 1L << 26;
+  /**
+   * Logits per chunk at most: 2^24 floats, 64 MB, 333 positions of GPT-2 small's vocabulary. The
+   * demo's models (V = 259) score a whole rollout batch in one chunk.
+   */
+  public static final long CHUNK_ELEMENTS = 1L << 24;
 
   private Scoring() {}
 
@@ -35,46 +39,60 @@ public final class Scoring {
 
   /** Log-probs and the entropy of each predictive distribution, both (B, T), same alignment. */
   public static TokenScores score(NDArray logits, NDArray ids, NDArray mask, boolean entropy) {
-    return scoreHidden(logits, UnaryOperator.identity(), ids, mask, entropy, rowsPerChunk(logits.getShape()));
+    long v = logits.getShape().get(2);
+    return scoreHidden(logits, UnaryOperator.identity(), false, ids, mask, entropy, positionsPerChunk(v));
   }
 
   /**
-   * Scores from hidden states (B, T, C) through {@code head}, which maps a row chunk of hidden
-   * states to its logits (b, T, V) (temperature and blocked tokens applied there), so at most one
-   * chunk of logits exists at a time.
+   * Scores from hidden states (B, T, C) through {@code head}, which maps hidden states (1, n, C) of
+   * n positions to their logits (1, n, V) (temperature and blocked tokens applied there). The B(T-1)
+   * scored positions are cut into chunks of {@code positionsPerChunk}, so at most one chunk of
+   * logits, and one temporary of its size, exist at a time.
+   *
+   * @param headOwnsOutput the head returns a fresh array (not a view of the caller's), so outside
+   *     autograd it may be overwritten in place
    */
-  public static TokenScores scoreHidden(NDArray hidden, UnaryOperator<NDArray> head, NDArray ids,
-      NDArray mask, boolean entropy, long rowsPerChunk) {
-    long b = hidden.getShape().get(0);
+  public static TokenScores scoreHidden(NDArray hidden, UnaryOperator<NDArray> head, boolean headOwnsOutput,
+      NDArray ids, NDArray mask, boolean entropy, long positionsPerChunk) {
+    Shape shape = hidden.getShape();
+    long b = shape.get(0);
+    long t = shape.get(1);
+    long n = b * (t - 1);
+    NDArray h = hidden.get(":, :-1, :").reshape(1, n, shape.get(2)); // (1, N, C), the scored positions
+    NDArray next = ids.get(":, 1:").toType(DataType.INT64, false).reshape(1, n, 1); // (1, N, 1)
+    boolean inPlace = headOwnsOutput && !JniUtils.isGradMode();
     NDList lp = new NDList();
-    NDList h = new NDList();
-    for (long from = 0; from < b; from += rowsPerChunk) {
-      String rows = from + ":" + Math.min(b, from + rowsPerChunk);
-      NDArray logits = head.apply(hidden.get(rows)).get(":, :-1, :"); // (b, T-1, V)
-      NDArray next = ids.get(rows).get(":, 1:").toType(DataType.INT64, false).expandDims(2); // (b, T-1, 1)
-      NDArray max = logits.max(new int[] {-1}, true).stopGradient(); // (b, T-1, 1)
-      NDArray shifted = logits.sub(max); // (b, T-1, V)
-      NDArray sumExp = shifted.exp().sum(new int[] {-1}, true); // (b, T-1, 1)
-      NDArray lse = sumExp.log(); // (b, T-1, 1), logsumexp minus max
-      lp.add(shifted.gather(next, 2).sub(lse).squeeze(2)); // (b, T-1)
+    NDList ent = new NDList();
+    for (long from = 0; from < n; from += positionsPerChunk) {
+      String cut = ":, " + from + ":" + Math.min(n, from + positionsPerChunk);
+      NDArray z = head.apply(h.get(cut + ", :")); // (1, c, V)
+      NDArray max = z.max(new int[] {-1}, true).stopGradient(); // (1, c, 1)
+      NDArray shifted = inPlace ? z.subi(max) : z.sub(max); // (1, c, V); logsumexp is shift-invariant
+      NDArray picked = shifted.gather(next.get(cut + ", :"), 2); // (1, c, 1)
+      NDArray sumExp;
       if (entropy) {
-        // H = logsumexp(z) - sum_v softmax(z)_v z_v, with z shifted by the max (H is shift-invariant).
-        NDArray expected = shifted.exp().mul(shifted).sum(new int[] {-1}, true).div(sumExp); // (b, T-1, 1)
-        h.add(lse.sub(expected).squeeze(2)); // (b, T-1)
+        NDArray e = shifted.exp(); // (1, c, V)
+        sumExp = e.sum(new int[] {-1}, true); // (1, c, 1)
+        // H = logsumexp(z) - E_softmax[z], both of the shifted logits.
+        NDArray weighted = inPlace ? e.muli(shifted) : e.mul(shifted); // (1, c, V)
+        NDArray expected = weighted.sum(new int[] {-1}, true).div(sumExp); // (1, c, 1)
+        ent.add(sumExp.log().sub(expected));
+      } else {
+        sumExp = shifted.exp().sum(new int[] {-1}, true); // (1, c, 1)
       }
+      lp.add(picked.sub(sumExp.log())); // (1, c, 1)
     }
-    NDArray logp = alignAndMask(concat(lp), mask); // (B, T)
-    return new TokenScores(logp, entropy ? alignAndMask(concat(h), mask) : null);
+    NDArray logp = alignAndMask(concat(lp).reshape(b, t - 1), mask); // (B, T)
+    return new TokenScores(logp, entropy ? alignAndMask(concat(ent).reshape(b, t - 1), mask) : null);
   }
 
-  /** Rows of a (B, T, V) tensor that fit in {@link #CHUNK_ELEMENTS}; at least one. */
-  public static long rowsPerChunk(Shape btv) {
-    long perRow = btv.get(1) * btv.get(btv.dimension() - 1);
-    return Math.max(1, CHUNK_ELEMENTS / Math.max(1, perRow));
+  /** Positions whose logits fit in {@link #CHUNK_ELEMENTS}, for a vocabulary of {@code v}; at least one. */
+  public static long positionsPerChunk(long v) {
+    return Math.max(1, CHUNK_ELEMENTS / Math.max(1, v));
   }
 
   private static NDArray concat(NDList parts) {
-    return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+    return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1);
   }
 
   /** Prepends a zero column to (B, T-1) values and zeroes positions t where mask[t]·mask[t-1] = 0. */

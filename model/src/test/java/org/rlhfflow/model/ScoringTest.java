@@ -47,13 +47,15 @@ class ScoringTest {
   }
 
   @Test
-  void chunkedRowsGiveTheSameValuesAsOneChunk() {
+  void chunkedPositionsGiveTheSameValuesAsOneChunk() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray ids = m.create(new long[] {0, 2, 1, 0, 2, 1}, new Shape(2, 3));
       NDArray mask = m.ones(new Shape(2, 3));
       NDArray logits = logits(m);
-      Scoring.TokenScores whole = Scoring.scoreHidden(logits, UnaryOperator.identity(), ids, mask, true, 2);
-      Scoring.TokenScores rows = Scoring.scoreHidden(logits, UnaryOperator.identity(), ids, mask, true, 1);
+      Scoring.TokenScores whole = Scoring.scoreHidden(logits, UnaryOperator.identity(), false, ids, mask, true, 4);
+      Scoring.TokenScores rows = Scoring.scoreHidden(logits, UnaryOperator.identity(), false, ids, mask, true, 1);
+      Scoring.TokenScores three = Scoring.scoreHidden(logits, UnaryOperator.identity(), false, ids, mask, true, 3);
+      assertArrayEquals(whole.logprobs().toFloatArray(), three.logprobs().toFloatArray(), 0f);
       assertArrayEquals(whole.logprobs().toFloatArray(), rows.logprobs().toFloatArray(), 0f);
       assertArrayEquals(whole.entropy().toFloatArray(), rows.entropy().toFloatArray(), 0f);
     }
@@ -61,7 +63,7 @@ class ScoringTest {
 
   @Test
   void chunkSizeFollowsTheElementBudget() {
-    assertEquals(1, Scoring.rowsPerChunk(new Shape(64, 1024, 50257))); // GPT-2 small: one row at a time
-    assertTrue(Scoring.rowsPerChunk(new Shape(64, 32, 259)) >= 64); // a small batch: one chunk
+    assertEquals(333, Scoring.positionsPerChunk(50257)); // GPT-2 small: 333 positions, 64 MB of logits
+    assertTrue(Scoring.positionsPerChunk(259) >= 64 * 32); // a demo rollout batch: one chunk
   }
 }
