@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
@@ -65,25 +66,41 @@ public final class Scoring {
     NDList ent = new NDList();
     for (long from = 0; from < n; from += positionsPerChunk) {
       String cut = ":, " + from + ":" + Math.min(n, from + positionsPerChunk);
-      NDArray z = head.apply(h.get(cut + ", :")); // (1, c, V)
-      NDArray max = z.max(new int[] {-1}, true).stopGradient(); // (1, c, 1)
-      NDArray shifted = inPlace ? z.subi(max) : z.sub(max); // (1, c, V); logsumexp is shift-invariant
-      NDArray picked = shifted.gather(next.get(cut + ", :"), 2); // (1, c, 1)
-      NDArray sumExp;
-      if (entropy) {
-        NDArray e = shifted.exp(); // (1, c, V)
-        sumExp = e.sum(new int[] {-1}, true); // (1, c, 1)
-        // H = logsumexp(z) - E_softmax[z], both of the shifted logits.
-        NDArray weighted = inPlace ? e.muli(shifted) : e.mul(shifted); // (1, c, V)
-        NDArray expected = weighted.sum(new int[] {-1}, true).div(sumExp); // (1, c, 1)
-        ent.add(sumExp.log().sub(expected));
-      } else {
-        sumExp = shifted.exp().sum(new int[] {-1}, true); // (1, c, 1)
+      // DJL frees an array when its manager closes, so without a scope every chunk's logits would
+      // stay alive until the caller's manager closes. Under autograd the graph needs them anyway.
+      try (NDScope scope = inPlace ? new NDScope() : null) {
+        NDArray[] out = chunk(head.apply(h.get(cut + ", :")), next.get(cut + ", :"), inPlace, entropy);
+        if (scope != null) {
+          NDScope.unregister(out);
+        }
+        lp.add(out[0]);
+        if (entropy) {
+          ent.add(out[1]);
+        }
       }
-      lp.add(picked.sub(sumExp.log())); // (1, c, 1)
     }
     NDArray logp = alignAndMask(concat(lp).reshape(b, t - 1), mask); // (B, T)
     return new TokenScores(logp, entropy ? alignAndMask(concat(ent).reshape(b, t - 1), mask) : null);
+  }
+
+  /**
+   * Log-probs (1, c, 1) of {@code next} under logits {@code z} (1, c, V), and entropies (1, c, 1)
+   * when asked for: gather minus logsumexp, with the max subtracted first for stability.
+   */
+  private static NDArray[] chunk(NDArray z, NDArray next, boolean inPlace, boolean entropy) {
+    NDArray max = z.max(new int[] {-1}, true).stopGradient(); // (1, c, 1)
+    NDArray shifted = inPlace ? z.subi(max) : z.sub(max); // (1, c, V); logsumexp is shift-invariant
+    NDArray picked = shifted.gather(next, 2); // (1, c, 1)
+    NDArray e = shifted.exp(); // (1, c, V)
+    NDArray sumExp = e.sum(new int[] {-1}, true); // (1, c, 1)
+    NDArray lse = sumExp.log(); // (1, c, 1), logsumexp of the shifted logits
+    if (!entropy) {
+      return new NDArray[] {picked.sub(lse)};
+    }
+    // H = logsumexp(z) - E_softmax[z], both of the shifted logits.
+    NDArray weighted = inPlace ? e.muli(shifted) : e.mul(shifted); // (1, c, V)
+    NDArray expected = weighted.sum(new int[] {-1}, true).div(sumExp); // (1, c, 1)
+    return new NDArray[] {picked.sub(lse), lse.sub(expected)};
   }
 
   /** Positions whose logits fit in {@link #CHUNK_ELEMENTS}, for a vocabulary of {@code v}; at least one. */

@@ -96,7 +96,7 @@ public final class BenchCommand implements Callable<Integer> {
    */
   @Command(
       name = "memory",
-      description = "Peak memory of scoring a rollout batch (log-probs + entropy): full log-softmax vs chunked.")
+      description = "Peak memory of scoring a rollout batch (log-probs + entropy): forward only, full log-softmax, chunked.")
   public static final class Memory implements Callable<Integer> {
     @Option(names = "--preset", description = "NANO, TINY or GPT2_SMALL (default: ${DEFAULT-VALUE}).")
     String preset = "GPT2_SMALL";
@@ -107,7 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seq", description = "Tokens per row (default: ${DEFAULT-VALUE}, GPT-2's context).")
     int seq = 1024;
 
-    @Option(names = "--method", hidden = true, description = "Run one method in this JVM: full or chunked.")
+    @Option(names = "--method", hidden = true, description = "Run one method in this JVM (child process).")
     String method;
 
     @Option(names = "--json", description = "Also print one JSON object on the last stdout line.")
@@ -118,7 +118,7 @@ public final class BenchCommand implements Callable<Integer> {
       ObjectMapper mapper = new ObjectMapper();
       if (method != null) { // the child: one method, one process, one high-water mark
         Determinism.configure();
-        var r = ScoringMemoryBench.run(preset, config(preset), batch, seq, method.equals("chunked"));
+        var r = ScoringMemoryBench.run(preset, config(preset), batch, seq, method);
         System.out.println(mapper.writeValueAsString(r));
         return 0;
       }
@@ -126,7 +126,7 @@ public final class BenchCommand implements Callable<Integer> {
       ObjectNode out = mapper.createObjectNode();
       System.out.printf(Locale.ROOT, "%-17s %-10s %5s %5s %8s %14s %8s%n", "method", "preset", "batch", "seq", "vocab",
           "scoring peak", "time");
-      for (String m : List.of("full", "chunked")) {
+      for (String m : ScoringMemoryBench.METHODS) {
         List<String> args = new ArrayList<>(common);
         args.addAll(List.of("--method", m));
         var r = ChildJvm.runJson(args, Map.of());

@@ -34,7 +34,10 @@ public final class ScoringMemoryBench {
     }
   }
 
-  public static Result run(String preset, GptConfig cfg, int batch, int seq, boolean chunked) throws IOException {
+  /** The methods: the forward pass alone (the floor), the former full log-softmax, the chunked scoring. */
+  public static final java.util.List<String> METHODS = java.util.List.of("forward_only", "full_log_softmax", "chunked");
+
+  public static Result run(String preset, GptConfig cfg, int batch, int seq, String method) throws IOException {
     try (LanguageModel lm = LanguageModel.create(cfg, new ByteTokenizer(), 0);
         NoGrad ng = NoGrad.enter();
         NDManager m = lm.manager().newSubManager()) {
@@ -49,21 +52,25 @@ public final class ScoringMemoryBench {
       long base = highWaterKb();
       long t0 = System.nanoTime();
       float check;
-      if (chunked) {
+      if (method.equals("forward_only")) {
+        check = lm.gpt().hidden(x, mask).sum().getFloat();
+      } else if (method.equals("chunked")) {
         var s = lm.scoreSampled(x, mask, 1.0, true);
         check = s.logprobs().sum().getFloat() + s.entropy().sum().getFloat();
-      } else {
+      } else if (method.equals("full_log_softmax")) {
         NDArray logp = lm.logits(x, mask).get(":, :-1, :").logSoftmax(-1); // (B, T-1, V)
         NDArray next = x.get(":, 1:").toType(DataType.INT64, false).expandDims(2); // (B, T-1, 1)
         NDArray lp = logp.gather(next, 2).squeeze(2); // (B, T-1)
         NDArray h = logp.exp().mul(logp).sum(new int[] {-1}).neg(); // (B, T-1)
         check = lp.sum().getFloat() + h.sum().getFloat();
+      } else {
+        throw new IllegalArgumentException("method " + method + " is not one of " + METHODS);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       if (!Float.isFinite(check)) {
         throw new IllegalStateException("scoring gave a non-finite sum: " + check);
       }
-      return new Result(chunked ? "chunked" : "full_log_softmax", preset, batch, seq, cfg.vocabSize(), base,
+      return new Result(method, preset, batch, seq, cfg.vocabSize(), base,
           highWaterKb(), seconds);
     }
   }
