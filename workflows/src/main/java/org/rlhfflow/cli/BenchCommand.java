@@ -181,7 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
         JsonNode b = ChildJvm.runJson(args, on).get("results");
         for (int i = 0; i < a.size(); i++) {
           String key = a.get(i).get("preset").asText() + " b=" + a.get(i).get("batch") + " t=" + a.get(i).get("seq");
-          for (String metric : List.of("trainTokensPerS", "genTokensPerSKv")) {
+          for (String metric : List.of("train_tokens_per_s", "gen_tokens_per_s_kv")) {
             ratios.computeIfAbsent(key + " " + metric, k -> new ArrayList<>())
                 .add(b.get(i).get(metric).asDouble() / a.get(i).get(metric).asDouble());
           }
