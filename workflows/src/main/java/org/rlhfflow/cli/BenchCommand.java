@@ -42,8 +42,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE}).")
     int threads = Determinism.DEFAULT_THREADS;
 
-    @Option(names = "--preset", description = "Only these presets (NANO, TINY, GPT2_SMALL); repeatable. Default: all.")
-    List<String> presets = new ArrayList<>();
+    @Option(
+        names = "--case",
+        description = "Only the cases whose label matches, e.g. NANO:16x64 or TINY (repeatable; default: all).")
+    List<String> only = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -54,8 +56,13 @@ public final class BenchCommand implements Callable<Integer> {
       double peak = ModelBench.peakGflops();
       List<BenchResult> results = new ArrayList<>();
       List<BenchCase> cases = BenchCase.defaults().stream()
-          .filter(c -> presets.isEmpty() || presets.stream().anyMatch(p -> p.equalsIgnoreCase(c.preset())))
+          .filter(c -> only.isEmpty() || only.stream().anyMatch(o -> c.label().startsWith(o)))
           .toList();
+      if (cases.isEmpty()) {
+        System.err.println("rlhf bench model: no case matches " + only + "; cases: "
+            + BenchCase.defaults().stream().map(BenchCase::label).toList());
+        return 2;
+      }
       for (int i = 0; i < cases.size(); i++) {
         int n = i + 1;
         results.add(
@@ -75,13 +82,14 @@ public final class BenchCommand implements Callable<Integer> {
     private static void printTable(double peak, List<BenchResult> results) {
       System.out.printf(Locale.ROOT, "peak fp32 matmul: %.1f GFLOP/s%n", peak);
       System.out.printf(
-          Locale.ROOT, "%-11s %5s %5s %10s %12s %7s %12s %12s%n",
-          "preset", "batch", "seq", "params", "train tok/s", "MFU", "gen kv t/s", "gen nokv t/s");
+          Locale.ROOT, "%-11s %5s %5s %10s %12s %7s %12s %12s %9s %10s%n",
+          "preset", "batch", "seq", "params", "train tok/s", "MFU", "gen kv t/s", "gen nokv t/s",
+          "peak MiB", "minflt");
       for (BenchResult r : results) {
         System.out.printf(
-            Locale.ROOT, "%-11s %5d %5d %10d %12.0f %6.1f%% %12.0f %12.0f%n",
+            Locale.ROOT, "%-11s %5d %5d %10d %12.0f %6.1f%% %12.0f %12.0f %9.0f %10d%n",
             r.preset(), r.batch(), r.seq(), r.params(), r.trainTokensPerS(), 100 * r.mfu(),
-            r.genTokensPerSKv(), r.genTokensPerSNoKv());
+            r.genTokensPerSKv(), r.genTokensPerSNoKv(), r.peakRssMiB(), r.minorFaults());
       }
     }
 
@@ -163,8 +171,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", description = "Off/on pairs (default: ${DEFAULT-VALUE}).")
     int rounds = 2;
 
-    @Option(names = "--preset", description = "Presets to measure; repeatable (default: NANO and TINY).")
-    List<String> presets = new ArrayList<>(List.of("NANO", "TINY"));
+    @Option(names = "--case", description = "bench model cases to measure, e.g. NANO or TINY:8x128; repeatable (default: NANO and TINY).")
+    List<String> cases = new ArrayList<>(List.of("NANO", "TINY"));
 
     @Override
     public Integer call() throws Exception {
@@ -174,7 +182,7 @@ public final class BenchCommand implements Callable<Integer> {
       Map<String, String> on = new java.util.HashMap<>(Reproducibility.pins());
       on.put(Reproducibility.ENV, "1");
       List<String> args = new ArrayList<>(List.of("bench", "model", "--json"));
-      presets.forEach(p -> args.addAll(List.of("--preset", p)));
+      cases.forEach(c -> args.addAll(List.of("--case", c)));
       Map<String, List<Double>> ratios = new java.util.LinkedHashMap<>();
       for (int round = 0; round < rounds; round++) {
         JsonNode a = ChildJvm.runJson(args, off).get("results");

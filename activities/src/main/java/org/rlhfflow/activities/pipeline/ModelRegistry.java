@@ -3,7 +3,8 @@ package org.rlhfflow.activities.pipeline;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rlhfflow.activities.PipelineActivities.FinishInput;
-import org.rlhfflow.activities.Stage;
+import org.rlhfflow.activities.ppo.PpoStage;
+import org.rlhfflow.activities.rm.RewardModelStage;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.tracking.MlflowTracker;
@@ -27,8 +28,8 @@ final class ModelRegistry {
     if (!"FINISHED".equals(in.status())) {
       return versions; // a failed run's last checkpoint is not a model anyone should deploy
     }
-    register(tracker, in, Stage.PPO, "policy", versions);
-    register(tracker, in, Stage.REWARD_MODEL, "reward-model", versions);
+    register(tracker, in, PpoStage.NAME, "policy", versions);
+    register(tracker, in, RewardModelStage.NAME, "reward-model", versions);
     return versions;
   }
 

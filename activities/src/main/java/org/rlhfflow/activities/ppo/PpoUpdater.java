@@ -11,7 +11,6 @@ import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.model.Seeds;
 import org.rlhfflow.model.optim.GradClip;
 import org.rlhfflow.model.rl.PpoLoss;
-import org.rlhfflow.spec.PpoSpec;
 
 /**
  * Step 3 of a PPO iteration: {@code ppo_epochs} passes over the rollout in shuffled minibatches,
