@@ -3,14 +3,14 @@ package org.rlhfflow.model.ckpt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.List;
-import org.rlhfflow.model.GptConfig;
+import org.rlhfflow.model.DecoderConfig;
 
 /**
  * The {@code checkpoint.json} sidecar of a checkpoint directory.
  *
  * @param formatVersion layout version of the directory, {@link #FORMAT_VERSION}
  * @param kind what the weights are: {@code lm}, {@code reward} or {@code value}
- * @param config the trunk's shape
+ * @param config the trunk's shape, tagged with its family ({@code gpt} when untagged)
  * @param tokenizer the tokenizer's {@code describe()} JSON
  * @param specHash hash of the resolved experiment spec that produced it (free text, may be "")
  * @param step optimizer steps taken so far
@@ -20,7 +20,7 @@ import org.rlhfflow.model.GptConfig;
 public record CheckpointMeta(
     int formatVersion,
     String kind,
-    GptConfig config,
+    DecoderConfig config,
     JsonNode tokenizer,
     String specHash,
     long step,
@@ -36,7 +36,7 @@ public record CheckpointMeta(
 
   /** A sidecar for a fresh save; extra keys are filled in by {@link Checkpoint#save}. */
   public static CheckpointMeta of(
-      String kind, GptConfig config, JsonNode tokenizer, String specHash, long step, JsonNode state) {
+      String kind, DecoderConfig config, JsonNode tokenizer, String specHash, long step, JsonNode state) {
     return new CheckpointMeta(FORMAT_VERSION, kind, config, tokenizer, specHash, step, state, List.of());
   }
 

@@ -20,7 +20,7 @@ import java.util.Map;
  * weights come from seeded Java randoms. Forward passes read {@link Parameter#getArray()} directly:
  * a model lives on one device.
  */
-public abstract class Module extends AbstractBlock {
+public abstract class Module extends AbstractBlock implements Parameterized {
   private final LinkedHashMap<String, Module> named = new LinkedHashMap<>();
   private final LinkedHashMap<String, Shape> shapes = new LinkedHashMap<>();
 
@@ -47,6 +47,7 @@ public abstract class Module extends AbstractBlock {
   }
 
   /** All parameters keyed by checkpoint key. */
+  @Override
   public LinkedHashMap<String, Parameter> namedParameters() {
     LinkedHashMap<String, Parameter> out = new LinkedHashMap<>();
     collectParameters("", out);
@@ -74,6 +75,7 @@ public abstract class Module extends AbstractBlock {
   }
 
   /** Expected parameter shapes, keyed by checkpoint key. */
+  @Override
   public LinkedHashMap<String, Shape> parameterShapes() {
     LinkedHashMap<String, Shape> out = new LinkedHashMap<>();
     collectShapes("", out);

@@ -20,6 +20,8 @@ import java.util.Arrays;
  */
 public final class HfTokenizer implements Tokenizer, AutoCloseable {
   public static final String FILE_NAME = "tokenizer.json";
+  /** Special tokens and the chat template, beside tokenizer.json in a Hugging Face directory. */
+  public static final String CONFIG_FILE = "tokenizer_config.json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path file;
@@ -48,6 +50,46 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   public static HfTokenizer gpt2(Path file) throws IOException {
     int eot = specialId(JSON.readTree(file.toFile()), "<|endoftext|>", file);
     return new HfTokenizer(file, eot, eot, eot);
+  }
+
+  /**
+   * The tokenizer of a Hugging Face model directory: tokenizer.json, with BOS, EOS and PAD named by
+   * tokenizer_config.json. A missing BOS (Qwen2 has none) falls back to PAD, a missing PAD to EOS,
+   * so that every row can still start with a token and every batch can be padded under its mask.
+   */
+  public static HfTokenizer fromPretrained(Path dir) throws IOException {
+    Path file = dir.resolve(FILE_NAME);
+    Path cfgFile = dir.resolve(CONFIG_FILE);
+    JsonNode root = JSON.readTree(file.toFile());
+    JsonNode cfg = Files.exists(cfgFile) ? JSON.readTree(cfgFile.toFile()) : JSON.createObjectNode();
+    String eosName = tokenName(cfg, "eos_token");
+    if (eosName == null) {
+      throw new IllegalArgumentException(cfgFile + " [eos_token]: missing; cannot stop generation");
+    }
+    int eos = specialId(root, eosName, file);
+    String padName = tokenName(cfg, "pad_token");
+    int pad = padName == null ? eos : specialId(root, padName, file);
+    String bosName = tokenName(cfg, "bos_token");
+    int bos = bosName == null ? pad : specialId(root, bosName, file);
+    return new HfTokenizer(file, bos, eos, pad);
+  }
+
+  /** A special token's text, given as a string or as {"content": ...}; null when absent. */
+  static String tokenName(JsonNode cfg, String field) {
+    JsonNode n = cfg.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    return n.isObject() ? n.path("content").asText(null) : n.asText();
+  }
+
+  /** The id of the added or vocabulary token {@code content} in {@code file}. */
+  public int tokenId(String content) {
+    try {
+      return specialId(JSON.readTree(file.toFile()), content, file);
+    } catch (IOException e) {
+      throw new IllegalStateException("re-reading " + file, e);
+    }
   }
 
   static HfTokenizer fromDescription(JsonNode d, Path dir) throws IOException {
@@ -127,12 +169,25 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         .put("pad", pad);
   }
 
+  /** Copies tokenizer.json, and tokenizer_config.json (the chat template) when there is one. */
   @Override
   public void saveFiles(Path dir) throws IOException {
-    Path target = dir.resolve(FILE_NAME);
-    if (!Files.exists(target) || !Files.isSameFile(file, target)) {
-      Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+    copy(file, dir.resolve(FILE_NAME));
+    Path cfg = file.resolveSibling(CONFIG_FILE);
+    if (Files.exists(cfg)) {
+      copy(cfg, dir.resolve(CONFIG_FILE));
     }
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    if (!Files.exists(to) || !Files.isSameFile(from, to)) {
+      Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** tokenizer.json's directory, where tokenizer_config.json sits when there is one. */
+  public Path directory() {
+    return file.toAbsolutePath().getParent();
   }
 
   @Override

@@ -1,0 +1,79 @@
+package org.rlhfflow.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.rlhfflow.model.ckpt.Safetensors;
+import org.rlhfflow.model.gen.Generation;
+import org.rlhfflow.model.gen.GenerationConfig;
+import org.rlhfflow.model.gen.Generator;
+import org.rlhfflow.model.hf.HfLlama;
+
+/** Our Llama family against transformers on the tiny Llama (bf16, sharded) and Qwen2 (fp16) fixtures. */
+class HfLlamaTest {
+  @ParameterizedTest
+  @ValueSource(strings = {"llama", "qwen2"})
+  void logitsMatchTransformers(String name) throws Exception {
+    Determinism.configure();
+    try (LanguageModel lm = HfLlama.importModel(DecoderFixture.dir(name));
+        NDManager m = lm.manager().newSubManager()) {
+      Map<String, NDArray> expected =
+          Safetensors.read(DecoderFixture.dir(name).resolve("expected.safetensors"), m);
+      NDArray mask = expected.get("attention_mask"); // (B, T)
+      NDArray logits = lm.logits(expected.get("input_ids"), mask); // (B, T, V)
+      NDArray diff = logits.sub(expected.get("logits")).abs().mul(mask.expandDims(2));
+      float worst = diff.max().getFloat();
+      assertTrue(worst < 1e-4, name + ": max abs logit diff on real tokens " + worst);
+      assertEquals(DecoderFixture.expected(name).get("params").asLong(), lm.config().numParams());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"llama", "qwen2"})
+  void greedyGenerationIsTokenIdenticalAloneAndLeftPadded(String name) throws Exception {
+    Determinism.configure();
+    JsonNode exp = DecoderFixture.expected(name);
+    try (LanguageModel lm = HfLlama.importModel(DecoderFixture.dir(name))) {
+      JsonNode gens = exp.get("generations");
+      int[][] prompts = new int[gens.size()][];
+      GenerationConfig greedy = GenerationConfig.greedy(10, lm.tokenizer());
+      for (int i = 0; i < prompts.length; i++) {
+        prompts[i] = DecoderFixture.ints(gens.get(i).get("prompt"));
+        for (boolean cache : new boolean[] {true, false}) {
+          Generation g = new Generator(lm.decoder()).generate(new int[][] {prompts[i]}, greedy, 0, cache);
+          assertArrayEquals(DecoderFixture.ints(gens.get(i).get("output")), g.response(0), name + " prompt " + i);
+        }
+      }
+      Generation batch = new Generator(lm.decoder()).generate(prompts, greedy, 0);
+      for (int i = 0; i < prompts.length; i++) {
+        assertArrayEquals(
+            DecoderFixture.ints(exp.get("batched_generation").get(i)), batch.response(i), name + " batched row " + i);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"llama", "qwen2"})
+  void exportThenImportIsBitExact(String name, @TempDir Path out) throws Exception {
+    try (LanguageModel lm = HfLlama.importModel(DecoderFixture.dir(name))) {
+      HfLlama.export(lm, out);
+      try (LanguageModel back = HfLlama.importModel(out)) {
+        assertEquals(lm.config(), back.config());
+        assertEquals(lm.weights().keySet(), back.weights().keySet());
+        for (Map.Entry<String, NDArray> e : lm.weights().entrySet()) {
+          assertArrayEquals(e.getValue().toFloatArray(), back.weights().get(e.getKey()).toFloatArray(), e.getKey());
+        }
+        assertEquals(lm.tokenizer().describe(), back.tokenizer().describe());
+      }
+    }
+  }
+}
