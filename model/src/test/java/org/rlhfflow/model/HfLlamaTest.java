@@ -9,6 +9,8 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,6 +19,7 @@ import org.rlhfflow.model.gen.Generation;
 import org.rlhfflow.model.gen.GenerationConfig;
 import org.rlhfflow.model.gen.Generator;
 import org.rlhfflow.model.hf.HfLlama;
+import org.rlhfflow.model.tokenizer.HfTokenizer;
 
 /** Our Llama family against transformers on the tiny Llama (bf16, sharded) and Qwen2 (fp16) fixtures. */
 class HfLlamaTest {
@@ -58,6 +61,47 @@ class HfLlamaTest {
         assertArrayEquals(
             DecoderFixture.ints(exp.get("batched_generation").get(i)), batch.response(i), name + " batched row " + i);
       }
+    }
+  }
+
+  @Test
+  void generationStopsAtTheEndOfTurnTokens() throws Exception {
+    try (LanguageModel llama = HfLlama.importModel(DecoderFixture.dir("llama"))) {
+      HfTokenizer tok = (HfTokenizer) llama.tokenizer();
+      // generation_config.json lists both; tokenizer_config.json's eos_token comes first
+      assertEquals(List.of(tok.tokenId("<|eot_id|>"), tok.tokenId("<|end_of_text|>")), tok.stopIds());
+      assertEquals(tok.stopIds(), GenerationConfig.greedy(4, tok).stopIds());
+    }
+    try (LanguageModel qwen = HfLlama.importModel(DecoderFixture.dir("qwen2"))) {
+      JsonNode g = DecoderFixture.expected("qwen2").get("generations").get(2);
+      int[] full = DecoderFixture.ints(g.get("output"));
+      int stop = full[2]; // pretend the third greedy token ends the turn
+      GenerationConfig cfg = GenerationConfig.greedy(10, qwen.tokenizer()).withStopIds(List.of(stop));
+      Generation out =
+          new Generator(qwen.decoder()).generate(new int[][] {DecoderFixture.ints(g.get("prompt"))}, cfg, 0);
+      assertArrayEquals(java.util.Arrays.copyOf(full, 3), out.response(0));
+      assertTrue(out.endedWithEos()[0]);
+    }
+  }
+
+  /**
+   * make_decoder_fixtures.py --check-export loaded our export in transformers (logits equal to the
+   * fixture's) and stored each file's sha256; the export must still be byte for byte that one.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"llama", "qwen2"})
+  void exportIsByteIdenticalToTheOneTransformersReloaded(String name, @TempDir Path out) throws Exception {
+    JsonNode check =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(DecoderFixture.dir(name).resolve("export-check.json").toFile());
+    assertTrue(check.get("logit_gap").asDouble() < 1e-4, "transformers' logit gap " + check.get("logit_gap"));
+    try (LanguageModel lm = HfLlama.importModel(DecoderFixture.dir(name))) {
+      HfLlama.export(lm, out);
+    }
+    for (var e : (Iterable<Map.Entry<String, JsonNode>>) check.get("sha256")::fields) {
+      byte[] bytes = java.nio.file.Files.readAllBytes(out.resolve(e.getKey()));
+      String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+      assertEquals(e.getValue().asText(), sha, name + " " + e.getKey() + " differs from the export transformers reloaded");
     }
   }
 

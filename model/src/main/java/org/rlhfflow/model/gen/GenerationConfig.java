@@ -1,5 +1,6 @@
 package org.rlhfflow.model.gen;
 
+import java.util.List;
 import org.rlhfflow.model.tokenizer.Tokenizer;
 
 /**
@@ -13,6 +14,8 @@ import org.rlhfflow.model.tokenizer.Tokenizer;
  * @param greedy take the argmax (lowest id on ties) instead of sampling
  * @param eosId a row stops after emitting it
  * @param padId fills positions after a row stopped, and left-pads prompts
+ * @param stopIds every id a row stops after, eosId included: a chat model's end-of-turn tokens
+ *     (Llama 3: {@code <|eot_id|>} and {@code <|end_of_text|>})
  */
 public record GenerationConfig(
     int maxNewTokens,
@@ -21,8 +24,19 @@ public record GenerationConfig(
     double topP,
     boolean greedy,
     int eosId,
-    int padId) {
+    int padId,
+    List<Integer> stopIds) {
+  /** Stops at eosId only. */
+  public GenerationConfig(
+      int maxNewTokens, double temperature, int topK, double topP, boolean greedy, int eosId, int padId) {
+    this(maxNewTokens, temperature, topK, topP, greedy, eosId, padId, List.of(eosId));
+  }
+
   public GenerationConfig {
+    stopIds = stopIds == null || stopIds.isEmpty() ? List.of(eosId) : List.copyOf(stopIds);
+    if (!stopIds.contains(eosId)) {
+      throw new IllegalArgumentException("stopIds " + stopIds + " must contain eosId=" + eosId);
+    }
     if (maxNewTokens <= 0) {
       throw new IllegalArgumentException("maxNewTokens=" + maxNewTokens + " must be > 0");
     }
@@ -40,28 +54,40 @@ public record GenerationConfig(
   /** Plain sampling from the model's distribution (temperature 1, no truncation), as PPO needs. */
   public static GenerationConfig sampling(int maxNewTokens, Tokenizer tokenizer) {
     return new GenerationConfig(
-        maxNewTokens, 1.0, 0, 1.0, false, tokenizer.eosId(), tokenizer.padId());
+        maxNewTokens, 1.0, 0, 1.0, false, tokenizer.eosId(), tokenizer.padId(), tokenizer.stopIds());
   }
 
   /** Greedy decoding. */
   public static GenerationConfig greedy(int maxNewTokens, Tokenizer tokenizer) {
     return new GenerationConfig(
-        maxNewTokens, 1.0, 0, 1.0, true, tokenizer.eosId(), tokenizer.padId());
+        maxNewTokens, 1.0, 0, 1.0, true, tokenizer.eosId(), tokenizer.padId(), tokenizer.stopIds());
   }
 
   public GenerationConfig withTemperature(double t) {
-    return new GenerationConfig(maxNewTokens, t, topK, topP, greedy, eosId, padId);
+    return new GenerationConfig(maxNewTokens, t, topK, topP, greedy, eosId, padId, stopIds);
   }
 
   public GenerationConfig withTopK(int k) {
-    return new GenerationConfig(maxNewTokens, temperature, k, topP, greedy, eosId, padId);
+    return new GenerationConfig(maxNewTokens, temperature, k, topP, greedy, eosId, padId, stopIds);
   }
 
   public GenerationConfig withTopP(double p) {
-    return new GenerationConfig(maxNewTokens, temperature, topK, p, greedy, eosId, padId);
+    return new GenerationConfig(maxNewTokens, temperature, topK, p, greedy, eosId, padId, stopIds);
+  }
+
+  /** Also stops at {@code ids}, e.g. a chat template's end-of-turn tokens. */
+  public GenerationConfig withStopIds(List<Integer> ids) {
+    java.util.LinkedHashSet<Integer> all = new java.util.LinkedHashSet<>(ids);
+    all.add(eosId);
+    return new GenerationConfig(maxNewTokens, temperature, topK, topP, greedy, eosId, padId, List.copyOf(all));
+  }
+
+  /** True if a row stops after emitting {@code id}. */
+  public boolean stops(int id) {
+    return stopIds.contains(id);
   }
 
   public GenerationConfig withMaxNewTokens(int n) {
-    return new GenerationConfig(n, temperature, topK, topP, greedy, eosId, padId);
+    return new GenerationConfig(n, temperature, topK, topP, greedy, eosId, padId, stopIds);
   }
 }

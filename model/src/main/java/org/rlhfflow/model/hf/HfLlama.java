@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,10 @@ public final class HfLlama {
     org.rlhfflow.model.ckpt.Safetensors.write(dir.resolve(HfWeights.SINGLE), lm.weights(), Map.of("format", "pt"));
     Tokenizer t = lm.tokenizer();
     JSON.writeValue(dir.resolve("config.json").toFile(), HfLlamaConfig.write(c, t.bosId(), t.eosId(), t.padId()));
+    // transformers' generate stops at every id listed here: the chat template's end-of-turn tokens
+    ObjectNode gen = JSON.createObjectNode().put("bos_token_id", t.bosId()).put("pad_token_id", t.padId());
+    t.stopIds().forEach(gen.putArray("eos_token_id")::add);
+    JSON.writeValue(dir.resolve(HfTokenizer.GENERATION_FILE).toFile(), gen);
     t.saveFiles(dir.toAbsolutePath());
   }
 }

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 
 /**
  * A Hugging Face {@code tokenizer.json} through DJL's {@link HuggingFaceTokenizer}, without added
@@ -22,6 +25,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   public static final String FILE_NAME = "tokenizer.json";
   /** Special tokens and the chat template, beside tokenizer.json in a Hugging Face directory. */
   public static final String CONFIG_FILE = "tokenizer_config.json";
+  /** Where Hugging Face lists the end-of-turn ids generation stops at. */
+  public static final String GENERATION_FILE = "generation_config.json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path file;
@@ -30,9 +35,19 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   private final int bos;
   private final int eos;
   private final int pad;
+  private final List<Integer> stops;
 
   public HfTokenizer(Path file, int bos, int eos, int pad) throws IOException {
+    this(file, bos, eos, pad, List.of(eos));
+  }
+
+  /** @param stops ids that end a generated turn; eos is added first if missing */
+  public HfTokenizer(Path file, int bos, int eos, int pad, List<Integer> stops) throws IOException {
     this.file = file;
+    LinkedHashSet<Integer> s = new LinkedHashSet<>();
+    s.add(eos);
+    s.addAll(stops);
+    this.stops = List.copyOf(s);
     this.vocabSize = vocabSize(JSON.readTree(file.toFile()), file);
     for (int id : new int[] {bos, eos, pad}) {
       if (id < 0 || id >= vocabSize) {
@@ -44,6 +59,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     this.bos = bos;
     this.eos = eos;
     this.pad = pad;
+    for (int id : this.stops) {
+      if (id < 0 || id >= vocabSize) {
+        throw new IllegalArgumentException("stop id " + id + " outside vocab [0, " + vocabSize + ") of " + file);
+      }
+    }
   }
 
   /** GPT-2 convention: {@code <|endoftext|>} is BOS, EOS and PAD. */
@@ -71,7 +91,23 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     int pad = padName == null ? eos : specialId(root, padName, file);
     String bosName = tokenName(cfg, "bos_token");
     int bos = bosName == null ? pad : specialId(root, bosName, file);
-    return new HfTokenizer(file, bos, eos, pad);
+    return new HfTokenizer(file, bos, eos, pad, generationStops(dir.resolve(GENERATION_FILE)));
+  }
+
+  /** generation_config.json's eos_token_id, a number or a list; empty when absent. */
+  static List<Integer> generationStops(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    JsonNode ids = JSON.readTree(file.toFile()).path("eos_token_id");
+    List<Integer> out = new ArrayList<>();
+    if (ids.isInt()) {
+      out.add(ids.asInt());
+    }
+    for (JsonNode id : ids.isArray() ? ids : JSON.createArrayNode()) {
+      out.add(id.asInt());
+    }
+    return out;
   }
 
   /** A special token's text, given as a string or as {"content": ...}; null when absent. */
@@ -94,7 +130,10 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
   static HfTokenizer fromDescription(JsonNode d, Path dir) throws IOException {
     Path file = dir.resolve(d.path("file").asText(FILE_NAME));
-    return new HfTokenizer(file, d.path("bos").asInt(), d.path("eos").asInt(), d.path("pad").asInt());
+    List<Integer> stops = new ArrayList<>();
+    d.path("stops").forEach(id -> stops.add(id.asInt()));
+    int eos = d.path("eos").asInt();
+    return new HfTokenizer(file, d.path("bos").asInt(), eos, d.path("pad").asInt(), stops);
   }
 
   /** Size of model.vocab plus added tokens beyond it (the id range the model must cover). */
@@ -159,15 +198,26 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   }
 
   @Override
-  public ObjectNode describe() {
-    return JsonNodeFactory.instance
-        .objectNode()
-        .put("type", "hf")
-        .put("file", FILE_NAME)
-        .put("bos", bos)
-        .put("eos", eos)
-        .put("pad", pad);
+  public List<Integer> stopIds() {
+    return stops;
   }
+
+  @Override
+  public ObjectNode describe() {
+    ObjectNode d =
+        JsonNodeFactory.instance
+            .objectNode()
+            .put("type", "hf")
+            .put("file", FILE_NAME)
+            .put("bos", bos)
+            .put("eos", eos)
+            .put("pad", pad);
+    if (stops.size() > 1) { // only then, so GPT-2 descriptions stay as they were
+      stops.forEach(d.putArray("stops")::add);
+    }
+    return d;
+  }
+
 
   /** Copies tokenizer.json, and tokenizer_config.json (the chat template) when there is one. */
   @Override
