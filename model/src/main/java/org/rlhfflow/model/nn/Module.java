@@ -74,6 +74,20 @@ public abstract class Module extends AbstractBlock implements Parameterized {
     return new ParameterList(namedParameters());
   }
 
+  /** This module and every descendant by key prefix ("" for this one, {@code model.layers.0.mlp}). */
+  public LinkedHashMap<String, Module> namedModules() {
+    LinkedHashMap<String, Module> out = new LinkedHashMap<>();
+    collectModules("", out);
+    return out;
+  }
+
+  private void collectModules(String key, Map<String, Module> out) {
+    out.put(key, this);
+    for (Map.Entry<String, Module> e : named.entrySet()) {
+      e.getValue().collectModules(key.isEmpty() ? e.getKey() : key + "." + e.getKey(), out);
+    }
+  }
+
   /** Expected parameter shapes, keyed by checkpoint key. */
   @Override
   public LinkedHashMap<String, Shape> parameterShapes() {
