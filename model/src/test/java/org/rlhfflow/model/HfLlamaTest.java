@@ -65,6 +65,17 @@ class HfLlamaTest {
   }
 
   @Test
+  void aRewardModelBuiltFromTheModelKeepsItsTokenizerAfterTheModelCloses() throws Exception {
+    LanguageModel lm = HfLlama.importModel(DecoderFixture.dir("qwen2"));
+    int[] before = lm.tokenizer().encode("Hello world");
+    try (ScalarHeadModel rm = ScalarHeadModel.fromLanguageModel(ScalarHeadModel.Kind.REWARD, lm, 1)) {
+      lm.close(); // as the reward-model stage does once it has copied the SFT weights
+      assertArrayEquals(before, rm.tokenizer().encode("Hello world"));
+      assertEquals(lm.config(), rm.trunk().config());
+    }
+  }
+
+  @Test
   void generationStopsAtTheEndOfTurnTokens() throws Exception {
     try (LanguageModel llama = HfLlama.importModel(DecoderFixture.dir("llama"))) {
       HfTokenizer tok = (HfTokenizer) llama.tokenizer();

@@ -30,7 +30,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path file;
-  private final HuggingFaceTokenizer hf;
+  private HuggingFaceTokenizer hf;
+  private boolean closed;
   private final int vocabSize;
   private final int bos;
   private final int eos;
@@ -55,7 +56,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             "special id " + id + " outside vocab [0, " + vocabSize + ") of " + file);
       }
     }
-    this.hf = HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false).build();
+    this.hf = open(file);
     this.bos = bos;
     this.eos = eos;
     this.pad = pad;
@@ -64,6 +65,27 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         throw new IllegalArgumentException("stop id " + id + " outside vocab [0, " + vocabSize + ") of " + file);
       }
     }
+  }
+
+  private static HuggingFaceTokenizer open(Path file) throws IOException {
+    return HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false).build();
+  }
+
+  /**
+   * The native tokenizer, reopened if this one was closed: a reward model or critic built from a
+   * language model shares its tokenizer and may outlive it (the stage closes the SFT model after
+   * copying its weights), so closing frees the native memory without breaking the sharer.
+   */
+  private synchronized HuggingFaceTokenizer engine() {
+    if (closed) {
+      try {
+        hf = open(file);
+      } catch (IOException e) {
+        throw new IllegalStateException("reopening " + file, e);
+      }
+      closed = false;
+    }
+    return hf;
   }
 
   /** GPT-2 convention: {@code <|endoftext|>} is BOS, EOS and PAD. */
@@ -167,14 +189,14 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
   @Override
   public int[] encode(String text) {
-    return Arrays.stream(hf.encode(text).getIds()).mapToInt(Math::toIntExact).toArray();
+    return Arrays.stream(engine().encode(text).getIds()).mapToInt(Math::toIntExact).toArray();
   }
 
   @Override
   public String decode(int[] ids) {
     long[] kept =
         Arrays.stream(ids).filter(i -> i != bos && i != eos && i != pad).asLongStream().toArray();
-    return hf.decode(kept, false);
+    return engine().decode(kept, false);
   }
 
   @Override
@@ -241,7 +263,10 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   }
 
   @Override
-  public void close() {
-    hf.close();
+  public synchronized void close() {
+    if (!closed) {
+      hf.close();
+      closed = true;
+    }
   }
 }
