@@ -17,11 +17,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     description = "Benchmark parts of the system on this machine.",
-    subcommands = {BenchCommand.Model.class})
+    subcommands = {BenchCommand.Model.class, BenchMemoryCommand.class})
 public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
-    System.err.println("usage: rlhf bench model [--json]");
+    System.err.println("usage: rlhf bench model|memory [--json]");
     return 2;
   }
 
