@@ -65,6 +65,21 @@ class HfLlamaTest {
   }
 
   @Test
+  void pipelineCheckpointKeepsTheFamilyTheTokenizerAndTheWeights(@TempDir Path dir) throws Exception {
+    try (LanguageModel lm = HfLlama.importModel(DecoderFixture.dir("llama"))) {
+      lm.save(dir, 3, "spec", null, Map.of());
+      try (LanguageModel back = LanguageModel.load(dir)) {
+        assertEquals(lm.config(), back.config());
+        assertEquals(lm.tokenizer().describe(), back.tokenizer().describe());
+        assertEquals(lm.tokenizer().stopIds(), back.tokenizer().stopIds());
+        for (Map.Entry<String, NDArray> e : lm.weights().entrySet()) {
+          assertArrayEquals(e.getValue().toFloatArray(), back.weights().get(e.getKey()).toFloatArray(), e.getKey());
+        }
+      }
+    }
+  }
+
+  @Test
   void aRewardModelBuiltFromTheModelKeepsItsTokenizerAfterTheModelCloses() throws Exception {
     LanguageModel lm = HfLlama.importModel(DecoderFixture.dir("qwen2"));
     int[] before = lm.tokenizer().encode("Hello world");
