@@ -16,9 +16,9 @@ import org.rlhfflow.model.tokenizer.ByteTokenizer;
 
 /**
  * Peak resident memory of this process when a model is created (random fp32 weights) and when it
- * then runs one forward/backward pass, read from /proc/self/status (VmHWM). The peak is reset
- * between the two phases through /proc/self/clear_refs where the kernel allows it; otherwise the
- * second peak includes the first, and {@code peakReset} says so.
+ * then runs one forward/backward pass, by {@link ProcessStats} (VmHWM, reset between the two phases
+ * where the kernel allows it; otherwise the second peak includes the first, and {@code peakReset}
+ * says so).
  */
 public final class MemoryBench {
   private MemoryBench() {}
@@ -42,11 +42,11 @@ public final class MemoryBench {
   public static Result run(String shape, DecoderConfig config, int batch, int seq, Consumer<String> progress)
       throws IOException {
     long before = status("VmRSS");
-    resetPeak();
+    ProcessStats.resetPeakRss();
     progress.accept(shape + ": creating " + config.numParams() + " random fp32 parameters");
     try (LanguageModel lm = LanguageModel.create(config, new ByteTokenizer(), 0)) {
-      long load = status("VmHWM");
-      boolean reset = resetPeak();
+      long load = peakBytes();
+      boolean reset = ProcessStats.resetPeakRss();
       progress.accept(shape + ": one forward/backward pass, batch " + batch + " x " + seq + " tokens");
       try (NDManager m = lm.manager().newSubManager()) {
         SplittableRandom r = new SplittableRandom(1);
@@ -59,7 +59,7 @@ public final class MemoryBench {
           gc.backward(PlainSgd.lmLoss(lm, m.create(ids, s), m.ones(s)));
         }
       }
-      long step = status("VmHWM");
+      long step = peakBytes();
       return new Result(shape, config.numParams(), batch, seq, before, load, step, reset);
     }
   }
@@ -74,13 +74,11 @@ public final class MemoryBench {
     throw new IOException("/proc/self/status has no " + field);
   }
 
-  /** Resets VmHWM to the current RSS (Linux 4.0+: "5" > /proc/self/clear_refs). */
-  static boolean resetPeak() {
-    try {
-      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-      return true;
-    } catch (IOException | SecurityException e) {
-      return false;
+  private static long peakBytes() throws IOException {
+    double mib = ProcessStats.peakRssMiB();
+    if (mib < 0) {
+      throw new IOException("/proc/self/status has no VmHWM: peak memory is not measurable here");
     }
+    return Math.round(mib * 1024 * 1024);
   }
 }
