@@ -61,10 +61,11 @@ public record LlamaConfig(
   }
 
   public LlamaConfig {
-    for (int[] v :
-        new int[][] {{vocabSize}, {blockSize}, {nLayer}, {nHead}, {nKvHead}, {hiddenSize}, {intermediateSize}, {headDim}}) {
-      if (v[0] <= 0) {
-        throw new IllegalArgumentException("every size must be > 0: " + this);
+    int[] sizes = {vocabSize, blockSize, nLayer, nHead, nKvHead, hiddenSize, intermediateSize, headDim};
+    for (int v : sizes) {
+      if (v <= 0) {
+        throw new IllegalArgumentException("every size must be > 0, got " + java.util.Arrays.toString(sizes)
+            + " (vocab, positions, layers, heads, kv heads, hidden, intermediate, head dim)");
       }
     }
     if (nHead % nKvHead != 0) {

@@ -45,7 +45,8 @@ public final class HfLlama {
           ours.put(key, e.getValue());
         }
       }
-      Path where = Files.exists(dir.resolve(HfWeights.INDEX)) ? dir.resolve(HfWeights.INDEX) : dir.resolve(HfWeights.SINGLE);
+      Path index = dir.resolve(HfWeights.INDEX);
+      Path where = Files.exists(index) ? index : dir.resolve(HfWeights.SINGLE);
       HfGpt2.checkKeys(where, ours, new Llama(config).parameterShapes());
       return LanguageModel.fromWeights(config, tokenizer, ours);
     }

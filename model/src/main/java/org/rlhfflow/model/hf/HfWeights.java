@@ -50,7 +50,8 @@ public final class HfWeights {
     for (var it = map.fields(); it.hasNext(); ) {
       var e = it.next();
       if (!out.containsKey(e.getKey())) {
-        throw new CheckpointException(dir.resolve(e.getValue().asText()), e.getKey(), "listed in " + INDEX + " but not in the shard");
+        Path shard = dir.resolve(e.getValue().asText());
+        throw new CheckpointException(shard, e.getKey(), "listed in " + INDEX + " but not in the shard");
       }
     }
     return out;

@@ -7,10 +7,22 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.nn.core.Linear;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import org.rlhfflow.model.Seeds;
+import org.rlhfflow.model.ckpt.CheckpointException;
+import org.rlhfflow.model.ckpt.Safetensors;
 import org.rlhfflow.model.nn.Init;
 import org.rlhfflow.model.nn.LinearLayer;
 import org.rlhfflow.model.nn.Module;
@@ -24,7 +36,8 @@ import org.rlhfflow.model.nn.Ops;
  * adapters off gives back the base model exactly, which is PPO's reference with no second copy.
  *
  * <pre>{@code
- * Lora lora = Lora.attach((Module) lm.decoder(), new LoraConfig(8, 16, List.of("q_proj", "v_proj")), lm.manager(), seed);
+ * LoraConfig cfg = new LoraConfig(8, 16, List.of("q_proj", "v_proj"));
+ * Lora lora = Lora.attach((Module) lm.decoder(), cfg, lm.manager(), seed);
  * optimizer = new AdamW(lora.parameters(), ...);
  * lora.setEnabled(false); // reference log-probs
  * }</pre>
@@ -34,6 +47,12 @@ public final class Lora {
   public static final String A = ".lora_A.weight";
 
   public static final String B = ".lora_B.weight";
+
+  /** The adapter checkpoint: adapters only, and their config with the base's digest. */
+  public static final String FILE = "adapter_model.safetensors";
+
+  public static final String META = "adapter_config.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LoraConfig config;
   private final LinkedHashMap<String, LinearLayer> targets = new LinkedHashMap<>();
@@ -61,7 +80,8 @@ public final class Lora {
       int found = 0;
       for (Map.Entry<String, Module> e : modules.entrySet()) {
         String key = e.getKey();
-        if (e.getValue() instanceof LinearLayer linear && (key.equals(target) || key.endsWith("." + target))) {
+        boolean named = key.equals(target) || key.endsWith("." + target);
+        if (named && e.getValue() instanceof LinearLayer linear) {
           lora.add(key, linear, manager, seed, type);
           found++;
         }
@@ -77,7 +97,7 @@ public final class Lora {
   }
 
   private static String linearNames(Map<String, Module> modules) {
-    java.util.TreeSet<String> names = new java.util.TreeSet<>();
+    TreeSet<String> names = new TreeSet<>();
     modules.forEach((k, m) -> {
       if (m instanceof LinearLayer) {
         names.add(k.substring(k.lastIndexOf('.') + 1));
@@ -106,7 +126,15 @@ public final class Lora {
     params.put(key + B, pb);
     targets.put(key, linear);
     double scale = config.scale();
-    linear.setDelta(x -> enabled ? Ops.mul(Linear.linear(Linear.linear(x, pa.getArray()).head(), pb.getArray()).head(), scale) : null);
+    linear.setDelta(x -> enabled ? Ops.mul(up(down(x, pa), pb), scale) : null);
+  }
+
+  private static NDArray down(NDArray x, Parameter a) {
+    return Linear.linear(x, a.getArray()).head(); // (..., r)
+  }
+
+  private static NDArray up(NDArray h, Parameter b) {
+    return Linear.linear(h, b.getArray()).head(); // (..., out)
   }
 
   /** Adapters on (the trained model) or off (the base, e.g. PPO's reference policy). */
@@ -174,13 +202,14 @@ public final class Lora {
   /** A sha256 over the base weights' keys, shapes and bytes: names the base adapters were trained on. */
   public static String digest(Map<String, NDArray> base) {
     try {
-      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
       for (Map.Entry<String, NDArray> e : base.entrySet()) {
-        md.update((e.getKey() + e.getValue().getShape() + e.getValue().getDataType()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        md.update(e.getValue().toByteBuffer());
+        NDArray a = e.getValue();
+        md.update((e.getKey() + a.getShape() + a.getDataType()).getBytes(StandardCharsets.UTF_8));
+        md.update(a.toByteBuffer());
       }
-      return java.util.HexFormat.of().formatHex(md.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -196,10 +225,10 @@ public final class Lora {
    * Writes only the adapters ({@value #FILE}) and {@value #META} with the config and the base's
    * digest; the base itself is not copied.
    */
-  public void save(java.nio.file.Path dir) throws java.io.IOException {
-    java.nio.file.Files.createDirectories(dir);
-    org.rlhfflow.model.ckpt.Safetensors.write(dir.resolve(FILE), weights(), Map.of("base_sha256", baseDigest()));
-    com.fasterxml.jackson.databind.node.ObjectNode meta = JSON.createObjectNode();
+  public void save(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Safetensors.write(dir.resolve(FILE), weights(), Map.of("base_sha256", baseDigest()));
+    ObjectNode meta = JSON.createObjectNode();
     meta.put("rank", config.rank()).put("alpha", config.alpha()).put("base_sha256", baseDigest());
     config.targets().forEach(meta.putArray("targets")::add);
     JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(META).toFile(), meta);
@@ -208,23 +237,19 @@ public final class Lora {
   /**
    * Loads adapters written by {@link #save} into this (same-config) Lora.
    *
-   * @throws org.rlhfflow.model.ckpt.CheckpointException naming {@value #META} and {@code
-   *     base_sha256} when the adapters were trained on another base
+   * @throws CheckpointException naming {@value #META} and {@code base_sha256} when the adapters
+   *     were trained on another base
    */
-  public void restore(java.nio.file.Path dir, NDManager manager) throws java.io.IOException {
-    java.nio.file.Path metaFile = dir.resolve(META);
+  public void restore(Path dir, NDManager manager) throws IOException {
+    Path metaFile = dir.resolve(META);
     String want = JSON.readTree(metaFile.toFile()).path("base_sha256").asText();
     String have = baseDigest();
     if (!want.equals(have)) {
-      throw new org.rlhfflow.model.ckpt.CheckpointException(
+      throw new CheckpointException(
           metaFile, "base_sha256", "adapters were trained on base " + want + ", this base is " + have);
     }
     try (NDManager scratch = manager.newSubManager()) {
-      load(org.rlhfflow.model.ckpt.Safetensors.read(dir.resolve(FILE), scratch));
+      load(Safetensors.read(dir.resolve(FILE), scratch));
     }
   }
-
-  public static final String FILE = "adapter_model.safetensors";
-  public static final String META = "adapter_config.json";
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 }

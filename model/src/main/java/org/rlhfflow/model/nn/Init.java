@@ -12,8 +12,9 @@ import org.rlhfflow.model.Seeds;
 /**
  * GPT-2 initialisation from seeded Java randoms, never the engine RNG: weights N(0, 0.02), the
  * residual projections ({@code c_proj}; Llama's {@code o_proj}, {@code down_proj}) N(0, 0.02 /
- * sqrt(2 L)) (Radford et al. 2019, section 2.3; nanoGPT), biases 0, LayerNorm and RMSNorm gains 1. Each tensor draws from its own stream derived from (seed,
- * key), so adding a layer or a head never changes the other tensors' values.
+ * sqrt(2 L)) (Radford et al. 2019, section 2.3; nanoGPT), biases 0, LayerNorm and RMSNorm gains
+ * 1. Each tensor draws from its own stream derived from (seed, key), so adding a layer or a head
+ * never changes the other tensors' values.
  */
 public final class Init {
   private static final double STD = 0.02;
