@@ -166,6 +166,23 @@ class LoraTest {
   }
 
   @Test
+  void theGptTakesAdaptersTooAndMergesToTheSameModel() {
+    Determinism.configure();
+    try (LanguageModel gpt = LanguageModel.create(GptConfig.NANO, new ByteTokenizer(), 3);
+        NDManager m = gpt.manager().newSubManager()) {
+      Lora lora = Lora.attach((Module) gpt.decoder(), new LoraConfig(2, 4, List.of("attn.c_attn")), gpt.manager(), 1);
+      assertEquals(GptConfig.NANO.nLayer() * 2, lora.weights().size());
+      randomizeB(lora, 6);
+      NDArray ids = TestData.ids(m, TestData.ids(2, 5, 256, 8));
+      NDArray mask = TestData.leftPadMask(m, 5, 0, 1);
+      try (LanguageModel plain = LanguageModel.fromWeights(gpt.config(), gpt.tokenizer(), lora.merged(m))) {
+        float gap = gpt.logits(ids, mask).sub(plain.logits(ids, mask)).abs().max().getFloat();
+        assertTrue(gap < 1e-5, "merged GPT differs by " + gap);
+      }
+    }
+  }
+
+  @Test
   void aTargetThatNamesNoModuleIsNamed() {
     try (LanguageModel lm = llama(DataType.FLOAT32)) {
       IllegalArgumentException e =
