@@ -1,8 +1,8 @@
-"""Builds the tiny random Llama and Qwen2 fixtures for HfDecoderTest. Not run by tests or CI.
+"""Builds the tiny random Llama and Qwen2 fixtures for HfLlamaTest and ChatTemplateTest. Not run by tests or CI.
 
 Run with torch 2.5 (CPU is enough), transformers 4.46, tokenizers and safetensors installed:
     python make_decoder_fixtures.py                      # writes ../resources/hf-tiny-{llama,qwen2}
-    python make_decoder_fixtures.py --check-export DIR NAME  # DIR: our export of NAME (see HfDecoderTest)
+    python make_decoder_fixtures.py --check-export DIR NAME  # DIR: HfLlama.export of fixture NAME
 
 Each fixture directory holds what save_pretrained writes (config.json, safetensors weights,
 tokenizer.json, tokenizer_config.json with the chat template, generation_config.json) plus
@@ -10,8 +10,9 @@ tokenizer.json, tokenizer_config.json with the chat template, generation_config.
   expected.json         greedy generations, apply_chat_template renderings and their ids
 The two fixtures cover the family's variants between them:
   llama  Llama 3 rope_scaling, rope_theta 500000, untied head, no biases, GQA 4:2,
-         bf16 weights in 3 shards (model.safetensors.index.json), Llama 3's chat template
-  qwen2  q/k/v biases, tied head, GQA 4:1 (MQA), fp16 single-file weights, Qwen2's chat template
+         bf16 weights in 6 shards (model.safetensors.index.json), Llama 3's chat template
+  qwen2  q/k/v biases, tied head, 4 query heads on 1 kv head (MQA), fp16 single-file weights,
+         Qwen2's chat template
 --check-export loads a directory our Java code exported with transformers, recomputes the logits
 on the same inputs and records the sha256 of every exported file in export-check.json beside the
 fixture, so the Java test can prove its export is the one transformers accepted.
