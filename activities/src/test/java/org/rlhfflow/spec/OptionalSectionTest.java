@@ -41,8 +41,9 @@ class OptionalSectionTest {
   void perStageResourcesAreBoundByName() {
     ExperimentSpec spec = SpecLoader.parse(
         "name: r\nresources:\n  stages:\n    ppo:\n      task_queue: rlhf-gpu\n      heartbeat_timeout_s: 12\n", "r.yaml");
-    assertEquals("rlhf-gpu", spec.resources().taskQueue("ppo"));
-    assertEquals("rlhf-cpu", spec.resources().taskQueue("sft"));
+    assertEquals("rlhf-gpu", spec.resources().taskQueue("ppo", "rlhf-cpu"));
+    assertEquals("rlhf-cpu", spec.resources().taskQueue("sft", "rlhf-cpu"));
+    assertEquals("q", SpecLoader.parse("name: r\nresources:\n  task_queue: q\n", "r.yaml").resources().taskQueue("sft", "x"));
     assertEquals(12.0, spec.resources().heartbeatTimeoutS("ppo"));
     assertEquals(5.0, spec.resources().heartbeatTimeoutS("sft"));
     SpecException e = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> SpecLoader.parse(
