@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.rlhfflow.activities.CheckpointSpecs;
 import org.rlhfflow.activities.Models;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
@@ -27,6 +28,7 @@ import org.rlhfflow.activities.train.TrainingLoop;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.model.Seeds;
+import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.ckpt.Checkpoint;
 import org.rlhfflow.model.ckpt.CheckpointMeta;
 import org.rlhfflow.model.optim.AdamW;
@@ -104,11 +106,11 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
       long total = (long) rms.epochs() * batches.stepsPerEpoch();
       LrSchedule schedule = new LrSchedule(rms.learningRate(), (long) Math.ceil(total * rms.warmupFraction()), total,
           rms.minLrRatio());
-      String specSha = input.ctx().specSha256();
+      SpecStamp specStamp = CheckpointSpecs.of(input.ctx());
       TrainingLoop loop = new TrainingLoop(run,
           new TrainingLoop.Config("rm", total, rms.checkpointEvery(), rms.maxGradNorm(), schedule),
           rm.trainableParameters(), adamw, batches, rm.manager(),
-          (dir, step, state, optim) -> rm.save(dir, step, specSha, state, optim), hooks);
+          (dir, step, state, optim) -> rm.save(dir, step, specStamp, state, optim), hooks);
       RewardStep step = new RewardStep(rm, train, rms);
       double finalLoss = loop.run(startStep, resumedState, step::loss);
       Map<String, Double> metrics = new HashMap<>(
@@ -117,7 +119,7 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
       metrics.put("rm/train_pairs", (double) train.size());
       metrics.put("rm/steps", (double) total);
       metrics.forEach((k, v) -> run.metric(k, v, total));
-      ArtifactRef checkpoint = services.store().putDirectory(saveFinal(run, rm, total, specSha));
+      ArtifactRef checkpoint = services.store().putDirectory(saveFinal(run, rm, total, specStamp));
       return run.complete(Map.of(RewardModelResult.CHECKPOINT, checkpoint), metrics);
     }
   }
@@ -143,12 +145,12 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
     }
   }
 
-  private static Path saveFinal(StageRun run, ScalarHeadModel rm, long total, String specSha) throws IOException {
+  private static Path saveFinal(StageRun run, ScalarHeadModel rm, long total, SpecStamp specStamp) throws IOException {
     Path dir = run.workDir("final");
     ObjectNode state = JsonNodeFactory.instance.objectNode();
     state.put("stage", RewardModelStage.NAME);
     state.put("steps", total);
-    rm.save(dir, total, specSha, state, null);
+    rm.save(dir, total, specStamp, state, null);
     return dir;
   }
 }
