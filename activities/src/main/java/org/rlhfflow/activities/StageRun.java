@@ -154,10 +154,14 @@ public final class StageRun {
     }
   }
 
-  /** The previous attempt's heartbeat, which the pulse repeats until this attempt reports progress. */
+  /**
+   * The previous attempt's heartbeat, which the pulse repeats until this attempt reports progress;
+   * step 0 without a checkpoint on a first attempt (never null: readers decode the details).
+   */
   private static Progress previousProgress() {
     ActivityExecutionContext activity = currentActivity();
-    return activity == null ? null : activity.getHeartbeatDetails(Progress.class).orElse(null);
+    Optional<Progress> previous = activity == null ? Optional.empty() : activity.getHeartbeatDetails(Progress.class);
+    return previous.orElse(new Progress(0, null));
   }
 
   private static RuntimeException failure(String stage, Exception e) {
@@ -311,7 +315,7 @@ public final class StageRun {
       return Optional.empty();
     }
     Optional<Progress> p = activity.getHeartbeatDetails(Progress.class);
-    p.ifPresent(progress -> lastCheckpoint = progress);
+    p.filter(progress -> progress.checkpoint() != null).ifPresent(progress -> lastCheckpoint = progress);
     return p;
   }
 

@@ -70,11 +70,11 @@ class ExperimentSpecTest {
     assertEquals("1.5", params.get("ppo.missing_eos_penalty"));
     assertEquals("tiny", params.get("model.preset"));
     assertEquals("8080", params.get("preferences.human.ui_port"));
-    assertEquals("rlhf-cpu", params.get("resources.task_queue"));
+    assertEquals("5.0", params.get("resources.heartbeat_timeout_s"));
     assertFalse(params.containsKey("model.hf_checkpoint"));
     assertFalse(params.containsKey("description"));
-    // 78 leaf keys (5 + 5 + 5 + 3 + 7+2+2 + 8 + 10 + 25 + 4 + 2) minus 8 unset by default, plus the penalty set here.
-    assertEquals(71, params.size());
+    // 78 leaf keys (5 + 5 + 5 + 3 + 7+2+2 + 8 + 10 + 25 + 4 + 2) minus 9 unset by default, plus the penalty set here.
+    assertEquals(70, params.size());
     assertEquals("evaluate", params.get("until"));
   }
 

@@ -45,7 +45,7 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
       Map<String, String> queues = new LinkedHashMap<>();
       Map<String, Double> heartbeats = new LinkedHashMap<>();
       for (String stage : plan) {
-        queues.put(stage, spec.resources().taskQueue(stage));
+        queues.put(stage, spec.resources().taskQueue(stage, StageRegistry.get(stage).defaultTaskQueue()));
         heartbeats.put(stage, spec.resources().heartbeatTimeoutS(stage));
       }
       return new ResolvedSpec(spec.name(), spec.seed(), spec.canonicalJson(), spec.sha256(),
