@@ -44,7 +44,7 @@ public final class StageRun {
    * Part of every cache key. Bump it when a stage's output for the same spec and inputs changes, so
    * stale cached stages are not reused.
    */
-  public static final String CODE_VERSION = "rlhf-flow-0.1.0/stages-2";
+  public static final String CODE_VERSION = "rlhf-flow-0.1.0/stages-3"; // 3: issue 9 (sampled ids, scoring at T, RM validation outputs)
 
   /** Heartbeat details: how far training got and the checkpoint to resume from. */
   public record Progress(long step, ArtifactRef checkpoint) {}
