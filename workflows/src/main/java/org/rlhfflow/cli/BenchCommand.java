@@ -23,11 +23,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     description = "Benchmark parts of the system on this machine.",
-    subcommands = {BenchCommand.Model.class, BenchCommand.Memory.class, BenchCommand.ReproducibleCost.class})
+    subcommands = {BenchCommand.Model.class, BenchCommand.Memory.class, BenchCommand.ReproducibleCost.class,
+        BenchMemoryCommand.class})
 public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
-    System.err.println("usage: rlhf bench model|memory|reproducible [--json]");
+    System.err.println("usage: rlhf bench model|memory|finetune-memory|reproducible [--json]");
     return 2;
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.rlhfflow.activities.CheckpointSpecs;
 import org.rlhfflow.activities.Models;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
@@ -28,6 +29,7 @@ import org.rlhfflow.activities.train.TrainingLoop;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.model.Seeds;
+import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.ckpt.Checkpoint;
 import org.rlhfflow.model.ckpt.CheckpointMeta;
 import org.rlhfflow.model.optim.AdamW;
@@ -106,11 +108,11 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
       long total = (long) rms.epochs() * batches.stepsPerEpoch();
       LrSchedule schedule = new LrSchedule(rms.learningRate(), (long) Math.ceil(total * rms.warmupFraction()), total,
           rms.minLrRatio());
-      String specSha = input.ctx().specSha256();
+      SpecStamp specStamp = CheckpointSpecs.of(input.ctx());
       TrainingLoop loop = new TrainingLoop(run,
           new TrainingLoop.Config("rm", total, rms.checkpointEvery(), rms.maxGradNorm(), schedule),
           rm.trainableParameters(), adamw, batches, rm.manager(),
-          (dir, step, state, optim) -> rm.save(dir, step, specSha, state, optim), hooks);
+          (dir, step, state, optim) -> rm.save(dir, step, specStamp, state, optim), hooks);
       RewardStep step = new RewardStep(rm, train, rms);
       double finalLoss = loop.run(startStep, resumedState, step::loss);
       HeldoutEval.Result heldout = HeldoutEval.evaluate(rm, new PairBatches(split.heldout(), rm), oracle(spec));
@@ -120,7 +122,7 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
       metrics.put("rm/steps", (double) total);
       metrics.forEach((k, v) -> run.metric(k, v, total));
       Map<String, ArtifactRef> outputs = new java.util.LinkedHashMap<>();
-      outputs.put(RewardModelResult.CHECKPOINT, services.store().putDirectory(saveFinal(run, rm, total, specSha)));
+      outputs.put(RewardModelResult.CHECKPOINT, services.store().putDirectory(saveFinal(run, rm, total, specStamp)));
       if (heldout.validation() != null) {
         outputs.putAll(validationReport(run, heldout.validation()));
       }
@@ -161,12 +163,12 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
     }
   }
 
-  private static Path saveFinal(StageRun run, ScalarHeadModel rm, long total, String specSha) throws IOException {
+  private static Path saveFinal(StageRun run, ScalarHeadModel rm, long total, SpecStamp specStamp) throws IOException {
     Path dir = run.workDir("final");
     ObjectNode state = JsonNodeFactory.instance.objectNode();
     state.put("stage", RewardModelStage.NAME);
     state.put("steps", total);
-    rm.save(dir, total, specSha, state, null);
+    rm.save(dir, total, specStamp, state, null);
     return dir;
   }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
+import org.rlhfflow.model.Decoder;
 import org.rlhfflow.model.Gpt;
 import org.rlhfflow.model.NoGrad;
 import org.rlhfflow.model.Seeds;
@@ -20,9 +21,10 @@ import org.rlhfflow.model.nn.KvCache;
  * }</pre>
  */
 public final class Generator {
-  private final Gpt gpt;
+  private final Decoder gpt;
 
-  public Generator(Gpt gpt) {
+  /** Either decoder family: {@link Gpt} or {@link org.rlhfflow.model.Llama}. */
+  public Generator(Decoder gpt) {
     this.gpt = gpt;
   }
 
