@@ -44,7 +44,9 @@ public final class StageRun {
    * Part of every cache key. Bump it when a stage's output for the same spec and inputs changes, so
    * stale cached stages are not reused.
    */
-  public static final String CODE_VERSION = "rlhf-flow-0.1.0/stages-3"; // 3: checkpoints embed the resolved spec
+  // 3: checkpoints embed the resolved spec; 4: issue 9 (sampled ids kept, scoring at the sampling
+  // temperature with BOS/PAD removed, RM validation outputs)
+  public static final String CODE_VERSION = "rlhf-flow-0.1.0/stages-4";
 
   /**
    * Heartbeat details: how far training got and the checkpoint to resume from.
