@@ -11,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rlhfflow.model.ckpt.Checkpoint;
 import org.rlhfflow.model.ckpt.CheckpointMeta;
+import org.rlhfflow.model.ckpt.SpecStamp;
+import org.rlhfflow.model.gen.GenerationConfig;
+import org.rlhfflow.model.nn.Ops;
 import org.rlhfflow.model.nn.Init;
 import org.rlhfflow.model.tokenizer.Tokenizer;
 
@@ -101,8 +104,15 @@ public final class LanguageModel implements AutoCloseable {
   public void save(
       Path dir, long step, String specHash, JsonNode trainingState, Map<String, NDArray> extras)
       throws IOException {
+    save(dir, step, SpecStamp.hashOnly(specHash), trainingState, extras);
+  }
+
+  /** Writes a checkpoint whose sidecar embeds the resolved spec. */
+  public void save(
+      Path dir, long step, SpecStamp spec, JsonNode trainingState, Map<String, NDArray> extras)
+      throws IOException {
     CheckpointMeta meta =
-        CheckpointMeta.of(KIND, config(), tokenizer.describe(), specHash, step, trainingState);
+        CheckpointMeta.of(KIND, config(), tokenizer.describe(), spec, step, trainingState);
     java.nio.file.Files.createDirectories(dir);
     tokenizer.saveFiles(dir.toAbsolutePath());
     Checkpoint.save(dir, meta, weights(), extras);
@@ -121,6 +131,49 @@ public final class LanguageModel implements AutoCloseable {
   /** Log-probs and entropies (B, T) from one forward pass. */
   public Scoring.TokenScores scoreTokens(NDArray ids, NDArray mask) {
     return Scoring.score(logits(ids, mask), ids, mask, true);
+  }
+
+  /**
+   * Log-probs (and entropies) under the distribution the generator samples from at {@code
+   * temperature}: logits divided by it and BOS/PAD removed, as {@code Generator} does. PPO's ratio,
+   * its KL and the evaluation KL must use these, not the temperature-1 softmax (Huang et al. 2024,
+   * detail 23; TRL divides logits by the temperature). Logits are built one row chunk at a time.
+   */
+  public Scoring.TokenScores scoreSampled(NDArray ids, NDArray mask, double temperature, boolean entropy) {
+    if (!(temperature > 0)) {
+      throw new IllegalArgumentException("scoring temperature must be > 0, got " + temperature
+          + " (greedy decoding has no distribution to score)");
+    }
+    NDArray hidden = gpt.hidden(ids, mask); // (B, T, C)
+    NDArray bias = blockBias(hidden.getManager());
+    boolean inPlace = !ai.djl.pytorch.jni.JniUtils.isGradMode(); // the head's output is its own
+    java.util.function.UnaryOperator<NDArray> head = h -> {
+      NDArray z = gpt.logits(h); // (1, n, V)
+      if (temperature != 1.0) {
+        z = inPlace ? z.divi(temperature) : Ops.div(z, temperature);
+      }
+      return bias == null ? z : inPlace ? z.addi(bias) : z.add(bias);
+    };
+    return Scoring.scoreHidden(hidden, head, true, ids, mask, entropy,
+        Scoring.positionsPerChunk(config().vocabSize()));
+  }
+
+  /**
+   * (V) with a large negative value at BOS and PAD, or null. Finite, not -inf: a masked-out PAD
+   * position would otherwise give 0 * -inf = NaN.
+   */
+  private NDArray blockBias(NDManager m) {
+    int[] blocked = GenerationConfig.blocked(tokenizer.bosId(), tokenizer.padId(), tokenizer.eosId());
+    if (blocked.length == 0) {
+      return null;
+    }
+    float[] bias = new float[config().vocabSize()];
+    for (int id : blocked) {
+      if (id < bias.length) {
+        bias[id] = -1e9f;
+      }
+    }
+    return m.create(bias);
   }
 
   /** The trainable parameters by checkpoint key, for an optimizer. */

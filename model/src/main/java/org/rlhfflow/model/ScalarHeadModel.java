@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.rlhfflow.model.ckpt.Checkpoint;
 import org.rlhfflow.model.ckpt.CheckpointMeta;
+import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.nn.Init;
 import org.rlhfflow.model.nn.LinearLayer;
 import org.rlhfflow.model.nn.Module;
@@ -156,8 +157,15 @@ public final class ScalarHeadModel implements AutoCloseable {
   public void save(
       Path dir, long step, String specHash, JsonNode trainingState, Map<String, NDArray> extras)
       throws IOException {
+    save(dir, step, SpecStamp.hashOnly(specHash), trainingState, extras);
+  }
+
+  /** Writes a checkpoint whose sidecar embeds the resolved spec. */
+  public void save(
+      Path dir, long step, SpecStamp spec, JsonNode trainingState, Map<String, NDArray> extras)
+      throws IOException {
     CheckpointMeta meta =
-        CheckpointMeta.of(kind.checkpointKind(), trunk.config(), tokenizer.describe(), specHash, step, trainingState);
+        CheckpointMeta.of(kind.checkpointKind(), trunk.config(), tokenizer.describe(), spec, step, trainingState);
     java.nio.file.Files.createDirectories(dir);
     tokenizer.saveFiles(dir.toAbsolutePath());
     Checkpoint.save(dir, meta, weights(), extras);

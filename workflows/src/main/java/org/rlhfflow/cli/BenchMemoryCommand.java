@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code rlhf bench memory}: peak RSS to create and to train one step of Qwen2.5-0.5B's shape. */
 @Command(
-    name = "memory",
+    name = "finetune-memory",
     description = "Peak RSS when creating a random Qwen2.5-0.5B-shaped model and in one forward/backward pass.")
 public final class BenchMemoryCommand implements Callable<Integer> {
   private static final double GIB = 1024.0 * 1024 * 1024;

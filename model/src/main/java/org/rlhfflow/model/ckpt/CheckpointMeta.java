@@ -16,6 +16,7 @@ import org.rlhfflow.model.DecoderConfig;
  * @param step optimizer steps taken so far
  * @param trainingState free-form JSON the trainer needs to resume (RNG positions, schedule, ...)
  * @param extraKeys tensors stored beside the model's, e.g. AdamW moments under {@code optim.}
+ * @param spec the resolved experiment spec itself (null in checkpoints written before it was stored)
  */
 public record CheckpointMeta(
     int formatVersion,
@@ -25,23 +26,32 @@ public record CheckpointMeta(
     String specHash,
     long step,
     JsonNode trainingState,
-    List<String> extraKeys) {
+    List<String> extraKeys,
+    JsonNode spec) {
   public static final int FORMAT_VERSION = 1;
 
   public CheckpointMeta {
     specHash = specHash == null ? "" : specHash;
     trainingState = trainingState == null ? JsonNodeFactory.instance.objectNode() : trainingState;
     extraKeys = extraKeys == null ? List.of() : List.copyOf(extraKeys);
+    spec = spec == null || spec.isNull() ? null : spec; // Jackson reads "spec": null as a NullNode
   }
 
   /** A sidecar for a fresh save; extra keys are filled in by {@link Checkpoint#save}. */
   public static CheckpointMeta of(
       String kind, DecoderConfig config, JsonNode tokenizer, String specHash, long step, JsonNode state) {
-    return new CheckpointMeta(FORMAT_VERSION, kind, config, tokenizer, specHash, step, state, List.of());
+    return of(kind, config, tokenizer, SpecStamp.hashOnly(specHash), step, state);
+  }
+
+  /** A sidecar that embeds the resolved spec beside its hash. */
+  public static CheckpointMeta of(
+      String kind, DecoderConfig config, JsonNode tokenizer, SpecStamp spec, long step, JsonNode state) {
+    return new CheckpointMeta(
+        FORMAT_VERSION, kind, config, tokenizer, spec.sha256(), step, state, List.of(), spec.resolved());
   }
 
   CheckpointMeta withExtraKeys(List<String> keys) {
     return new CheckpointMeta(
-        formatVersion, kind, config, tokenizer, specHash, step, trainingState, keys);
+        formatVersion, kind, config, tokenizer, specHash, step, trainingState, keys, spec);
   }
 }
