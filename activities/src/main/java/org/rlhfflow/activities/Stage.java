@@ -8,8 +8,12 @@ public final class Stage {
   public static final String SFT = "sft";
   public static final String REWARD_MODEL = "reward_model";
   public static final String PPO = "ppo";
+  public static final String DPO = "dpo";
+  public static final String GRPO = "grpo";
+  public static final String RLOO = "rloo";
   public static final String EVALUATE = "evaluate";
 
+  /** The stages of the PPO pipeline (method: ppo), in order. */
   public static final List<String> ALL = List.of(COLLECT, SFT, REWARD_MODEL, PPO, EVALUATE);
 
   private Stage() {}

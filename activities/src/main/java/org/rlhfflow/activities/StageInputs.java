@@ -25,14 +25,32 @@ public final class StageInputs {
   public record PpoInput(StageContext ctx, ArtifactRef sftModel, ArtifactRef rewardModel) {}
 
   /**
-   * @param sftModel the reference policy; the PPO policy's KL is measured against it
+   * @param sftModel the reference policy; the trained policy's KL is measured against it
+   * @param ppoModel the trained policy (of whichever method: PPO, DPO, GRPO, RLOO)
+   * @param rewardModel scores both policies when set; null (DPO, verifier rewards) evaluates by the
+   *     oracle and the KL alone
    * @param ppoCurve the PPO stage's {@code curve} output, for the reward-over-iterations plot; null
    *     skips the plot
+   * @param method the policy's method, which names its figures ({@code eval/oracle_score_dpo});
+   *     null means ppo (inputs recorded before methods existed)
    */
   public record EvaluateInput(
       StageContext ctx,
       ArtifactRef sftModel,
       ArtifactRef ppoModel,
       ArtifactRef rewardModel,
-      ArtifactRef ppoCurve) {}
+      ArtifactRef ppoCurve,
+      String method) {
+
+    /** The PPO pipeline's evaluation. */
+    public EvaluateInput(StageContext ctx, ArtifactRef sftModel, ArtifactRef ppoModel, ArtifactRef rewardModel,
+        ArtifactRef ppoCurve) {
+      this(ctx, sftModel, ppoModel, rewardModel, ppoCurve, null);
+    }
+
+    /** The policy's name in figures: its method. */
+    public String policyName() {
+      return method == null ? Stage.PPO : method;
+    }
+  }
 }

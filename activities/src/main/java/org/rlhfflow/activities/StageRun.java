@@ -298,6 +298,9 @@ public final class StageRun {
         case Stage.COLLECT -> List.of("model", "task", "data", "preferences");
         case Stage.REWARD_MODEL -> List.of("model", "reward_model");
         case Stage.PPO -> List.of("model", "task", "ppo");
+        case Stage.DPO -> List.of("model", "dpo");
+        case Stage.GRPO -> List.of("model", "task", "data", "grpo", "reward");
+        case Stage.RLOO -> List.of("model", "task", "data", "rloo", "reward");
         case Stage.EVALUATE -> List.of("task", "evaluation");
         default -> throw new IllegalArgumentException("unknown stage: " + stage);
       };

@@ -18,6 +18,9 @@ public record ExperimentSpec(
     @Doc(value = "Experiment name: MLflow experiment and workflow id prefix.", required = true) String name,
     @Doc("Root of every random stream; streams are derived from (seed, stage, step).") long seed,
     @Doc("Free text: what the experiment is for.") String description,
+    @Doc(value = "The preference-learning method after SFT: ppo (RM + PPO), dpo (no RM), grpo or rloo (RM or verifier rewards).",
+            source = "Ouyang et al. 2022; Rafailov et al. 2023; Shao et al. 2024; Ahmadian et al. 2024")
+        Method method,
     ModelSpec model,
     TaskSpec task,
     DataSpec data,
@@ -25,9 +28,13 @@ public record ExperimentSpec(
     SftSpec sft,
     RewardModelSpec rewardModel,
     PpoSpec ppo,
+    DpoSpec dpo,
+    GrpoSpec grpo,
+    RlooSpec rloo,
+    RewardSpec reward,
     EvaluationSpec evaluation,
     ResourcesSpec resources,
-    @Doc("Last stage to run: collect, sft, reward_model, ppo or evaluate; e.g. reward_model to only train an RM.")
+    @Doc("Last stage to run: collect, sft, reward_model, the method's stage (ppo, dpo, grpo, rloo) or evaluate; e.g. reward_model to only train an RM.")
         Until until) {
 
   /** The last stage a pipeline runs. */
@@ -36,7 +43,23 @@ public record ExperimentSpec(
     SFT,
     REWARD_MODEL,
     PPO,
+    DPO,
+    GRPO,
+    RLOO,
     EVALUATE
+  }
+
+  /** How the policy learns from preferences or rewards after SFT. */
+  public enum Method {
+    PPO,
+    DPO,
+    GRPO,
+    RLOO;
+
+    /** The stage name, e.g. {@code dpo}: also the key of its spec section. */
+    public String stage() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   /** All defaults; {@code name} is a placeholder because a spec file must set it. */
@@ -62,19 +85,32 @@ public record ExperimentSpec(
         preferences.source() != PreferenceSpec.Source.DATASET || data.preferenceDataset() != null,
         "preferences.source",
         "dataset needs data.preference_dataset");
+    MethodRules.check(this);
+  }
+
+  /** Whether the pipeline trains a reward model: PPO always, GRPO and RLOO unless the verifier rewards. */
+  public boolean usesRewardModel() {
+    return method == Method.PPO
+        || (method != Method.DPO && reward.source() == RewardSpec.Source.REWARD_MODEL);
+  }
+
+  /** Whether the pipeline needs preference pairs: for a reward model or for DPO. */
+  public boolean usesPreferences() {
+    return method == Method.DPO || usesRewardModel();
   }
 
   /** The same spec with another seed (e.g. {@code rlhf demo --seed 3}). */
   public ExperimentSpec withSeed(long newSeed) {
-    return new ExperimentSpec(name, newSeed, description, model, task, data, preferences, sft, rewardModel, ppo,
-        evaluation, resources, until);
+    return new ExperimentSpec(name, newSeed, description, method, model, task, data, preferences, sft, rewardModel,
+        ppo, dpo, grpo, rloo, reward, evaluation, resources, until);
   }
 
   /** A spec with every default and the given name. */
   public static ExperimentSpec named(String name) {
-    return new ExperimentSpec(name, 0L, null, ModelSpec.DEFAULT, TaskSpec.DEFAULT, DataSpec.DEFAULT,
-        PreferenceSpec.DEFAULT, SftSpec.DEFAULT, RewardModelSpec.DEFAULT, PpoSpec.DEFAULT,
-        EvaluationSpec.DEFAULT, ResourcesSpec.DEFAULT, Until.EVALUATE);
+    return new ExperimentSpec(name, 0L, null, Method.PPO, ModelSpec.DEFAULT, TaskSpec.DEFAULT, DataSpec.DEFAULT,
+        PreferenceSpec.DEFAULT, SftSpec.DEFAULT, RewardModelSpec.DEFAULT, PpoSpec.DEFAULT, DpoSpec.DEFAULT,
+        GrpoSpec.DEFAULT, RlooSpec.DEFAULT, RewardSpec.DEFAULT, EvaluationSpec.DEFAULT, ResourcesSpec.DEFAULT,
+        Until.EVALUATE);
   }
 
   /** JSON with sorted snake_case keys and every default resolved: equal specs give equal bytes. */

@@ -6,7 +6,7 @@ public record ResourcesSpec(
     @Doc("Queue of the preference-collection stage.") String collect,
     @Doc("Queue of the SFT stage.") String sft,
     @Doc("Queue of the reward-model stage.") String rewardModel,
-    @Doc("Queue of the PPO stage.") String ppo,
+    @Doc("Queue of the PPO stage, and of the DPO, GRPO and RLOO stages that replace it.") String ppo,
     @Doc("Queue of the evaluation stage.") String evaluate) {
 
   public static final String CPU = "rlhf-cpu";

@@ -25,8 +25,9 @@ import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.tasks.Task;
 
 /**
- * The evaluate stage: samples the SFT and PPO policies on held-out prompts with the same seeds and
- * compares them by the task's oracle, the reward model and the KL to the SFT reference. Outputs a
+ * The evaluate stage: samples the SFT and the trained policy (PPO, DPO, GRPO or RLOO) on held-out
+ * prompts with the same seeds and compares them by the task's oracle, the reward model when there
+ * is one, and the KL to the SFT reference. Outputs a
  * JSON {@code report} and, when the PPO curve is given, a {@code plot} of reward over iterations.
  *
  * <pre>{@code
@@ -69,7 +70,12 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
     Map<String, String> inputs = new LinkedHashMap<>();
     inputs.put("sft_model", require(input.sftModel(), "sftModel").sha256());
     inputs.put("ppo_model", require(input.ppoModel(), "ppoModel").sha256());
-    inputs.put("reward_model", require(input.rewardModel(), "rewardModel").sha256());
+    if (input.rewardModel() != null) {
+      inputs.put("reward_model", input.rewardModel().sha256());
+    }
+    if (input.method() != null) { // names the figures; absent for PPO so its cache keys stay as they were
+      inputs.put("method", input.method());
+    }
     if (input.ppoCurve() != null) {
       inputs.put("ppo_curve", input.ppoCurve().sha256());
     }
@@ -80,7 +86,7 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
 
   private static ArtifactRef require(ArtifactRef ref, String field) {
     if (ref == null) {
-      throw new ValidationException("EvaluateInput." + field + " is missing: evaluation needs the SFT, PPO and reward models");
+      throw new ValidationException("EvaluateInput." + field + " is missing: evaluation needs the SFT model and the trained policy");
     }
     return ref;
   }
@@ -94,19 +100,27 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
     Path plot = input.ppoCurve() == null ? null : plot(run, input.ppoCurve());
     PolicySamples sft;
     PolicySamples ppo;
+    String name = input.policyName();
     try (LanguageModel sftLm = Models.loadLanguageModel(run, input.sftModel(), "sft");
-        LanguageModel ppoLm = Models.loadLanguageModel(run, input.ppoModel(), "ppo");
-        ScalarHeadModel rm = ScalarHeadModel.load(Models.fetch(run, input.rewardModel(), "reward_model"))) {
-      sameTokenizer(rm.tokenizer().describe(), sftLm, ppoLm);
+        LanguageModel ppoLm = Models.loadLanguageModel(run, input.ppoModel(), name);
+        ScalarHeadModel rm = input.rewardModel() == null ? null
+            : ScalarHeadModel.load(Models.fetch(run, input.rewardModel(), "reward_model"))) {
+      if (rm != null) {
+        sameTokenizer(rm.tokenizer().describe(), sftLm, ppoLm);
+      } else if (!oracle) {
+        throw new ValidationException("evaluation without a reward model needs the task's oracle, but imported "
+            + "preferences (preferences.source: dataset) have none: nothing would be measured but the KL");
+      }
       var sampler = new PolicySamples.Sampler(run, spec.evaluation(), spec.seed(), rm, oracle ? task : null);
       sft = sampler.sample(sftLm, null, prompts, 0);
       ppo = sampler.sample(ppoLm, sftLm, prompts, prompts.size());
     }
-    Map<String, Double> metrics = EvalReport.metrics(sft, ppo, prompts.size());
+    Map<String, Double> metrics = EvalReport.metrics(sft, ppo, prompts.size(), name);
     run.checkFinite(0, metrics);
     metrics.forEach((k, v) -> run.metric(k, v, 0));
     Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
-    Path report = EvalReport.write(run.workDir("out").resolve("eval_report.json"), spec.evaluation(), metrics, sft, ppo);
+    Path report = EvalReport.write(run.workDir("out").resolve("eval_report.json"), spec.evaluation(), metrics, sft, ppo,
+        name);
     outputs.put("report", publish(run, report));
     if (plot != null) {
       outputs.put("plot", publish(run, plot));

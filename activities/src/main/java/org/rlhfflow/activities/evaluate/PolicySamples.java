@@ -23,7 +23,7 @@ import org.rlhfflow.tasks.Task;
  * policies give identical samples and the comparison between policies is paired.
  *
  * @param oracle task oracle score per row; null when the task has no oracle
- * @param rm reward-model score per row
+ * @param rm reward-model score per row; null when there is no reward model
  * @param klToRef log p_policy(response) - log p_ref(response) per row; null when not asked for
  */
 record PolicySamples(
@@ -50,14 +50,16 @@ record PolicySamples(
         Generation g = PromptBatches.sample(policy, batches.get(i), s, cfg, Seeds.derive(seed, "evaluate", i));
         batches.get(i).forEach(p -> rowPrompts.addAll(Collections.nCopies(s, p)));
         responses.addAll(PromptBatches.responses(policy.tokenizer(), g));
-        rm.add(SequenceScores.rewards(rewardModel, g));
+        if (rewardModel != null) {
+          rm.add(SequenceScores.rewards(rewardModel, g));
+        }
         if (reference != null) {
           kl.add(minus(SequenceScores.responseLogprobs(policy, g), SequenceScores.responseLogprobs(reference, g)));
         }
         run.heartbeat(stepOffset + i, at -> progressNote(run, at));
       }
       return new PolicySamples(rowPrompts, responses, oracleScores(rowPrompts, responses),
-          concat(rm), reference == null ? null : concat(kl));
+          rewardModel == null ? null : concat(rm), reference == null ? null : concat(kl));
     }
 
     private double[] oracleScores(List<String> rowPrompts, List<String> responses) {

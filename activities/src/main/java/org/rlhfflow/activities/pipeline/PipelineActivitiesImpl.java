@@ -64,13 +64,28 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
     queues.put(Stage.SFT, r.sft());
     queues.put(Stage.REWARD_MODEL, r.rewardModel());
     queues.put(Stage.PPO, r.ppo());
+    // The other methods' policy stages share PPO's queue: the same kind of worker (GPU) runs them.
+    queues.put(Stage.DPO, r.ppo());
+    queues.put(Stage.GRPO, r.ppo());
+    queues.put(Stage.RLOO, r.ppo());
     queues.put(Stage.EVALUATE, r.evaluate());
     return queues;
   }
 
-  /** The stages to run, in lifecycle order, up to {@code until}; {@code sft.epochs: 0} skips SFT. */
+  /**
+   * The stages to run, in lifecycle order, up to {@code until}; {@code sft.epochs: 0} skips SFT.
+   * The method's stage replaces PPO; DPO needs no reward model, and verifier rewards need neither a
+   * reward model nor preferences.
+   */
   static List<String> stages(ExperimentSpec spec) {
-    List<String> order = List.of(Stage.COLLECT, Stage.SFT, Stage.REWARD_MODEL, Stage.PPO, Stage.EVALUATE);
+    List<String> order = new ArrayList<>(List.of(Stage.COLLECT, Stage.SFT, Stage.REWARD_MODEL,
+        spec.method().stage(), Stage.EVALUATE));
+    if (!spec.usesRewardModel()) {
+      order.remove(Stage.REWARD_MODEL);
+    }
+    if (!spec.usesPreferences()) {
+      order.remove(Stage.COLLECT);
+    }
     String last = spec.until().name().toLowerCase();
     List<String> stages = new ArrayList<>(order.subList(0, order.indexOf(last) + 1));
     if (spec.sft().epochs() == 0) {

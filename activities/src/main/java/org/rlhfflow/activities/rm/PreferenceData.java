@@ -16,11 +16,11 @@ import org.rlhfflow.store.Sha256;
 /**
  * The preference pairs a reward model trains on, with the digest that goes into its cache key: the
  * input artifact (the collect stage's output), else the spec's {@code data.preference_dataset} read
- * in {@code preferences.dataset_format} (an RM-only experiment on imported pairs).
+ * in {@code preferences.dataset_format} (an RM-only experiment on imported pairs). DPO reads it too.
  */
-record PreferenceData(List<PreferencePair> pairs, String sha256) {
+public record PreferenceData(List<PreferencePair> pairs, String sha256) {
 
-  static PreferenceData resolve(StageServices services, ExperimentSpec spec, ArtifactRef input) throws IOException {
+  public static PreferenceData resolve(StageServices services, ExperimentSpec spec, ArtifactRef input) throws IOException {
     Path dir = services.scratch().resolve("rm-data");
     Files.createDirectories(dir);
     if (input != null) {
