@@ -22,6 +22,7 @@ public interface PipelineActivities {
   /**
    * @param taskQueues the task queue of each stage, from the spec's {@code resources}
    * @param preferenceSource simulated, dataset, human or ai
+   * @param method ppo, dpo, grpo or rloo; null in histories recorded before methods existed (ppo)
    */
   record ResolvedSpec(
       String experiment,
@@ -30,7 +31,20 @@ public interface PipelineActivities {
       String specSha256,
       Map<String, String> taskQueues,
       String preferenceSource,
-      List<String> stages) {}
+      List<String> stages,
+      String method) {
+
+    /** A PPO pipeline's spec. */
+    public ResolvedSpec(String experiment, long seed, String specJson, String specSha256,
+        Map<String, String> taskQueues, String preferenceSource, List<String> stages) {
+      this(experiment, seed, specJson, specSha256, taskQueues, preferenceSource, stages, null);
+    }
+
+    /** The method, {@code ppo} when unset. */
+    public String methodOrPpo() {
+      return method == null ? Stage.PPO : method;
+    }
+  }
 
   record StartInput(String experiment, String workflowId, String runId, String specJson, String specSha256) {}
 

@@ -85,18 +85,18 @@ public record ExperimentSpec(
         preferences.source() != PreferenceSpec.Source.DATASET || data.preferenceDataset() != null,
         "preferences.source",
         "dataset needs data.preference_dataset");
-    MethodRules.check(this);
+    // Fields are assigned after a compact constructor's body, so the rules get the values themselves.
+    MethodRules.check(new MethodRules.Sections(method, model, task, data, ppo, dpo, grpo, rloo, reward, until));
   }
 
   /** Whether the pipeline trains a reward model: PPO always, GRPO and RLOO unless the verifier rewards. */
   public boolean usesRewardModel() {
-    return method == Method.PPO
-        || (method != Method.DPO && reward.source() == RewardSpec.Source.REWARD_MODEL);
+    return MethodRules.usesRewardModel(method, reward);
   }
 
   /** Whether the pipeline needs preference pairs: for a reward model or for DPO. */
   public boolean usesPreferences() {
-    return method == Method.DPO || usesRewardModel();
+    return MethodRules.usesPreferences(method, reward);
   }
 
   /** The same spec with another seed (e.g. {@code rlhf demo --seed 3}). */

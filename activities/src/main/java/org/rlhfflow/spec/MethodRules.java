@@ -15,7 +15,19 @@ import org.rlhfflow.tasks.Task;
 final class MethodRules {
   private MethodRules() {}
 
-  static void check(ExperimentSpec s) {
+  /** The sections the rules read (an ExperimentSpec under construction has no fields yet). */
+  record Sections(Method method, ModelSpec model, TaskSpec task, DataSpec data, PpoSpec ppo, DpoSpec dpo,
+      GrpoSpec grpo, RlooSpec rloo, RewardSpec reward, Until until) {}
+
+  static boolean usesRewardModel(Method method, RewardSpec reward) {
+    return method == Method.PPO || (method != Method.DPO && reward.source() == RewardSpec.Source.REWARD_MODEL);
+  }
+
+  static boolean usesPreferences(Method method, RewardSpec reward) {
+    return method == Method.DPO || usesRewardModel(method, reward);
+  }
+
+  static void check(Sections s) {
     Method method = s.method();
     for (Method other : Method.values()) {
       require(other == method || isDefault(s, other), other.stage(),
@@ -46,18 +58,18 @@ final class MethodRules {
   }
 
   /** The stages {@code until} may name for this spec's method and reward source. */
-  static List<Until> stages(ExperimentSpec s) {
+  static List<Until> stages(Sections s) {
     Until own = Until.valueOf(s.method().name());
-    if (!s.usesPreferences()) {
+    if (!usesPreferences(s.method(), s.reward())) {
       return List.of(Until.SFT, own, Until.EVALUATE);
     }
-    if (!s.usesRewardModel()) {
+    if (!usesRewardModel(s.method(), s.reward())) {
       return List.of(Until.COLLECT, Until.SFT, own, Until.EVALUATE);
     }
     return List.of(Until.COLLECT, Until.SFT, Until.REWARD_MODEL, own, Until.EVALUATE);
   }
 
-  private static boolean isDefault(ExperimentSpec s, Method m) {
+  private static boolean isDefault(Sections s, Method m) {
     return switch (m) {
       case PPO -> s.ppo().equals(PpoSpec.DEFAULT);
       case DPO -> s.dpo().equals(DpoSpec.DEFAULT);

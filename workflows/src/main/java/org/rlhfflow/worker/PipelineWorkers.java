@@ -12,6 +12,8 @@ import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.activities.collect.CollectPreferencesActivitiesImpl;
 import org.rlhfflow.activities.evaluate.EvaluateActivitiesImpl;
 import org.rlhfflow.activities.pipeline.PipelineActivitiesImpl;
+import org.rlhfflow.activities.dpo.DpoActivitiesImpl;
+import org.rlhfflow.activities.grpo.GroupPolicyActivitiesImpl;
 import org.rlhfflow.activities.ppo.PpoActivitiesImpl;
 import org.rlhfflow.activities.rm.RewardModelActivitiesImpl;
 import org.rlhfflow.activities.sft.SftActivitiesImpl;
@@ -51,6 +53,8 @@ public final class PipelineWorkers {
         new SftActivitiesImpl(services),
         new RewardModelActivitiesImpl(services),
         new PpoActivitiesImpl(services),
+        new DpoActivitiesImpl(services),
+        new GroupPolicyActivitiesImpl(services),
         new EvaluateActivitiesImpl(services));
   }
 

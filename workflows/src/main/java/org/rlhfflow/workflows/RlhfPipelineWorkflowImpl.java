@@ -99,12 +99,17 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
     if (!imported && stages.contains(Stage.COLLECT)) {
       runStage(Stage.COLLECT, () -> collect.collect(new CollectInput(ctx, sftModel)));
     }
-    if (!stages.contains(Stage.REWARD_MODEL)) {
+    boolean ppoMethod = Stage.PPO.equals(spec.methodOrPpo());
+    if (!stages.contains(Stage.REWARD_MODEL) && ppoMethod) {
       return;
     }
-    ArtifactRef prefs = results.get(Stage.COLLECT).output("preferences");
-    ArtifactRef rewardModel = runStage(Stage.REWARD_MODEL,
+    ArtifactRef prefs = results.containsKey(Stage.COLLECT) ? results.get(Stage.COLLECT).output("preferences") : null;
+    ArtifactRef rewardModel = !stages.contains(Stage.REWARD_MODEL) ? null : runStage(Stage.REWARD_MODEL,
         () -> rm.trainRewardModel(new RewardModelInput(ctx, sftModel, prefs))).output("checkpoint");
+    if (!ppoMethod) { // dpo, grpo, rloo: their stage replaces PPO
+      MethodStages.run(spec, ctx, sftModel, prefs, rewardModel, this::runStage);
+      return;
+    }
     if (!stages.contains(Stage.PPO)) {
       return;
     }

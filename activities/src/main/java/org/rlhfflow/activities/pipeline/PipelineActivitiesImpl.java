@@ -42,7 +42,7 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
             + " is parsed but arrives in later work; use simulated or dataset");
       }
       return new ResolvedSpec(spec.name(), spec.seed(), spec.canonicalJson(), spec.sha256(),
-          taskQueues(spec.resources()), prefs.name().toLowerCase(), stages(spec));
+          taskQueues(spec.resources()), prefs.name().toLowerCase(), stages(spec), spec.method().stage());
     } catch (SpecException | StageFailures.ValidationException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), StageFailures.VALIDATION);
     }
