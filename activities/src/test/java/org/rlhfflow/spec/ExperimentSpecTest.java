@@ -73,8 +73,9 @@ class ExperimentSpecTest {
     assertEquals("rlhf-cpu", params.get("resources.reward_model"));
     assertFalse(params.containsKey("model.hf_checkpoint"));
     assertFalse(params.containsKey("description"));
-    // 75 leaf keys (4 + 5 + 5 + 3 + 5+2+2 + 7 + 8 + 25 + 4 + 5) minus 8 unset by default, plus the penalty set here.
-    assertEquals(68, params.size());
+    // 113 leaf keys (5 + 5 + 5 + 3 + 5+2+2 + 7 + 8 + 25 + 9 + 15 + 12 + 1 + 4 + 5) minus 9 unset by
+    // default, plus the penalty set here.
+    assertEquals(105, params.size());
     assertEquals("evaluate", params.get("until"));
   }
 
