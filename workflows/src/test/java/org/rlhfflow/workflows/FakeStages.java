@@ -20,12 +20,20 @@ import org.rlhfflow.activities.StageInputs.PpoInput;
 import org.rlhfflow.activities.StageInputs.RewardModelInput;
 import org.rlhfflow.activities.StageInputs.SftInput;
 import org.rlhfflow.activities.StageResult;
+import org.rlhfflow.activities.dpo.DpoActivities;
+import org.rlhfflow.activities.dpo.DpoInput;
+import org.rlhfflow.activities.grpo.GroupPolicyInput;
+import org.rlhfflow.activities.grpo.GrpoActivities;
+import org.rlhfflow.activities.grpo.RlooActivities;
 import org.rlhfflow.store.ArtifactRef;
 
 /** Activities that do no work: they record calls and hand back digests derived from the stage. */
 class FakeStages
     implements PipelineActivities, CollectPreferencesActivities, SftActivities, RewardModelActivities,
-        PpoActivities, EvaluateActivities {
+        PpoActivities, EvaluateActivities, DpoActivities, GrpoActivities, RlooActivities {
+  /** The spec's method and stages; null is the PPO pipeline. */
+  String method;
+  List<String> stages;
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   final Map<String, Object> inputs = Collections.synchronizedMap(new HashMap<>());
   String preferenceSource = "simulated";
@@ -60,9 +68,10 @@ class FakeStages
       throw ApplicationFailure.newNonRetryableFailure(source.path() + ":3: unknown key 'ppo.klcoef'", "SpecException");
     }
     Map<String, String> queues = new LinkedHashMap<>();
-    Stage.ALL.forEach(s -> queues.put(s, taskQueue));
+    List.of(Stage.COLLECT, Stage.SFT, Stage.REWARD_MODEL, Stage.PPO, Stage.DPO, Stage.GRPO, Stage.RLOO,
+        Stage.EVALUATE).forEach(s -> queues.put(s, taskQueue));
     return new ResolvedSpec("exp", source.seed() == null ? 0 : source.seed(), "{}", "ab".repeat(32), queues,
-        preferenceSource, Stage.ALL);
+        preferenceSource, stages == null ? Stage.ALL : stages, method);
   }
 
   @Override
@@ -98,6 +107,21 @@ class FakeStages
   @Override
   public StageResult ppo(PpoInput input) {
     return result(Stage.PPO, input, "checkpoint", "curve");
+  }
+
+  @Override
+  public StageResult dpo(DpoInput input) {
+    return result(Stage.DPO, input, "checkpoint", "reference_logps");
+  }
+
+  @Override
+  public StageResult grpo(GroupPolicyInput input) {
+    return result(Stage.GRPO, input, "checkpoint");
+  }
+
+  @Override
+  public StageResult rloo(GroupPolicyInput input) {
+    return result(Stage.RLOO, input, "checkpoint");
   }
 
   @Override
