@@ -125,6 +125,7 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
       ArtifactRef ref = services.store().put(file);
       String runId = input.ctx().parentRunId();
       SummaryFigures.numeric(figures).forEach((k, v) -> services.tracker().logMetric(runId, k, v, 0));
+      SummaryFigures.methodNeutral(figures).forEach((k, v) -> services.tracker().logMetric(runId, k, v, 0));
       services.tracker().logArtifact(runId, file, "summary");
       if (input.message() != null) {
         String message = input.message();

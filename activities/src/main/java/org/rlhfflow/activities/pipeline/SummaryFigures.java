@@ -56,6 +56,33 @@ final class SummaryFigures {
     return p;
   }
 
+  /**
+   * The trained policy's figures under names that do not depend on its method, so the runs of
+   * {@code experiments/compare/} line up in one MLflow table: {@code compare/oracle_score},
+   * {@code compare/oracle_score_sft}, {@code compare/win_rate_vs_sft}, {@code compare/kl_to_ref},
+   * {@code compare/wall_s}. Figures the run did not produce are left out.
+   */
+  static Map<String, Double> methodNeutral(Map<String, Object> figures) {
+    String p = String.valueOf(figures.get("method"));
+    Map<String, Double> out = new LinkedHashMap<>();
+    putIfNumber(out, "compare/oracle_score", sub(figures, "oracle_score", p));
+    putIfNumber(out, "compare/oracle_score_sft", sub(figures, "oracle_score", "sft"));
+    putIfNumber(out, "compare/win_rate_vs_sft", figures.get(p + "_vs_sft_win_rate"));
+    putIfNumber(out, "compare/kl_to_ref", sub(figures, "kl_to_ref", p));
+    putIfNumber(out, "compare/wall_s", figures.get("wall_s"));
+    return out;
+  }
+
+  private static Object sub(Map<String, Object> figures, String key, String name) {
+    return figures.get(key) instanceof Map<?, ?> m ? m.get(name) : null;
+  }
+
+  private static void putIfNumber(Map<String, Double> out, String key, Object v) {
+    if (v instanceof Number n) {
+      out.put(key, n.doubleValue());
+    }
+  }
+
   /** Numeric figures flattened to metric names, e.g. {@code summary/oracle_score/ppo}. */
   static Map<String, Double> numeric(Map<String, Object> figures) {
     Map<String, Double> out = new LinkedHashMap<>();
