@@ -22,7 +22,9 @@ public interface PipelineActivities {
   /**
    * @param taskQueues the task queue of each stage, from the spec's {@code resources}
    * @param preferenceSource simulated, dataset, human or ai
-   * @param method ppo, dpo, grpo or rloo; null in histories recorded before methods existed (ppo)
+   * @param stages the stages to run, in order (the registry's plan for the spec); histories from
+   *     before the registry hold them in lifecycle order instead, see the workflow's versioning
+   * @param heartbeatTimeouts seconds per stage, from {@code resources}; absent in older histories
    */
   record ResolvedSpec(
       String experiment,
@@ -32,19 +34,7 @@ public interface PipelineActivities {
       Map<String, String> taskQueues,
       String preferenceSource,
       List<String> stages,
-      String method) {
-
-    /** A PPO pipeline's spec. */
-    public ResolvedSpec(String experiment, long seed, String specJson, String specSha256,
-        Map<String, String> taskQueues, String preferenceSource, List<String> stages) {
-      this(experiment, seed, specJson, specSha256, taskQueues, preferenceSource, stages, null);
-    }
-
-    /** The method, {@code ppo} when unset. */
-    public String methodOrPpo() {
-      return method == null ? Stage.PPO : method;
-    }
-  }
+      Map<String, Double> heartbeatTimeouts) {}
 
   record StartInput(String experiment, String workflowId, String runId, String specJson, String specSha256) {}
 

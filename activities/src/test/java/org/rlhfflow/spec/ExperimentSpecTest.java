@@ -70,12 +70,12 @@ class ExperimentSpecTest {
     assertEquals("1.5", params.get("ppo.missing_eos_penalty"));
     assertEquals("tiny", params.get("model.preset"));
     assertEquals("8080", params.get("preferences.human.ui_port"));
-    assertEquals("rlhf-cpu", params.get("resources.reward_model"));
+    assertEquals("rlhf-cpu", params.get("resources.task_queue"));
     assertFalse(params.containsKey("model.hf_checkpoint"));
     assertFalse(params.containsKey("description"));
-    // 113 leaf keys (5 + 5 + 5 + 3 + 5+2+2 + 7 + 8 + 25 + 9 + 15 + 12 + 1 + 4 + 5) minus 9 unset by
-    // default, plus the penalty set here.
-    assertEquals(105, params.size());
+    // 117 leaf keys (5 + 5 + 5 + 3 + 7+2+2 + 8 + 10 + 25 + 11 + 15 + 12 + 1 + 4 + 2) minus 9 unset by
+    // default (grpo.epsilon_high among them), plus the penalty set here.
+    assertEquals(109, params.size());
     assertEquals("evaluate", params.get("until"));
   }
 
@@ -86,8 +86,9 @@ class ExperimentSpecTest {
     assertEquals(base.stageJson("ppo"), sftChanged.stageJson("ppo"));
     assertNotEquals(base.stageJson("sft"), sftChanged.stageJson("sft"));
     assertTrue(base.stageJson("reward_model").startsWith("{\"batch_size\":32,"), base.stageJson("reward_model"));
-    assertThrows(IllegalArgumentException.class, () -> base.stageJson("seed"));
+    assertEquals("\"simulated\"", base.stageJson("preferences.source")); // a stage may read single keys
     assertThrows(IllegalArgumentException.class, () -> base.stageJson("rm"));
+    assertThrows(IllegalArgumentException.class, () -> base.stageJson("preferences.sauce"));
   }
 
   @Test

@@ -2,11 +2,10 @@ package org.rlhfflow.activities.dpo;
 
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
-import org.rlhfflow.activities.StageResult;
 
 /** The DPO stage: the SFT policy trained directly on preference pairs, with no reward model. */
 @ActivityInterface
 public interface DpoActivities {
   @ActivityMethod(name = "Dpo")
-  StageResult dpo(DpoInput input);
+  DpoResult dpo(DpoInput input);
 }

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.rlhfflow.activities.Models;
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun;
@@ -27,7 +26,6 @@ import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.loss.DpoLoss;
 import org.rlhfflow.model.optim.AdamW;
 import org.rlhfflow.model.optim.LrSchedule;
-import org.rlhfflow.spec.DpoSpec;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.ArtifactRef;
@@ -40,10 +38,6 @@ import org.rlhfflow.store.ArtifactRef;
  * policy) and {@code reference_logps}.
  */
 public final class DpoActivitiesImpl implements DpoActivities {
-  /** Warmup as a fraction of the steps (TRL's DPO examples warm up for ~10%). */
-  static final double WARMUP_FRACTION = 0.1;
-  static final double MIN_LR_RATIO = 0.1;
-
   private final StageServices services;
 
   public DpoActivitiesImpl(StageServices services) {
@@ -51,8 +45,8 @@ public final class DpoActivitiesImpl implements DpoActivities {
   }
 
   @Override
-  public StageResult dpo(DpoInput input) {
-    return dpo(input, Hooks.NONE);
+  public DpoResult dpo(DpoInput input) {
+    return DpoResult.of(dpo(input, Hooks.NONE));
   }
 
   /** As {@link #dpo(DpoInput)}, with test seams for resuming (see {@link Hooks}). */
@@ -61,7 +55,7 @@ public final class DpoActivitiesImpl implements DpoActivities {
     Map<String, String> inputs = new TreeMap<>();
     inputs.put("preferences", data.sha256());
     inputs.put("sft_model", input.sftModel().sha256());
-    return StageRun.execute(services, input.ctx(), Stage.DPO, inputs, run -> train(run, input, data, hooks));
+    return StageRun.execute(services, input.ctx(), DpoStage.DEF, inputs, run -> train(run, input, data, hooks));
   }
 
   private PreferenceData prepare(DpoInput input) {
@@ -72,10 +66,10 @@ public final class DpoActivitiesImpl implements DpoActivities {
       ExperimentSpec spec = SpecLoader.parse(input.ctx().specJson(), "resolved spec of " + input.ctx().experiment());
       return PreferenceData.resolve(services, spec, input.preferences());
     } catch (IOException e) {
-      var failure = StageFailures.nonRetryable(Stage.DPO, e);
+      var failure = StageFailures.nonRetryable(DpoStage.NAME, e);
       throw failure != null ? failure : new UncheckedIOException("preparing the preference pairs", e);
     } catch (RuntimeException e) {
-      var failure = StageFailures.nonRetryable(Stage.DPO, e);
+      var failure = StageFailures.nonRetryable(DpoStage.NAME, e);
       throw failure != null ? failure : e;
     }
   }
@@ -94,13 +88,13 @@ public final class DpoActivitiesImpl implements DpoActivities {
           : "data.preference_dataset " + run.spec().data().preferenceDataset();
       DpoPairs pairs = new DpoPairs(data.pairs(), policy.tokenizer(), block, what);
       ReferenceLogps ref = ReferenceLogps.load(run, input.sftModel(), data.sha256(), pairs, block);
-      EpochBatches batches = new EpochBatches(run.spec().seed(), Stage.DPO, pairs.size(), dpo.batchSize());
+      EpochBatches batches = new EpochBatches(run.spec().seed(), DpoStage.NAME, pairs.size(), dpo.batchSize());
       long total = (long) dpo.epochs() * batches.stepsPerEpoch();
-      LrSchedule schedule = new LrSchedule(dpo.learningRate(), (long) Math.ceil(total * WARMUP_FRACTION), total,
-          MIN_LR_RATIO);
+      LrSchedule schedule = new LrSchedule(dpo.learningRate(), (long) Math.ceil(total * dpo.warmupFraction()), total,
+          dpo.minLrRatio());
       String specSha = input.ctx().specSha256();
       TrainingLoop loop = new TrainingLoop(run,
-          new TrainingLoop.Config(Stage.DPO, total, dpo.checkpointEvery(), dpo.maxGradNorm(), schedule),
+          new TrainingLoop.Config(DpoStage.NAME, total, dpo.checkpointEvery(), dpo.maxGradNorm(), schedule),
           policy.parameters(), adamw, batches, policy.manager(),
           (dir, step, state, optim) -> policy.save(dir, step, specSha, state, optim), hooks);
       DpoStep step = new DpoStep(policy, pairs, ref, dpo);
@@ -151,7 +145,7 @@ public final class DpoActivitiesImpl implements DpoActivities {
   private static Path saveFinal(StageRun run, LanguageModel lm, long total, String specSha) throws IOException {
     Path dir = run.workDir("final");
     ObjectNode state = JsonNodeFactory.instance.objectNode();
-    state.put("stage", Stage.DPO);
+    state.put("stage", DpoStage.NAME);
     state.put("steps", total);
     lm.save(dir, total, specSha, state, null);
     return dir;

@@ -8,26 +8,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rlhfflow.activities.Models;
-import org.rlhfflow.activities.Stage;
-import org.rlhfflow.activities.StageActivities.EvaluateActivities;
-import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageFailures.ValidationException;
-import org.rlhfflow.activities.StageInputs.EvaluateInput;
+import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.collect.PreferenceSpec;
+import org.rlhfflow.activities.evaluate.EvaluateActivities;
+import org.rlhfflow.activities.evaluate.EvaluateInput;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.spec.ExperimentSpec;
-import org.rlhfflow.spec.PreferenceSpec;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.tasks.Task;
 
 /**
- * The evaluate stage: samples the SFT and the trained policy (PPO, DPO, GRPO or RLOO) on held-out
- * prompts with the same seeds and compares them by the task's oracle, the reward model when there
- * is one, and the KL to the SFT reference. Outputs a
+ * The evaluate stage: samples the SFT and PPO policies on held-out prompts with the same seeds and
+ * compares them by the task's oracle, the reward model and the KL to the SFT reference. Outputs a
  * JSON {@code report} and, when the PPO curve is given, a {@code plot} of reward over iterations.
  *
  * <pre>{@code
@@ -44,18 +42,16 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
   }
 
   @Override
-  public StageResult evaluate(EvaluateInput input) {
+  public EvaluateResult evaluate(EvaluateInput input) {
     Map<String, String> inputs;
-    boolean oracle;
     try {
-      ExperimentSpec spec = SpecLoader.parse(input.ctx().specJson(), "resolved spec of " + input.ctx().experiment());
-      oracle = hasOracle(spec);
-      inputs = cacheInputs(input, oracle);
+      inputs = cacheInputs(input);
     } catch (RuntimeException e) {
-      ApplicationFailure bad = StageFailures.nonRetryable(Stage.EVALUATE, e);
+      ApplicationFailure bad = StageFailures.nonRetryable(EvaluateStage.NAME, e);
       throw bad != null ? bad : e;
     }
-    return StageRun.execute(services, input.ctx(), Stage.EVALUATE, inputs, run -> evaluate(run, input, oracle));
+    return EvaluateResult.of(StageRun.execute(services, input.ctx(), EvaluateStage.DEF, inputs,
+        run -> evaluate(run, input, hasOracle(run.spec()))));
   }
 
   /**
@@ -66,27 +62,30 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
     return spec.preferences().source() != PreferenceSpec.Source.DATASET;
   }
 
-  private static Map<String, String> cacheInputs(EvaluateInput input, boolean oracle) {
+  private static Map<String, String> cacheInputs(EvaluateInput input) {
     Map<String, String> inputs = new LinkedHashMap<>();
     inputs.put("sft_model", require(input.sftModel(), "sftModel").sha256());
     inputs.put("ppo_model", require(input.ppoModel(), "ppoModel").sha256());
-    if (input.rewardModel() != null) {
+    if (input.rewardModel() != null) { // absent with DPO and verifier rewards
       inputs.put("reward_model", input.rewardModel().sha256());
-    }
-    if (input.method() != null) { // names the figures; absent for PPO so its cache keys stay as they were
-      inputs.put("method", input.method());
     }
     if (input.ppoCurve() != null) {
       inputs.put("ppo_curve", input.ppoCurve().sha256());
     }
-    // preferences.source decides whether oracle figures exist, and is outside evaluate's sections.
-    inputs.put("oracle", Boolean.toString(oracle));
+    String method = method(input);
+    if (!"ppo".equals(method)) { // names the figures; left out for PPO so its cache keys stay as they were
+      inputs.put("method", method);
+    }
     return inputs;
+  }
+
+  private static String method(EvaluateInput input) {
+    return SpecLoader.parse(input.ctx().specJson(), "resolved spec of " + input.ctx().experiment()).method();
   }
 
   private static ArtifactRef require(ArtifactRef ref, String field) {
     if (ref == null) {
-      throw new ValidationException("EvaluateInput." + field + " is missing: evaluation needs the SFT model and the trained policy");
+      throw new ValidationException("EvaluateInput." + field + " is missing: evaluation needs the SFT model and the tuned policy");
     }
     return ref;
   }
@@ -100,7 +99,7 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
     Path plot = input.ppoCurve() == null ? null : plot(run, input.ppoCurve());
     PolicySamples sft;
     PolicySamples ppo;
-    String name = input.policyName();
+    String name = spec.method(); // the tuned policy's name in the figures: ppo, dpo, grpo or rloo
     try (LanguageModel sftLm = Models.loadLanguageModel(run, input.sftModel(), "sft");
         LanguageModel ppoLm = Models.loadLanguageModel(run, input.ppoModel(), name);
         ScalarHeadModel rm = input.rewardModel() == null ? null
@@ -121,9 +120,9 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
     Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
     Path report = EvalReport.write(run.workDir("out").resolve("eval_report.json"), spec.evaluation(), metrics, sft, ppo,
         name);
-    outputs.put("report", publish(run, report));
+    outputs.put(EvaluateResult.REPORT, publish(run, report));
     if (plot != null) {
-      outputs.put("plot", publish(run, plot));
+      outputs.put(EvaluateResult.PLOT, publish(run, plot));
     }
     return run.complete(outputs, metrics);
   }

@@ -1,9 +1,6 @@
 package org.rlhfflow.activities.grpo;
 
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.model.rl.GrpoLoss;
-import org.rlhfflow.spec.GrpoSpec;
-import org.rlhfflow.spec.RlooSpec;
 
 /**
  * What the shared group policy-gradient trainer needs, read from {@code grpo:} or {@code rloo:}.
@@ -37,7 +34,7 @@ record GroupSettings(
     int checkpointEvery) {
 
   static GroupSettings of(GrpoSpec g) {
-    return new GroupSettings(Stage.GRPO, false, g.iterations(), g.promptsPerIteration(), g.numGenerations(),
+    return new GroupSettings(GroupStages.GRPO, false, g.iterations(), g.promptsPerIteration(), g.numGenerations(),
         g.epsilon(), g.upperEpsilon(), g.beta(), 0, GrpoLoss.Aggregation.valueOf(g.loss().name()), g.scaleRewards(),
         g.learningRate(), g.numIterations(), g.minibatchSize(), g.temperature(), g.maxNewTokens(), g.maxGradNorm(),
         g.checkpointEvery());
@@ -45,7 +42,7 @@ record GroupSettings(
 
   /** RLOO: per-sequence-mean aggregation and no KL in the loss; the KL is in the reward. */
   static GroupSettings of(RlooSpec r) {
-    return new GroupSettings(Stage.RLOO, true, r.iterations(), r.promptsPerIteration(), r.numGenerations(),
+    return new GroupSettings(GroupStages.RLOO, true, r.iterations(), r.promptsPerIteration(), r.numGenerations(),
         r.epsilon(), r.epsilon(), 0, r.klCoef(), GrpoLoss.Aggregation.GRPO, false, r.learningRate(),
         r.numIterations(), r.minibatchSize(), r.temperature(), r.maxNewTokens(), r.maxGradNorm(),
         r.checkpointEvery());

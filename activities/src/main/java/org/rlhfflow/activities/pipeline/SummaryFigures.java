@@ -22,7 +22,7 @@ final class SummaryFigures {
     in.stages().values().forEach(r -> m.putAll(r.metrics()));
     Map<String, Object> f = new LinkedHashMap<>();
     ExperimentSpec spec = SpecLoader.parse(in.ctx().specJson(), "resolved spec");
-    String p = spec.method().stage(); // the trained policy's name: ppo, dpo, grpo or rloo
+    String p = spec.method(); // the trained policy's name: ppo, dpo, grpo or rloo
     f.put("experiment", in.ctx().experiment());
     f.put("method", p);
     f.put("seed", spec.seed());

@@ -17,7 +17,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun.Progress;
@@ -128,7 +127,7 @@ class DpoActivitiesImplTest {
     for (Progress p : checkpoints) { // mid-epoch 0 and mid-epoch 1
       tracker.clear();
       Progress heartbeat = new Progress(p.step() + 1, p.checkpoint()); // a retry sees one step past it
-      StageResult resumed = run(s, YAML, new Hooks(Optional.of(heartbeat), x -> {}), Stage.DPO);
+      StageResult resumed = run(s, YAML, new Hooks(Optional.of(heartbeat), x -> {}), DpoStage.NAME);
       assertEquals(12 - p.step(), tracker.points("dpo/loss").size());
       assertEquals(full.output("checkpoint").sha256(), resumed.output("checkpoint").sha256(), "from step " + p.step());
     }

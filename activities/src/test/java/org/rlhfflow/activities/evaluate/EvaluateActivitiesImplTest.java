@@ -17,10 +17,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlhfflow.activities.StageFailures;
-import org.rlhfflow.activities.StageInputs.EvaluateInput;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.activities.collect.StageFixtures;
+import org.rlhfflow.activities.evaluate.EvaluateInput;
 import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.store.Json;
 
@@ -46,7 +46,7 @@ class EvaluateActivitiesImplTest {
 
     StageResult evaluate(String yaml, ArtifactRef ppoModel, ArtifactRef curveRef) {
       return new EvaluateActivitiesImpl(services)
-          .evaluate(new EvaluateInput(StageFixtures.context(yaml), sft, ppoModel, rm, curveRef));
+          .evaluate(new EvaluateInput(StageFixtures.context(yaml), sft, ppoModel, rm, curveRef)).run();
     }
   }
 
@@ -54,7 +54,7 @@ class EvaluateActivitiesImplTest {
   void withoutARewardModelTheOracleAndKlNameTheMethod() throws IOException {
     Fixture f = Fixture.make(tmp);
     StageResult r = new EvaluateActivitiesImpl(f.services()).evaluate(new EvaluateInput(
-        StageFixtures.context(SPEC.replace("seed: 5", "seed: 5\nmethod: dpo")), f.sft(), f.ppo(), null, null, "dpo"));
+        StageFixtures.context(SPEC.replace("seed: 5", "seed: 5\nmethod: dpo")), f.sft(), f.ppo(), null, null)).run();
     Map<String, Double> m = r.metrics();
     for (String key : new String[] {"eval/oracle_score_sft", "eval/oracle_score_dpo", "eval/dpo_vs_sft_win_rate"}) {
       assertTrue(m.get(key) >= 0 && m.get(key) <= 1, key + " = " + m.get(key));

@@ -14,7 +14,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun.Progress;
@@ -73,7 +72,7 @@ class GroupPolicyActivitiesImplTest {
 
   private static StageResult grpo(StageServices s, ArtifactRef sft, String yaml, Optional<Progress> resume,
       List<Progress> checkpoints, String... forced) {
-    return new GroupPolicyActivitiesImpl(s).execute(Stage.GRPO,
+    return new GroupPolicyRunner(s).execute(GroupStages.GRPO_DEF,
         new GroupPolicyInput(StageFixture.context(yaml, forced), sft, null), run -> resume, checkpoints::add);
   }
 
@@ -100,7 +99,7 @@ class GroupPolicyActivitiesImplTest {
 
     tracker.clear();
     Progress heartbeat = new Progress(3, checkpoints.get(0).checkpoint()); // a retry sees one iteration past it
-    StageResult resumed = grpo(s, sft, GRPO, Optional.of(heartbeat), new ArrayList<>(), Stage.GRPO);
+    StageResult resumed = grpo(s, sft, GRPO, Optional.of(heartbeat), new ArrayList<>(), GroupStages.GRPO);
     assertEquals(2, tracker.points("grpo/reward").size());
     assertEquals(full.output("checkpoint").sha256(), resumed.output("checkpoint").sha256());
     assertTrue(grpo(s, sft, GRPO, Optional.empty(), new ArrayList<>()).reused());
@@ -112,7 +111,7 @@ class GroupPolicyActivitiesImplTest {
     StageServices s = StageFixture.services(tmp, tracker);
     ArtifactRef sft = StageFixtures.digitPolicy(s, tmp, 3);
     ArtifactRef rm = StageFixtures.nanoRewardModel(s, tmp, 4);
-    StageResult r = new GroupPolicyActivitiesImpl(s).rloo(new GroupPolicyInput(StageFixture.context(RLOO), sft, rm));
+    StageResult r = new RlooActivitiesImpl(s).rloo(new GroupPolicyInput(StageFixture.context(RLOO), sft, rm)).run();
     assertFalse(r.reused());
     assertEquals(2, tracker.points("rloo/reward").size());
     assertTrue(tracker.points("rloo/oracle_score").size() == 2);
@@ -125,7 +124,7 @@ class GroupPolicyActivitiesImplTest {
   void rewardModelSourceWithoutARewardModelFailsWithoutRetry() throws IOException {
     StageServices s = StageFixture.services(tmp, new StageFixture.Recording(tmp));
     ArtifactRef sft = StageFixtures.digitPolicy(s, tmp, 3);
-    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> new GroupPolicyActivitiesImpl(s)
+    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> new RlooActivitiesImpl(s)
         .rloo(new GroupPolicyInput(StageFixture.context(RLOO), sft, null)));
     assertTrue(e.isNonRetryable());
     assertEquals(StageFailures.VALIDATION, e.getType());

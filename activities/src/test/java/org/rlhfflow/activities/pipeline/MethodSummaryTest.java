@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.rlhfflow.activities.PipelineActivities.FinishInput;
-import org.rlhfflow.activities.Stage;
+import org.rlhfflow.activities.registry.StageRegistry;
 import org.rlhfflow.activities.StageContext;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.spec.ExperimentSpec;
@@ -23,14 +23,12 @@ class MethodSummaryTest {
 
   @Test
   void stagesFollowTheMethodAndTheRewardSource() {
-    assertEquals(List.of(Stage.COLLECT, Stage.SFT, Stage.REWARD_MODEL, Stage.PPO, Stage.EVALUATE),
-        PipelineActivitiesImpl.stages(spec("name: x\n")));
-    assertEquals(List.of(Stage.SFT, Stage.COLLECT, Stage.DPO, Stage.EVALUATE).stream().sorted().toList(),
-        PipelineActivitiesImpl.stages(spec("name: x\nmethod: dpo\n")).stream().sorted().toList());
-    assertEquals(List.of(Stage.SFT, Stage.GRPO, Stage.EVALUATE),
-        PipelineActivitiesImpl.stages(spec("name: x\nmethod: grpo\nreward:\n  source: verifier\n")));
-    assertEquals(List.of(Stage.COLLECT, Stage.SFT, Stage.REWARD_MODEL, Stage.RLOO),
-        PipelineActivitiesImpl.stages(spec("name: x\nmethod: rloo\nuntil: rloo\n")));
+    assertEquals(List.of("sft", "collect", "reward_model", "ppo", "evaluate"), StageRegistry.plan(spec("name: x\n")));
+    assertEquals(List.of("sft", "collect", "dpo", "evaluate"), StageRegistry.plan(spec("name: x\nmethod: dpo\n")));
+    assertEquals(List.of("sft", "grpo", "evaluate"),
+        StageRegistry.plan(spec("name: x\nmethod: grpo\nreward:\n  source: verifier\n")));
+    assertEquals(List.of("sft", "collect", "reward_model", "rloo"),
+        StageRegistry.plan(spec("name: x\nmethod: rloo\nuntil: rloo\n")));
   }
 
   @Test
@@ -38,8 +36,8 @@ class MethodSummaryTest {
     ExperimentSpec s = spec("name: x\nmethod: dpo\n");
     StageContext ctx = new StageContext("x", "wf", "run", s.canonicalJson(), s.sha256(), List.of());
     Map<String, StageResult> stages = new LinkedHashMap<>();
-    stages.put(Stage.DPO, new StageResult(Stage.DPO, Map.of(), Map.of("dpo/final_loss", 0.3), "k1", false, 10));
-    stages.put(Stage.EVALUATE, new StageResult(Stage.EVALUATE, Map.of(), Map.of("eval/oracle_score_sft", 0.5,
+    stages.put("dpo", new StageResult("dpo", Map.of(), Map.of("dpo/final_loss", 0.3), "k1", false, 10));
+    stages.put("evaluate", new StageResult("evaluate", Map.of(), Map.of("eval/oracle_score_sft", 0.5,
         "eval/oracle_score_dpo", 0.8, "eval/dpo_vs_sft_win_rate", 0.9, "eval/kl_to_ref_dpo", 4.0), "k2", false, 2));
     Map<String, Object> f = SummaryFigures.of(new FinishInput(ctx, stages, 15, "FINISHED", null, null));
     assertEquals("dpo", f.get("method"));

@@ -8,43 +8,33 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.rlhfflow.activities.Models;
-import org.rlhfflow.activities.Stage;
+import org.rlhfflow.activities.registry.StageDef;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.StageRun.Progress;
 import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.spec.ExperimentSpec;
-import org.rlhfflow.spec.RewardSpec;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.tasks.Task;
 
 /**
- * The GRPO and RLOO stages: one critic-free trainer ({@link GroupTrainer}) with two spec sections.
+ * The GRPO and RLOO stages' work: one critic-free trainer ({@link GroupTrainer}) with two spec sections.
  * Rewards come from the reward model or, with {@code reward.source: verifier}, from the task's
  * rule, so no reward model is trained at all (RLVR). Outputs {@code checkpoint} (the policy).
  */
-public final class GroupPolicyActivitiesImpl implements GrpoActivities, RlooActivities {
+final class GroupPolicyRunner {
   private final StageServices services;
 
-  public GroupPolicyActivitiesImpl(StageServices services) {
+  GroupPolicyRunner(StageServices services) {
     this.services = services;
   }
 
-  @Override
-  public StageResult grpo(GroupPolicyInput input) {
-    return execute(Stage.GRPO, input, StageRun::resumePoint, p -> {});
-  }
-
-  @Override
-  public StageResult rloo(GroupPolicyInput input) {
-    return execute(Stage.RLOO, input, StageRun::resumePoint, p -> {});
-  }
-
   /** The stage with its resume point and checkpoint events injectable, for tests. */
-  StageResult execute(String stage, GroupPolicyInput input, Function<StageRun, Optional<Progress>> resume,
+  StageResult execute(StageDef<?, ?> def, GroupPolicyInput input, Function<StageRun, Optional<Progress>> resume,
       Consumer<Progress> onCheckpoint) {
+    String stage = def.name();
     Map<String, String> inputs = new LinkedHashMap<>();
     try {
       ExperimentSpec spec = SpecLoader.parse(input.ctx().specJson(), "resolved spec of " + input.ctx().experiment());
@@ -66,13 +56,13 @@ public final class GroupPolicyActivitiesImpl implements GrpoActivities, RlooActi
       }
       throw e instanceof RuntimeException r ? r : new java.io.UncheckedIOException((IOException) e);
     }
-    return StageRun.execute(services, input.ctx(), stage, inputs, run -> train(run, stage, input, resume, onCheckpoint));
+    return StageRun.execute(services, input.ctx(), def, inputs, run -> train(run, stage, input, resume, onCheckpoint));
   }
 
   private StageResult train(StageRun run, String stage, GroupPolicyInput input,
       Function<StageRun, Optional<Progress>> resume, Consumer<Progress> onCheckpoint) throws IOException {
     ExperimentSpec spec = run.spec();
-    GroupSettings s = Stage.GRPO.equals(stage) ? GroupSettings.of(spec.grpo()) : GroupSettings.of(spec.rloo());
+    GroupSettings s = GroupStages.GRPO.equals(stage) ? GroupSettings.of(spec.grpo()) : GroupSettings.of(spec.rloo());
     boolean verifier = spec.reward().source() == RewardSpec.Source.VERIFIER;
     GroupPrompts prompts = GroupPrompts.of(spec);
     Optional<Progress> from = resume.apply(run).filter(p -> p.checkpoint() != null && p.step() > 0);
