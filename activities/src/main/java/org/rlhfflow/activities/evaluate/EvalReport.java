@@ -36,8 +36,11 @@ final class EvalReport {
       m.put("eval/rm_score_sft", mean(sft.rm()));
       m.put("eval/rm_score_" + name, mean(ppo.rm()));
     }
-    // Sequence-level KL(policy || sft) from the policy's own samples, in nats (Ziegler et al. 2019).
-    m.put("eval/kl_to_ref_" + name, mean(ppo.kl()));
+    // Sequence-level KL(policy || sft) at the sampling temperature, estimated from the policy's own
+    // samples, in nats (Ziegler et al. 2019). Greedy decoding samples no distribution: no KL is reported.
+    if (ppo.kl() != null) {
+      m.put("eval/kl_to_ref_" + name, mean(ppo.kl()));
+    }
     m.put("eval/prompts", (double) prompts);
     return m;
   }
