@@ -36,7 +36,13 @@ public interface PipelineActivities {
       List<String> stages,
       Map<String, Double> heartbeatTimeouts) {}
 
-  record StartInput(String experiment, String workflowId, String runId, String specJson, String specSha256) {}
+  /** @param tags extra run tags, e.g. {@code rlhf.sweep_id}; absent (null) in older histories */
+  record StartInput(String experiment, String workflowId, String runId, String specJson, String specSha256,
+      Map<String, String> tags) {
+    public StartInput(String experiment, String workflowId, String runId, String specJson, String specSha256) {
+      this(experiment, workflowId, runId, specJson, specSha256, null);
+    }
+  }
 
   /**
    * @param status FINISHED, FAILED or KILLED

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       RunCommand.class,
+      SweepCommand.class,
       StatusCommand.class,
       ResumeCommand.class,
       WorkerCommand.class,

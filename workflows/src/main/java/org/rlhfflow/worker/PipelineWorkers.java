@@ -12,8 +12,10 @@ import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.activities.pipeline.PipelineActivitiesImpl;
 import org.rlhfflow.activities.registry.StageDef;
 import org.rlhfflow.activities.registry.StageRegistry;
+import org.rlhfflow.activities.sweep.SweepActivitiesImpl;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow;
 import org.rlhfflow.workflows.RlhfPipelineWorkflowImpl;
+import org.rlhfflow.workflows.RlhfSweepWorkflowImpl;
 
 /**
  * Registers the pipeline on a worker: the workflow and every registry stage's activities. Every
@@ -41,8 +43,8 @@ public final class PipelineWorkers {
   static final Duration HEARTBEAT_THROTTLE = Duration.ofSeconds(1);
 
   public static void register(Worker worker, StageServices services) {
-    worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services));
+    worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class, RlhfSweepWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services), new SweepActivitiesImpl());
     for (StageDef<?, ?> def : StageRegistry.all()) {
       worker.registerActivitiesImplementations(def.implementation(services));
     }

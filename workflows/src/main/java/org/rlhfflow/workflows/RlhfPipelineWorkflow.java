@@ -28,8 +28,14 @@ public interface RlhfPipelineWorkflow {
    * @param specYaml the YAML text itself, used when specPath is null
    * @param seed overrides the spec's seed
    * @param forceStages stages to recompute even when a completed run is cached ("all" for every stage)
+   * @param tags extra tags of the pipeline's tracking run (a sweep's {@code rlhf.sweep_id}); null for none
    */
-  record PipelineInput(String specPath, String specYaml, Long seed, List<String> forceStages) {}
+  record PipelineInput(String specPath, String specYaml, Long seed, List<String> forceStages,
+      Map<String, String> tags) {
+    public PipelineInput(String specPath, String specYaml, Long seed, List<String> forceStages) {
+      this(specPath, specYaml, seed, forceStages, null);
+    }
+  }
 
   record PipelineResult(
       String experiment,

@@ -63,7 +63,8 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
     Workflow.upsertTypedSearchAttributes(EXPERIMENT.valueSet(experiment));
     String runId = Workflow.getInfo().getRunId();
     String parentRun = pipeline.startPipelineRun(new StartInput(
-        experiment, Workflow.getInfo().getWorkflowId(), runId, spec.specJson(), spec.specSha256()));
+        experiment, Workflow.getInfo().getWorkflowId(), runId, spec.specJson(), spec.specSha256(),
+        input.tags() == null ? Map.of() : input.tags()));
     StageContext ctx = new StageContext(experiment, Workflow.getInfo().getWorkflowId(), parentRun,
         spec.specJson(), spec.specSha256(), input.forceStages() == null ? List.of() : input.forceStages());
     try {

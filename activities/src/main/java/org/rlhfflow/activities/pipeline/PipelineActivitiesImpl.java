@@ -78,8 +78,11 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
   @Override
   public String startPipelineRun(StartInput input) {
     ExperimentSpec spec = SpecLoader.parse(input.specJson(), "resolved spec");
-    String runId = services.tracker().startRun(input.experiment(), input.workflowId(), null,
-        RunTags.pipeline(input.workflowId(), input.runId(), input.specSha256()));
+    Map<String, String> tags = RunTags.pipeline(input.workflowId(), input.runId(), input.specSha256());
+    if (input.tags() != null) {
+      tags.putAll(input.tags()); // a sweep's id and point, so its runs compare in one MLflow view
+    }
+    String runId = services.tracker().startRun(input.experiment(), input.workflowId(), null, tags);
     services.tracker().logParams(runId, spec.flatten());
     try {
       Path file = Files.createDirectories(services.scratch().resolve("pipeline")).resolve("spec.json");
