@@ -388,6 +388,7 @@ public final class StageRun {
     Map<String, Double> all = new HashMap<>(metrics);
     all.put(stage + "/wall_s", wall);
     StageManifest.of(stage, cacheKey, ctx.specSha256(), inputs, outputs, all, CODE_VERSION, Instant.now())
+        .withProvenance(ctx.specJson(), spec.seed(), Provenance.current()) // for rlhf lineage
         .saveTo(services.store());
     end("FINISHED");
     return new StageResult(stage, outputs, all, cacheKey, false, wall);

@@ -42,6 +42,9 @@ public interface ArtifactStore extends AutoCloseable {
     return ArtifactDirectories.get(this, index, dest);
   }
 
+  /** The cache keys of every stored manifest, for {@code rlhf lineage}'s search by output. */
+  java.util.List<String> manifestKeys() throws IOException;
+
   @Override
   default void close() throws IOException {}
 }

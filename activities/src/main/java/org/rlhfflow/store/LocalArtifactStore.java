@@ -111,6 +111,17 @@ public final class LocalArtifactStore implements ArtifactStore {
     }
   }
 
+  @Override
+  public java.util.List<String> manifestKeys() throws IOException {
+    if (!Files.isDirectory(manifests)) {
+      return java.util.List.of();
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(manifests)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
+          .map(n -> n.substring(0, n.length() - ".json".length())).sorted().toList();
+    }
+  }
+
   private Path blobPath(String sha256) {
     if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
       throw new IllegalArgumentException("sha256 must be 64 lowercase hex chars, got: " + sha256);

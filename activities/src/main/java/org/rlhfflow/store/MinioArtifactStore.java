@@ -216,6 +216,23 @@ public final class MinioArtifactStore implements ArtifactStore {
     });
   }
 
+  @Override
+  public java.util.List<String> manifestKeys() throws IOException {
+    ensureBucket();
+    return retry.call("list " + uri("manifests/"), () -> {
+      java.util.List<String> keys = new java.util.ArrayList<>();
+      for (io.minio.Result<io.minio.messages.Item> r : client.listObjects(
+          io.minio.ListObjectsArgs.builder().bucket(bucket).prefix("manifests/").build())) {
+        String name = r.get().objectName().substring("manifests/".length());
+        if (name.endsWith(".json")) {
+          keys.add(name.substring(0, name.length() - ".json".length()));
+        }
+      }
+      java.util.Collections.sort(keys);
+      return keys;
+    });
+  }
+
   private Optional<StatObjectResponse> stat(String key) throws IOException {
     return retry.call("stat " + uri(key), () -> {
       try {

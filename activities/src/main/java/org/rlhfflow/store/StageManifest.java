@@ -27,6 +27,11 @@ import java.util.TreeMap;
  * @param metrics final metrics of the stage, slash-namespaced
  * @param codeVersion version (or git commit) of the code that ran the stage
  * @param createdAt ISO-8601 instant, given by the caller (workflow time, not the wall clock)
+ * @param specJson the resolved spec in full (its sha256 is {@code specSha256}), for {@code rlhf lineage};
+ *     null in manifests written before it was recorded
+ * @param seed the spec's seed; null in older manifests
+ * @param provenance what ran the stage: {@code git_commit}, {@code djl}, {@code engine},
+ *     {@code temporal_sdk}; empty in older manifests
  */
 public record StageManifest(
     String stage,
@@ -36,7 +41,10 @@ public record StageManifest(
     SortedMap<String, ArtifactRef> outputs,
     SortedMap<String, Double> metrics,
     String codeVersion,
-    String createdAt) {
+    String createdAt,
+    String specJson,
+    Long seed,
+    SortedMap<String, String> provenance) {
 
   public StageManifest {
     require(stage, "stage");
@@ -53,6 +61,7 @@ public record StageManifest(
     inputs = frozen(inputs);
     outputs = frozen(outputs);
     metrics = frozen(metrics);
+    provenance = frozen(provenance);
   }
 
   /** Convenience constructor taking any maps (they are copied and sorted). */
@@ -67,7 +76,13 @@ public record StageManifest(
       Instant createdAt) {
     return new StageManifest(
         stage, cacheKey, specSha256, new TreeMap<>(inputs), new TreeMap<>(outputs),
-        new TreeMap<>(metrics), codeVersion, createdAt.toString());
+        new TreeMap<>(metrics), codeVersion, createdAt.toString(), null, null, null);
+  }
+
+  /** This manifest with the resolved spec, the seed and what ran the stage, for {@code rlhf lineage}. */
+  public StageManifest withProvenance(String specJson, long seed, Map<String, String> provenance) {
+    return new StageManifest(stage, cacheKey, specSha256, inputs, outputs, metrics, codeVersion, createdAt,
+        specJson, seed, new TreeMap<>(provenance));
   }
 
   /** Stores this manifest under its cache key unless one is there: the first completion wins. */

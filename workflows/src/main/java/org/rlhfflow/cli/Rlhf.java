@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       RunCommand.class,
       SweepCommand.class,
+      LineageCommand.class,
       StatusCommand.class,
       ResumeCommand.class,
       WorkerCommand.class,
