@@ -76,7 +76,11 @@ public final class Lineage {
     String output = m.outputs().entrySet().stream().filter(e -> e.getValue().sha256().equals(sha))
         .map(Map.Entry::getKey).findFirst().orElse(null);
     Map<String, Node> inputs = new LinkedHashMap<>();
-    m.inputs().forEach((name, digest) -> inputs.put(name, node(digest, path)));
+    m.inputs().forEach((name, digest) -> {
+      // SFT records the task's generated data as its input and stores it as its output too: a leaf
+      boolean own = m.outputs().values().stream().anyMatch(r -> r.sha256().equals(digest));
+      inputs.put(name, own ? new Node(digest, refBySha.get(digest).uri(), null, null, Map.of()) : node(digest, path));
+    });
     path.remove(path.size() - 1);
     return new Node(sha, ref.uri(), output, m, inputs);
   }

@@ -72,7 +72,7 @@ public final class LineageCommand implements Callable<Integer> {
     String label = name.isEmpty() ? "" : name + ": ";
     StageManifest m = n.made();
     if (m == null) {
-      out.println(first + label + n.sha256() + "  (no stage in this store made it: an input from outside)");
+      out.println(first + label + n.sha256() + "  (a leaf: no stage took it as input from another: a base model, an imported file, the task's generated data)");
       return;
     }
     out.println(first + label + m.stage() + "/" + n.output() + "  " + n.sha256());
