@@ -19,12 +19,15 @@ public final class Datasets {
 
   private Datasets() {}
 
-  /** Preference pairs in the spec's {@code preferences.dataset_format}. */
+  /**
+   * Preference pairs in the spec's {@code preferences.dataset_format}. An empty result is returned,
+   * not refused: the stage that reads them names its spec key when it has nothing to train on.
+   */
   public static List<PreferencePair> preferences(Path file, PreferenceSpec.DatasetFormat format) {
     return switch (format) {
       case ARROW -> ArrowDatasets.readPreferences(file);
-      case TRL -> PreferenceImporter.read(file, ImportOptions.trl()).pairs();
-      case HH -> PreferenceImporter.read(file, ImportOptions.hh()).pairs();
+      case TRL -> PreferenceImporter.read(file, ImportOptions.trl().withAllowEmpty(true)).pairs();
+      case HH -> PreferenceImporter.read(file, ImportOptions.hh().withAllowEmpty(true)).pairs();
     };
   }
 
