@@ -295,6 +295,11 @@ public final class StageRun {
     services.tracker().setTags(runId, Map.of(key, value.length() > 400 ? value.substring(0, 400) : value));
   }
 
+  /** Records the datasets this stage read as the tracking run's dataset inputs. */
+  public void inputs(java.util.List<org.rlhfflow.tracking.DatasetInput> datasets) {
+    services.tracker().logInputs(runId, datasets);
+  }
+
   /** Uploads a file into the stage run's artifacts (reports, plots). */
   public void artifact(Path file, String artifactPath) {
     services.tracker().logArtifact(runId, file, artifactPath);

@@ -20,8 +20,8 @@ public final class Datasets {
   private Datasets() {}
 
   /**
-   * Preference pairs in the spec's {@code preferences.dataset_format}. An empty result is returned,
-   * not refused: the stage that reads them names its spec key when it has nothing to train on.
+   * Preference pairs in the spec's {@code preferences.dataset_format}. An empty file gives no pairs
+   * here: the stage that reads it fails naming its spec key, not the import CLI's --allow-empty.
    */
   public static List<PreferencePair> preferences(Path file, PreferenceSpec.DatasetFormat format) {
     return switch (format) {
