@@ -10,6 +10,10 @@ public final class Stage {
   public static final String PPO = "ppo";
   public static final String EVALUATE = "evaluate";
 
+  /** The weak-to-strong workflow's activities (not pipeline stages; see WeakToStrong). */
+  public static final String W2S_DATA = "w2s_data";
+  public static final String W2S_TRAIN = "w2s_train";
+
   public static final List<String> ALL = List.of(COLLECT, SFT, REWARD_MODEL, PPO, EVALUATE);
 
   private Stage() {}

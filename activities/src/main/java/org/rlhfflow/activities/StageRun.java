@@ -299,6 +299,7 @@ public final class StageRun {
         case Stage.REWARD_MODEL -> List.of("model", "reward_model");
         case Stage.PPO -> List.of("model", "task", "ppo");
         case Stage.EVALUATE -> List.of("task", "evaluation");
+        case Stage.W2S_DATA, Stage.W2S_TRAIN -> List.of("model", "w2s");
         default -> throw new IllegalArgumentException("unknown stage: " + stage);
       };
     }

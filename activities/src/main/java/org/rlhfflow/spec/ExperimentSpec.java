@@ -3,6 +3,7 @@ package org.rlhfflow.spec;
 import static org.rlhfflow.spec.InvalidValueException.require;
 
 import java.util.Map;
+import org.rlhfflow.activities.w2s.W2sSpec;
 
 /**
  * One experiment, resolved: every section with every default filled in. Load it with {@link
@@ -28,7 +29,16 @@ public record ExperimentSpec(
     EvaluationSpec evaluation,
     ResourcesSpec resources,
     @Doc("Last stage to run: collect, sft, reward_model, ppo or evaluate; e.g. reward_model to only train an RM.")
-        Until until) {
+        Until until,
+    @Doc("What to run: rlhf (the RlhfPipeline workflow) or weak_to_strong (the WeakToStrong workflow, section w2s).")
+        Method method,
+    W2sSpec w2s) {
+
+  /** Which workflow a spec is for. */
+  public enum Method {
+    RLHF,
+    WEAK_TO_STRONG
+  }
 
   /** The last stage a pipeline runs. */
   public enum Until {
@@ -67,14 +77,14 @@ public record ExperimentSpec(
   /** The same spec with another seed (e.g. {@code rlhf demo --seed 3}). */
   public ExperimentSpec withSeed(long newSeed) {
     return new ExperimentSpec(name, newSeed, description, model, task, data, preferences, sft, rewardModel, ppo,
-        evaluation, resources, until);
+        evaluation, resources, until, method, w2s);
   }
 
   /** A spec with every default and the given name. */
   public static ExperimentSpec named(String name) {
     return new ExperimentSpec(name, 0L, null, ModelSpec.DEFAULT, TaskSpec.DEFAULT, DataSpec.DEFAULT,
         PreferenceSpec.DEFAULT, SftSpec.DEFAULT, RewardModelSpec.DEFAULT, PpoSpec.DEFAULT,
-        EvaluationSpec.DEFAULT, ResourcesSpec.DEFAULT, Until.EVALUATE);
+        EvaluationSpec.DEFAULT, ResourcesSpec.DEFAULT, Until.EVALUATE, Method.RLHF, W2sSpec.DEFAULT);
   }
 
   /** JSON with sorted snake_case keys and every default resolved: equal specs give equal bytes. */
