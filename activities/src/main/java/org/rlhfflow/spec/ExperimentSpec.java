@@ -53,6 +53,13 @@ public record ExperimentSpec(
   public static final ExperimentSpec DEFAULT = named("unnamed");
 
   public ExperimentSpec {
+    if (method != Method.WEAK_TO_STRONG) { // w2s leaves the RLHF sections unused: their cross-checks do not apply
+      checkRlhf(model, preferences, data, ppo, evaluation, task);
+    }
+  }
+
+  private static void checkRlhf(ModelSpec model, PreferenceSpec preferences, DataSpec data, PpoSpec ppo,
+      EvaluationSpec evaluation, TaskSpec task) {
     require(
         ppo.maxNewTokens() < model.blockSize(),
         "ppo.max_new_tokens",

@@ -66,4 +66,9 @@ final class StageOptions {
   static ActivityOptions evaluate(String taskQueue) {
     return training(taskQueue, Duration.ofHours(2));
   }
+
+  /** One weak-to-strong classifier run, or one seed's data splits: minutes each on CPU. */
+  static ActivityOptions w2sTraining(String taskQueue) {
+    return training(taskQueue, Duration.ofHours(6));
+  }
 }
