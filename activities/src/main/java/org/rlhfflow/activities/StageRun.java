@@ -63,6 +63,7 @@ public final class StageRun {
   private final StageServices services;
   private final StageContext ctx;
   private final String stage;
+  private final String runName;
   private final ExperimentSpec spec;
   private final SortedMap<String, String> inputs;
   private final String cacheKey;
@@ -71,10 +72,12 @@ public final class StageRun {
   private String runId;
   private Progress lastCheckpoint;
 
-  private StageRun(StageServices services, StageContext ctx, String stage, Map<String, String> inputs) {
+  private StageRun(StageServices services, StageContext ctx, String stage, String runName,
+      Map<String, String> inputs) {
     this.services = services;
     this.ctx = ctx;
     this.stage = stage;
+    this.runName = runName;
     this.spec = SpecLoader.parse(ctx.specJson(), "resolved spec of " + ctx.experiment());
     this.inputs = new TreeMap<>(inputs);
     this.cacheKey = cacheKey(stage, spec, this.inputs);
@@ -89,9 +92,19 @@ public final class StageRun {
    */
   public static StageResult execute(StageServices services, StageContext ctx, String stage,
       Map<String, String> inputs, Body body) {
+    return execute(services, ctx, stage, stage, inputs, body);
+  }
+
+  /**
+   * As {@link #execute(StageServices, StageContext, String, Map, Body)} for a stage that runs many
+   * times in one workflow (the weak-to-strong sweep): {@code runName} names its nested tracking
+   * run, which is found again by that name on a retry, so each execution needs its own.
+   */
+  public static StageResult execute(StageServices services, StageContext ctx, String stage, String runName,
+      Map<String, String> inputs, Body body) {
     StageRun run;
     try {
-      run = new StageRun(services, ctx, stage, inputs);
+      run = new StageRun(services, ctx, stage, runName, inputs);
     } catch (RuntimeException e) {
       throw failure(stage, e);
     }
@@ -157,7 +170,7 @@ public final class StageRun {
     tags.put("rlhf.workflow_id", ctx.workflowId());
     tags.put("rlhf.spec_sha256", ctx.specSha256());
     inputs.forEach((k, v) -> tags.put("rlhf.input." + k, v));
-    runId = services.tracker().startRun(ctx.experiment(), stage, ctx.parentRunId(), tags);
+    runId = services.tracker().startRun(ctx.experiment(), runName, ctx.parentRunId(), tags);
     Map<String, String> params = new TreeMap<>();
     spec.flatten().forEach((k, v) -> {
       if (StageSections.of(stage).contains(k.substring(0, Math.max(0, k.indexOf('.'))))) {

@@ -101,7 +101,8 @@ public final class W2sActivitiesImpl implements W2sActivities {
   public DataResult data(DataInput input) {
     Map<String, String> inputs = new TreeMap<>();
     inputs.put("data_seed", Long.toString(input.seed()));
-    StageResult r = StageRun.execute(services, input.ctx(), Stage.W2S_DATA, inputs, run -> {
+    StageResult r = StageRun.execute(services, input.ctx(), Stage.W2S_DATA, "w2s_data/seed" + input.seed(), inputs,
+        run -> {
       W2sSpec w = run.spec().w2s();
       String source = w.dataset() != null ? "w2s.dataset " + w.dataset()
           : w.preferenceDataset() != null ? "w2s.preference_dataset " + w.preferenceDataset() : "w2s.task " + w.task();
@@ -146,8 +147,10 @@ public final class W2sActivitiesImpl implements W2sActivities {
     if (input.labelTarget() != null) {
       inputs.put("label_target", input.labelTarget().sha256());
     }
-    StageResult r = StageRun.execute(services, input.ctx(), Stage.W2S_TRAIN, inputs, run -> {
-      run.tag("rlhf.w2s.run", input.role() + "/" + input.model() + "/" + input.loss() + "/seed" + input.seed());
+    String name = "w2s/" + input.role() + "/" + W2sModels.label(input.model()) + "/" + input.loss()
+        + (input.supervisor() == null ? "" : "/from-" + W2sModels.label(input.supervisor())) + "/seed" + input.seed();
+    StageResult r = StageRun.execute(services, input.ctx(), Stage.W2S_TRAIN, name, inputs, run -> {
+      run.tag("rlhf.w2s.run", name);
       return new W2sTrainer(run, input).train(hooks);
     });
     return new TrainResult(input.role(), input.model(), input.seed(), input.loss(), r.output("checkpoint"),

@@ -30,6 +30,7 @@ final class W2sPlots {
     XYChart chart = new XYChartBuilder().width(760).height(460).title("Weak-to-strong: test accuracy by strong model size")
         .xAxisTitle("strong model parameters").yAxisTitle("test accuracy").build();
     chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setYAxisDecimalPattern("0.00");
     chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
     List<Pair> ceilings = pairs.stream().filter(p -> p.weak().equals(weak.get(0))).toList();
     XYSeries ceiling = chart.addSeries("strong ceiling (ground truth)", sizes(ceilings),
@@ -53,6 +54,7 @@ final class W2sPlots {
     CategoryChart chart = new CategoryChartBuilder().width(760).height(460).title("Performance gap recovered by loss")
         .xAxisTitle("weak -> strong").yAxisTitle("PGR (median over seeds)").build();
     chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
+    chart.getStyler().setYAxisDecimalPattern("0.00");
     List<String> names = new ArrayList<>();
     for (Pair p : pairs) {
       boolean none = losses.stream().allMatch(l -> p.pgr().get(l) == null);
