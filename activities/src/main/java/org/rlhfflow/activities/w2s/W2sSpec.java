@@ -49,7 +49,7 @@ public record W2sSpec(
     @Doc("Temporal task queue of the training runs.") String queue) {
 
   public static final W2sSpec DEFAULT = new W2sSpec(List.of("nano", "micro"), List.of("tiny", "mini"), 3,
-      Loss.BOTH, null, "balance", null, null, Format.HH, 1000, 1000, 500, 2, 32, 1e-3, 0.75, 0.2, 50, "rlhf-cpu");
+      Loss.BOTH, null, "balance", null, null, Format.HH, 1000, 1000, 500, 3, 32, 3e-3, 0.75, 0.2, 50, "rlhf-cpu");
 
   public W2sSpec {
     require(!weak.isEmpty(), "weak", "needs at least one model");
