@@ -50,7 +50,11 @@ final class W2sModels {
     }
   }
 
-  /** A fresh classifier: a random preset trunk, or the HF directory's pretrained one. */
+  /**
+   * A fresh classifier: a random preset trunk (byte tokenizer), or the HF directory's pretrained
+   * one with the directory's own tokenizer.json when it has one. Each model encodes the texts with
+   * its own tokenizer; labels travel per row, so weak and strong need not share one.
+   */
   static ScalarHeadModel classifier(String name, ModelSpec spec, long seed) throws IOException {
     ModelSpec.Preset p = preset(name);
     if (p != null) {
@@ -58,10 +62,14 @@ final class W2sModels {
           seed);
     }
     Path dir = Path.of(name);
-    try (LanguageModel lm = spec.tokenizer() == ModelSpec.Tokenizer.HF
-        ? HfGpt2.importModel(dir, HfTokenizer.gpt2(dir.resolve(HfTokenizer.FILE_NAME)))
-        : HfGpt2.importModel(dir)) {
-      return ScalarHeadModel.fromLanguageModel(ScalarHeadModel.Kind.CLASSIFIER, lm, seed);
+    Path tokenizer = dir.resolve(HfTokenizer.FILE_NAME);
+    LanguageModel lm = Files.isRegularFile(tokenizer)
+        ? HfGpt2.importModel(dir, HfTokenizer.gpt2(tokenizer))
+        : HfGpt2.importModel(dir);
+    try {
+      return ScalarHeadModel.fromLanguageModel(ScalarHeadModel.Kind.CLASSIFIER, lm, seed); // copies the trunk
+    } finally {
+      lm.manager().close(); // not lm.close(): that would also close the tokenizer the classifier now uses
     }
   }
 

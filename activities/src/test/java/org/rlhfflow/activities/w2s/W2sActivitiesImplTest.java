@@ -167,4 +167,22 @@ class W2sActivitiesImplTest {
         new DataInput(StageFixture.context(YAML.replace("seeds: 1", "seeds: 1\n  dataset: " + small)), 3)));
     assertTrue(empty.getOriginalMessage().contains("2 examples leave split train1 empty"), empty.getOriginalMessage());
   }
+
+  @Test
+  void aHuggingFaceGpt2DirectoryIsAStrongModel() throws IOException {
+    Path hf = Path.of(System.getProperty("rlhf.repo.root", "..")).resolve("model/src/test/resources/hf-tiny-gpt2");
+    W2sActivitiesImpl w2s = impl(tmp);
+    String yaml = YAML.replace("strong: [nano]", "strong: [\"" + hf + "\"]").replace("epochs: 2", "epochs: 1");
+    Plan plan = w2s.plan(new PlanInput(null, yaml, null));
+    assertTrue(plan.params().get(hf.toString()) > 0);
+    StageContext ctx = StageFixture.context(yaml);
+    DataResult d = w2s.data(new DataInput(ctx, 3));
+    TrainResult ceiling = w2s.train(new TrainInput(ctx, "ceiling", hf.toString(), 3, d.train2(), null, "xent", d.test(),
+        null, null));
+    StageServices services = StageFixture.services(tmp, new StageFixture.Recording(tmp));
+    try (ScalarHeadModel clf = ScalarHeadModel.load(services.store().getDirectory(ceiling.checkpoint(), tmp.resolve("hf")))) {
+      assertEquals(ScalarHeadModel.Kind.CLASSIFIER, clf.kind());
+      assertEquals(64, clf.trunk().config().nEmbd()); // the directory's trunk, not a preset
+    }
+  }
 }
