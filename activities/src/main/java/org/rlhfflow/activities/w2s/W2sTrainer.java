@@ -80,8 +80,8 @@ final class W2sTrainer {
       List<Sequences.Encoded> encoded = encode(clf, rows);
       EpochBatches batches = new EpochBatches(initSeed, Stage.W2S_TRAIN, rows.size(), spec.batchSize());
       long total = (long) spec.epochs() * batches.stepsPerEpoch();
-      LrSchedule schedule = new LrSchedule(spec.learningRate(), (long) Math.ceil(total * WARMUP_FRACTION), total,
-          MIN_LR_RATIO);
+      LrSchedule schedule = new LrSchedule(spec.learningRateFor(clf.trunk().config().nEmbd()),
+          (long) Math.ceil(total * WARMUP_FRACTION), total, MIN_LR_RATIO);
       String specSha = input.ctx().specSha256();
       TrainingLoop loop = new TrainingLoop(run,
           new TrainingLoop.Config("w2s", total, spec.checkpointEvery(), 1.0, schedule),
