@@ -51,7 +51,7 @@ public record W2sSpec(
     @Doc("Temporal task queue of the training runs.") String queue) {
 
   public static final W2sSpec DEFAULT = new W2sSpec(List.of("nano", "micro"), List.of("tiny", "mini"), 3,
-      Loss.BOTH, null, "balance", null, null, Format.HH, 800, 800, 400, 4, 32, 3e-3, 0.75, 0.2, 50, "rlhf-cpu");
+      Loss.BOTH, null, "balance", null, null, Format.HH, 600, 600, 400, 4, 32, 3e-3, 0.75, 0.2, 50, "rlhf-cpu");
 
   public W2sSpec {
     require(!weak.isEmpty(), "weak", "needs at least one model");
