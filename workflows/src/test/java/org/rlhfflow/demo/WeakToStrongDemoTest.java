@@ -32,10 +32,7 @@ class WeakToStrongDemoTest {
         weak: [nano]
         strong: [micro]
         seeds: 1
-        train1_size: 1000
-        train2_size: 1000
         test_size: 300
-        epochs: 3
       """;
 
   @Test
