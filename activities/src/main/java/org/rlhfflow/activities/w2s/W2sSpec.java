@@ -67,7 +67,7 @@ public record W2sSpec(
 
   /**
    * The peak learning rate of a model of width {@code nEmbd}. Wider models diverge at a small
-   * model's rate (measured: tiny at 3e-3 stayed at chance where nano reached 0.74), so the rate
+   * model's rate (measured on the task's first version: tiny at 3e-3 stayed at chance where nano reached 0.74), so the rate
    * falls as 1/width, as muP prescribes for Adam's hidden weights (Yang et al. 2022).
    */
   public double learningRateFor(int nEmbd) {
