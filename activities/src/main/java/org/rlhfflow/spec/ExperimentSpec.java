@@ -3,6 +3,11 @@ package org.rlhfflow.spec;
 import static org.rlhfflow.spec.InvalidValueException.require;
 
 import java.util.Map;
+import org.rlhfflow.activities.collect.PreferenceSpec;
+import org.rlhfflow.activities.evaluate.EvaluationSpec;
+import org.rlhfflow.activities.ppo.PpoSpec;
+import org.rlhfflow.activities.rm.RewardModelSpec;
+import org.rlhfflow.activities.sft.SftSpec;
 import org.rlhfflow.activities.w2s.W2sSpec;
 
 /**
@@ -16,9 +21,11 @@ import org.rlhfflow.activities.w2s.W2sSpec;
  */
 @Doc("Top level.")
 public record ExperimentSpec(
-    @Doc(value = "Experiment name: MLflow experiment and workflow id prefix.", required = true) String name,
-    @Doc("Root of every random stream; streams are derived from (seed, stage, step).") long seed,
+    @Doc(value = "Experiment name: MLflow experiment and workflow id prefix.", required = true, def = "unnamed") String name,
+    @Doc(value = "Root of every random stream; streams are derived from (seed, stage, step).", def = "0") long seed,
     @Doc("Free text: what the experiment is for.") String description,
+    @Doc(value = "Tuning method: the registry stage that optimises the SFT policy (ppo), composed into the RlhfPipeline workflow; or weak_to_strong, the WeakToStrong workflow (section w2s).", def = "ppo")
+        String method,
     ModelSpec model,
     TaskSpec task,
     DataSpec data,
@@ -28,42 +35,38 @@ public record ExperimentSpec(
     PpoSpec ppo,
     EvaluationSpec evaluation,
     ResourcesSpec resources,
-    @Doc("Last stage to run: collect, sft, reward_model, ppo or evaluate; e.g. reward_model to only train an RM.")
-        Until until,
-    @Doc("What to run: rlhf (the RlhfPipeline workflow) or weak_to_strong (the WeakToStrong workflow, section w2s).")
-        Method method,
+    @Doc(value = "Last stage to run, a stage of the method's pipeline; e.g. reward_model to only train an RM.", def = "evaluate")
+        String until,
     W2sSpec w2s) {
 
-  /** Which workflow a spec is for. */
-  public enum Method {
-    RLHF,
-    WEAK_TO_STRONG
-  }
-
-  /** The last stage a pipeline runs. */
-  public enum Until {
-    COLLECT,
-    SFT,
-    REWARD_MODEL,
-    PPO,
-    EVALUATE
-  }
+  /** The method that selects the WeakToStrong workflow instead of a pipeline. */
+  public static final String WEAK_TO_STRONG = "weak_to_strong";
 
   /** All defaults; {@code name} is a placeholder because a spec file must set it. */
-  public static final ExperimentSpec DEFAULT = named("unnamed");
+  public static final ExperimentSpec DEFAULT = SpecDefaults.of(ExperimentSpec.class);
 
   public ExperimentSpec {
-    if (method != Method.WEAK_TO_STRONG) { // w2s leaves the RLHF sections unused: their cross-checks do not apply
-      checkRlhf(model, preferences, data, ppo, evaluation, task);
+    if (!WEAK_TO_STRONG.equals(method)) { // w2s leaves the RLHF sections unused: their cross-checks do not apply
+      checkRlhf(model, task, data, preferences, ppo, evaluation);
     }
   }
 
-  private static void checkRlhf(ModelSpec model, PreferenceSpec preferences, DataSpec data, PpoSpec ppo,
-      EvaluationSpec evaluation, TaskSpec task) {
+  /** Whether this spec is for the WeakToStrong workflow. */
+  public boolean runsWeakToStrong() {
+    return WEAK_TO_STRONG.equals(method);
+  }
+
+  private static void checkRlhf(ModelSpec model, TaskSpec task, DataSpec data, PreferenceSpec preferences,
+      PpoSpec ppo, EvaluationSpec evaluation) {
     require(
         ppo.maxNewTokens() < model.blockSize(),
         "ppo.max_new_tokens",
         ppo.maxNewTokens() + " leaves no room for the prompt in model.block_size " + model.blockSize(),
+        "model.block_size");
+    require(
+        preferences.maxNewTokens() < model.blockSize(),
+        "preferences.max_new_tokens",
+        preferences.maxNewTokens() + " leaves no room for the prompt in model.block_size " + model.blockSize(),
         "model.block_size");
     require(
         evaluation.maxNewTokens() < model.blockSize(),
@@ -83,15 +86,12 @@ public record ExperimentSpec(
 
   /** The same spec with another seed (e.g. {@code rlhf demo --seed 3}). */
   public ExperimentSpec withSeed(long newSeed) {
-    return new ExperimentSpec(name, newSeed, description, model, task, data, preferences, sft, rewardModel, ppo,
-        evaluation, resources, until, method, w2s);
+    return SpecTree.with(this, "seed", newSeed);
   }
 
   /** A spec with every default and the given name. */
   public static ExperimentSpec named(String name) {
-    return new ExperimentSpec(name, 0L, null, ModelSpec.DEFAULT, TaskSpec.DEFAULT, DataSpec.DEFAULT,
-        PreferenceSpec.DEFAULT, SftSpec.DEFAULT, RewardModelSpec.DEFAULT, PpoSpec.DEFAULT,
-        EvaluationSpec.DEFAULT, ResourcesSpec.DEFAULT, Until.EVALUATE, Method.RLHF, W2sSpec.DEFAULT);
+    return SpecTree.with(DEFAULT, "name", name);
   }
 
   /** JSON with sorted snake_case keys and every default resolved: equal specs give equal bytes. */
@@ -110,16 +110,12 @@ public record ExperimentSpec(
   }
 
   /**
-   * Canonical JSON of one section, e.g. {@code stageJson("ppo")}: part of that stage's cache key.
+   * Canonical JSON of one section or key, e.g. {@code stageJson("ppo")} or {@code
+   * stageJson("preferences.source")}: part of the cache key of the stages that read it.
    *
-   * @param section a snake_case section key such as {@code sft}, {@code reward_model}, {@code ppo}
+   * @param section a snake_case section key such as {@code sft} or a dotted key path
    */
   public String stageJson(String section) {
-    Object node = SpecTree.toTree(this).get(section);
-    if (!(node instanceof Map)) {
-      throw new IllegalArgumentException(
-          "no spec section \"" + section + "\"; sections: " + SpecTree.sectionKeys(ExperimentSpec.class));
-    }
-    return SpecTree.json(node);
+    return SpecTree.json(SpecTree.at(SpecTree.toTree(this), section));
   }
 }

@@ -98,7 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   private boolean isWeakToStrong(String yaml) {
     try {
-      return SpecLoader.parse(yaml, experiment.toString()).method() == ExperimentSpec.Method.WEAK_TO_STRONG;
+      return SpecLoader.parse(yaml, experiment.toString()).runsWeakToStrong();
     } catch (RuntimeException e) {
       return false; // a bad spec fails in the pipeline's first activity, with file:line
     }

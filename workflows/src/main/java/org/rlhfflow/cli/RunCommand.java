@@ -65,7 +65,7 @@ public final class RunCommand implements Callable<Integer> {
     String id = workflowId != null ? workflowId
         : parsed.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     WorkflowClient client = temporal.connect();
-    boolean w2s = parsed.method() == ExperimentSpec.Method.WEAK_TO_STRONG;
+    boolean w2s = parsed.runsWeakToStrong();
     WorkflowStub stub = w2s
         ? W2sConsole.start(client, id, taskQueue, new W2sInput(specFile.toString(), yaml, seed, force))
         : PipelineConsole.start(client, id, taskQueue, new PipelineInput(specFile.toString(), yaml, seed, force));

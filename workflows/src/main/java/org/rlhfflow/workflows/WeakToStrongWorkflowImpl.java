@@ -12,7 +12,9 @@ import java.util.Map;
 import org.rlhfflow.activities.PipelineActivities;
 import org.rlhfflow.activities.PipelineActivities.StartInput;
 import org.rlhfflow.activities.StageContext;
+import java.time.Duration;
 import org.rlhfflow.activities.w2s.W2sActivities;
+import org.rlhfflow.activities.w2s.W2sStages;
 import org.rlhfflow.activities.w2s.W2sActivities.DataInput;
 import org.rlhfflow.activities.w2s.W2sActivities.DataResult;
 import org.rlhfflow.activities.w2s.W2sActivities.Plan;
@@ -45,7 +47,9 @@ public class WeakToStrongWorkflowImpl implements WeakToStrongWorkflow {
     long start = Workflow.currentTimeMillis();
     Plan plan = bookkeeping.plan(new PlanInput(input.specPath(), input.specYaml(), input.seed()));
     experiment = plan.experiment();
-    training = Workflow.newActivityStub(W2sActivities.class, StageOptions.w2sTraining(plan.queue()));
+    // Options from the training stage's definition: its budget, retries and the resources' heartbeat timeout.
+    training = Workflow.newActivityStub(W2sActivities.class, W2sStages.TRAIN.options(plan.queue(),
+        Duration.ofMillis(Math.round(plan.heartbeatTimeoutS() * 1000))));
     String parentRun = pipeline.startPipelineRun(new StartInput(experiment, Workflow.getInfo().getWorkflowId(),
         Workflow.getInfo().getRunId(), plan.specJson(), plan.specSha256()));
     StageContext ctx = new StageContext(experiment, Workflow.getInfo().getWorkflowId(), parentRun, plan.specJson(),

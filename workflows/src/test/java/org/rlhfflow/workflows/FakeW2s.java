@@ -25,7 +25,7 @@ class FakeW2s implements W2sActivities, PipelineActivities {
     calls.add("plan");
     return new Plan("w2s-test", "{}", "sha", List.of(10L, 11L), List.of("nano", "micro"), List.of("tiny", "mini"),
         List.of("xent", "logconf"), bootstrap, "rlhf-cpu",
-        Map.of("nano", 1L, "micro", 2L, "tiny", 3L, "mini", 4L), List.of());
+        Map.of("nano", 1L, "micro", 2L, "tiny", 3L, "mini", 4L), List.of(), 5.0);
   }
 
   @Override

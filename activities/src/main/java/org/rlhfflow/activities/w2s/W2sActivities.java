@@ -29,10 +29,11 @@ public interface W2sActivities {
    * @param bootstrap the bootstrapping chain, empty when off
    * @param params parameter count of every model named, for ordering and the size axis
    * @param warnings pairs run although the strong model is not larger than the weak one
+   * @param heartbeatTimeoutS of the training runs, from resources (resources.stages.w2s_train overrides)
    */
   record Plan(String experiment, String specJson, String specSha256, List<Long> seeds, List<String> weak,
       List<String> strong, List<String> losses, List<String> bootstrap, String queue, Map<String, Long> params,
-      List<String> warnings) {}
+      List<String> warnings, double heartbeatTimeoutS) {}
 
   record DataInput(StageContext ctx, long seed) {}
 

@@ -8,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun;
@@ -36,9 +35,9 @@ public final class W2sActivitiesImpl implements W2sActivities {
   public Plan plan(PlanInput input) {
     try {
       ExperimentSpec spec = load(input);
-      if (spec.method() != ExperimentSpec.Method.WEAK_TO_STRONG) {
-        throw new StageFailures.ValidationException("method: " + spec.method().name().toLowerCase()
-            + "; the WeakToStrong workflow runs specs with method: weak_to_strong");
+      if (!spec.runsWeakToStrong()) {
+        throw new StageFailures.ValidationException("method: " + spec.method()
+            + "; the WeakToStrong workflow runs specs with method: " + ExperimentSpec.WEAK_TO_STRONG);
       }
       W2sSpec w = spec.w2s();
       Map<String, Long> params = new LinkedHashMap<>();
@@ -55,7 +54,8 @@ public final class W2sActivitiesImpl implements W2sActivities {
         seeds.add(spec.seed() + i);
       }
       return new Plan(spec.name(), spec.canonicalJson(), spec.sha256(), seeds, distinct(w.weak()), distinct(w.strong()),
-          w.loss().runs(), w.bootstrap() == null ? List.of() : w.bootstrap(), w.queue(), params, warnings);
+          w.loss().runs(), w.bootstrap() == null ? List.of() : w.bootstrap(), w.queue(), params, warnings,
+          spec.resources().heartbeatTimeoutS(W2sStages.TRAIN_NAME));
     } catch (SpecException | StageFailures.ValidationException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), StageFailures.VALIDATION);
     }
@@ -101,7 +101,7 @@ public final class W2sActivitiesImpl implements W2sActivities {
   public DataResult data(DataInput input) {
     Map<String, String> inputs = new TreeMap<>();
     inputs.put("data_seed", Long.toString(input.seed()));
-    StageResult r = StageRun.execute(services, input.ctx(), Stage.W2S_DATA, "w2s_data/seed" + input.seed(), inputs,
+    StageResult r = StageRun.execute(services, input.ctx(), W2sStages.DATA, "w2s_data/seed" + input.seed(), inputs,
         run -> {
       W2sSpec w = run.spec().w2s();
       String source = w.dataset() != null ? "w2s.dataset " + w.dataset()
@@ -149,7 +149,7 @@ public final class W2sActivitiesImpl implements W2sActivities {
     }
     String name = "w2s/" + input.role() + "/" + W2sModels.label(input.model()) + "/" + input.loss()
         + (input.supervisor() == null ? "" : "/from-" + W2sModels.label(input.supervisor())) + "/seed" + input.seed();
-    StageResult r = StageRun.execute(services, input.ctx(), Stage.W2S_TRAIN, name, inputs, run -> {
+    StageResult r = StageRun.execute(services, input.ctx(), W2sStages.TRAIN, name, inputs, run -> {
       run.tag("rlhf.w2s.run", name);
       return new W2sTrainer(run, input).train(hooks);
     });

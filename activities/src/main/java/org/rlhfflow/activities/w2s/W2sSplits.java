@@ -17,7 +17,7 @@ import org.rlhfflow.data.LabelledText;
 import org.rlhfflow.data.LabelledTexts;
 import org.rlhfflow.data.PreferencePair;
 import org.rlhfflow.model.Seeds;
-import org.rlhfflow.spec.PreferenceSpec;
+import org.rlhfflow.activities.collect.PreferenceSpec;
 import org.rlhfflow.store.Json;
 
 /**

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.rlhfflow.activities.Models;
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageFailures.ValidationException;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun;
@@ -65,7 +64,7 @@ final class W2sTrainer {
     float[] targets = targets(rows);
     Optional<Progress> resume = hooks.resumePoint(run);
     Path resumeDir = resume.isPresent() ? Models.fetch(run, resume.get().checkpoint(), "resume") : null;
-    long initSeed = Seeds.derive(input.seed(), Stage.W2S_TRAIN, input.role(), input.model());
+    long initSeed = Seeds.derive(input.seed(), W2sStages.TRAIN_NAME, input.role(), input.model());
     try (ScalarHeadModel clf = resumeDir != null ? ScalarHeadModel.load(resumeDir)
             : W2sModels.classifier(input.model(), run.spec().model(), initSeed);
         AdamW adamw = AdamW.builder().setParameters(clf.trainableParameters()).optWeightDecay(0).build()) {
@@ -78,7 +77,7 @@ final class W2sTrainer {
         startStep = meta.step();
       }
       List<Sequences.Encoded> encoded = encode(clf, rows);
-      EpochBatches batches = new EpochBatches(initSeed, Stage.W2S_TRAIN, rows.size(), spec.batchSize());
+      EpochBatches batches = new EpochBatches(initSeed, W2sStages.TRAIN_NAME, rows.size(), spec.batchSize());
       long total = (long) spec.epochs() * batches.stepsPerEpoch();
       LrSchedule schedule = new LrSchedule(spec.learningRateFor(clf.trunk().config().nEmbd()),
           (long) Math.ceil(total * WARMUP_FRACTION), total, MIN_LR_RATIO);
@@ -184,7 +183,7 @@ final class W2sTrainer {
   private Path saveFinal(ScalarHeadModel clf, long total, String specSha) throws IOException {
     Path dir = run.workDir("final");
     ObjectNode state = JsonNodeFactory.instance.objectNode();
-    state.put("stage", Stage.W2S_TRAIN);
+    state.put("stage", W2sStages.TRAIN_NAME);
     state.put("role", input.role());
     state.put("steps", total);
     clf.save(dir, total, specSha, state, null);

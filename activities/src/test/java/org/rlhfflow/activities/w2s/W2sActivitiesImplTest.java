@@ -17,7 +17,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageContext;
 import org.rlhfflow.activities.StageRun.Progress;
 import org.rlhfflow.activities.StageServices;
@@ -109,7 +108,7 @@ class W2sActivitiesImplTest {
     List<Progress> checkpoints = new ArrayList<>();
     TrainResult full = w2s.train(student(ctx, d, weak, "logconf"), new Hooks(Optional.empty(), checkpoints::add));
     assertEquals(List.of(4L, 8L), checkpoints.stream().map(Progress::step).toList());
-    StageContext forced = StageFixture.context(YAML, Stage.W2S_TRAIN);
+    StageContext forced = StageFixture.context(YAML, W2sStages.TRAIN_NAME);
     for (Progress p : checkpoints) { // mid-warmup of alpha (20% of 12 steps is 2.4) and after it
       TrainResult resumed = w2s.train(student(forced, d, weak, "logconf"),
           new Hooks(Optional.of(new Progress(p.step() + 1, p.checkpoint())), x -> {}));

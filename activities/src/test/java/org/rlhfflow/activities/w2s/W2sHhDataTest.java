@@ -16,7 +16,7 @@ import org.rlhfflow.activities.w2s.W2sActivities.DataResult;
 import org.rlhfflow.data.Datasets;
 import org.rlhfflow.data.LabelledText;
 import org.rlhfflow.data.PreferencePair;
-import org.rlhfflow.spec.PreferenceSpec;
+import org.rlhfflow.activities.collect.PreferenceSpec;
 
 /** HH-RLHF pairs in the reward-modelling setting: read from ../shared/data, never bundled. */
 class W2sHhDataTest {

@@ -21,7 +21,7 @@ class W2sTableTest {
   @Test
   void pgrIsTheMedianOverSeedsWithExcludedSeedsCounted() {
     Plan plan = new Plan("t", "{}", "s", List.of(0L, 1L, 2L), List.of("nano"), List.of("tiny"), List.of("xent", "logconf"),
-        List.of(), "q", Map.of("nano", 1L, "tiny", 2L), List.of());
+        List.of(), "q", Map.of("nano", 1L, "tiny", 2L), List.of(), 5.0);
     double[] weak = {0.6, 0.6, 0.7};
     double[] ceiling = {0.8, 0.9, 0.7}; // seed 2: the ceiling does not beat the weak model
     double[] xent = {0.7, 0.8, 0.65};
