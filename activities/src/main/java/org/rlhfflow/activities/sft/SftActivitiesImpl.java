@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.rlhfflow.activities.CheckpointSpecs;
 import org.rlhfflow.activities.Models;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
@@ -25,7 +26,9 @@ import org.rlhfflow.activities.train.EpochBatches;
 import org.rlhfflow.activities.train.Hooks;
 import org.rlhfflow.activities.train.Sequences;
 import org.rlhfflow.activities.train.TrainingLoop;
+import org.rlhfflow.data.ArrowDatasets;
 import org.rlhfflow.data.SftPair;
+import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.loss.SftLoss;
 import org.rlhfflow.model.optim.AdamW;
@@ -95,18 +98,19 @@ public final class SftActivitiesImpl implements SftActivities {
       EpochBatches batches = new EpochBatches(run.spec().seed(), SftStage.NAME, examples.size(), sft.batchSize());
       long total = (long) sft.epochs() * batches.stepsPerEpoch();
       LrSchedule schedule = new LrSchedule(sft.learningRate(), Math.min(sft.warmupSteps(), total), total, sft.minLrRatio());
-      String specSha = input.ctx().specSha256();
+      SpecStamp specStamp = CheckpointSpecs.of(input.ctx());
       TrainingLoop loop = new TrainingLoop(run,
           new TrainingLoop.Config("sft", total, sft.checkpointEvery(), sft.maxGradNorm(), schedule),
           lm.parameters(), adamw, batches, lm.manager(),
-          (dir, step, state, optim) -> lm.save(dir, step, specSha, state, optim), hooks);
+          (dir, step, state, optim) -> lm.save(dir, step, specStamp, state, optim), hooks);
       // The checkpoint's own step, not the heartbeat's: a heartbeat carries the latest step done
       // and the last checkpoint, which may be older.
       double finalLoss = loop.run(resume.isPresent() ? lm.checkpointMeta().step() : 0L,
           resume.isPresent() ? lm.checkpointMeta().trainingState() : null,
           (rows, m) -> new TrainingLoop.StepLoss(loss(lm, examples, rows, m), Map.of()));
-      ArtifactRef checkpoint = services.store().putDirectory(saveFinal(run, lm, total, specSha));
+      ArtifactRef checkpoint = services.store().putDirectory(saveFinal(run, lm, total, specStamp));
       ArtifactRef dataset = data.stored() != null ? data.stored() : services.store().put(data.file());
+      run.inputs(List.of(ArrowDatasets.input("sft_pairs", dataset, data.file(), "training")));
       return run.complete(Map.of(SftResult.CHECKPOINT, checkpoint, SftResult.DATASET, dataset),
           Map.of("sft/final_loss", finalLoss, "sft/steps", (double) total, "sft/examples", (double) examples.size()));
     }
@@ -136,12 +140,12 @@ public final class SftActivitiesImpl implements SftActivities {
   }
 
   /** The output: weights only (no optimizer state), step = total steps. */
-  private static Path saveFinal(StageRun run, LanguageModel lm, long total, String specSha) throws IOException {
+  private static Path saveFinal(StageRun run, LanguageModel lm, long total, SpecStamp specStamp) throws IOException {
     Path dir = run.workDir("final");
     ObjectNode state = JsonNodeFactory.instance.objectNode();
     state.put("stage", SftStage.NAME);
     state.put("steps", total);
-    lm.save(dir, total, specSha, state, null);
+    lm.save(dir, total, specStamp, state, null);
     return dir;
   }
 }

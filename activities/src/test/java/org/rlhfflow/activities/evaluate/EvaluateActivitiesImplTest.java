@@ -101,6 +101,14 @@ class EvaluateActivitiesImplTest {
   }
 
   @Test
+  void greedyDecodingReportsNoKl() throws IOException {
+    Fixture f = Fixture.make(tmp);
+    Map<String, Double> m = f.evaluate(SPEC.replace("temperature: 1.0", "temperature: 0"), f.ppo(), null).metrics();
+    assertFalse(m.containsKey("eval/kl_to_ref_ppo"), "greedy decoding has no distribution to take a KL of: " + m);
+    assertTrue(Double.isFinite(m.get("eval/rm_score_ppo")));
+  }
+
+  @Test
   void importedDataHasNoOracleFigures() throws IOException {
     Fixture f = Fixture.make(tmp);
     String yaml = SPEC + "preferences:\n  source: dataset\ndata:\n  preference_dataset: prefs.arrow\n";

@@ -181,7 +181,7 @@ class W2sActivitiesImplTest {
     StageServices services = StageFixture.services(tmp, new StageFixture.Recording(tmp));
     try (ScalarHeadModel clf = ScalarHeadModel.load(services.store().getDirectory(ceiling.checkpoint(), tmp.resolve("hf")))) {
       assertEquals(ScalarHeadModel.Kind.CLASSIFIER, clf.kind());
-      assertEquals(64, clf.trunk().config().nEmbd()); // the directory's trunk, not a preset
+      assertEquals(64, clf.trunk().config().hiddenSize()); // the directory's trunk, not a preset
     }
   }
 }
