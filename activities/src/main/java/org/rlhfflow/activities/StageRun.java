@@ -44,7 +44,9 @@ public final class StageRun {
    * Part of every cache key. Bump it when a stage's output for the same spec and inputs changes, so
    * stale cached stages are not reused.
    */
-  public static final String CODE_VERSION = "rlhf-flow-0.1.0/stages-3"; // 3: checkpoints embed the resolved spec
+  // 3: checkpoints embed the resolved spec; 4: issue 9 (sampled ids kept, scoring at the sampling
+  // temperature with BOS/PAD removed, RM validation outputs)
+  public static final String CODE_VERSION = "rlhf-flow-0.1.0/stages-4";
 
   /**
    * Heartbeat details: how far training got and the checkpoint to resume from.
@@ -297,6 +299,11 @@ public final class StageRun {
 
   public void tag(String key, String value) {
     services.tracker().setTags(runId, Map.of(key, value.length() > 400 ? value.substring(0, 400) : value));
+  }
+
+  /** Records the datasets this stage read as the tracking run's dataset inputs. */
+  public void inputs(java.util.List<org.rlhfflow.tracking.DatasetInput> datasets) {
+    services.tracker().logInputs(runId, datasets);
   }
 
   /** Uploads a file into the stage run's artifacts (reports, plots). */

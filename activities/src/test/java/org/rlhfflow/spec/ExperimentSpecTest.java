@@ -73,8 +73,9 @@ class ExperimentSpecTest {
     assertEquals("5.0", params.get("resources.heartbeat_timeout_s"));
     assertFalse(params.containsKey("model.hf_checkpoint"));
     assertFalse(params.containsKey("description"));
-    // 78 leaf keys (5 + 5 + 5 + 3 + 7+2+2 + 8 + 10 + 25 + 4 + 2) minus 9 unset by default, plus the penalty set here.
-    assertEquals(70, params.size());
+    // 117 leaf keys (5 + 5 + 5 + 3 + 7+2+2 + 8 + 10 + 25 + 11 + 15 + 12 + 1 + 4 + 2) minus 10 unset by
+    // default (grpo.epsilon_high among them), plus the penalty set here.
+    assertEquals(108, params.size());
     assertEquals("evaluate", params.get("until"));
   }
 

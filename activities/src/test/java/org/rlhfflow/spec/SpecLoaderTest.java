@@ -168,6 +168,17 @@ class SpecLoaderTest {
   }
 
   @Test
+  void truncatedSamplingInPpoIsRejectedWithItsReason() {
+    SpecException k = error("name: x\nppo:\n  top_k: 50\n");
+    assertEquals("ppo.top_k", k.keyPath());
+    assertEquals(3, k.line());
+    assertTrue(k.problem().contains("bias the ratio and the KL"), k.getMessage());
+    SpecException p = error("name: x\nppo:\n  temperature: 1.0\n  top_p: 0.9\n");
+    assertEquals("ppo.top_p", p.keyPath());
+    assertEquals(4, p.line());
+  }
+
+  @Test
   void crossSectionRuleIsLocated() {
     SpecException e = error("name: x\npreferences:\n  source: dataset\n");
     assertEquals("preferences.source", e.keyPath());

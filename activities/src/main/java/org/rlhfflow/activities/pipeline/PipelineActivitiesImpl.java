@@ -101,7 +101,10 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
       ArtifactRef ref = services.store().put(file);
       String runId = input.ctx().parentRunId();
       SummaryFigures.numeric(figures).forEach((k, v) -> services.tracker().logMetric(runId, k, v, 0));
+      SummaryFigures.methodNeutral(figures).forEach((k, v) -> services.tracker().logMetric(runId, k, v, 0));
       services.tracker().logArtifact(runId, file, "summary");
+      ModelRegistry.register(services.tracker(), input)
+          .forEach((name, version) -> services.tracker().setTags(runId, Map.of("rlhf.registered." + name, version)));
       if (input.message() != null) {
         String message = input.message();
         services.tracker().setTags(runId, Map.of("rlhf.failed_stage", String.valueOf(input.failedStage()),

@@ -26,6 +26,7 @@ import org.rlhfflow.activities.train.EpochBatches;
 import org.rlhfflow.activities.train.Hooks;
 import org.rlhfflow.activities.train.Sequences;
 import org.rlhfflow.activities.train.TrainingLoop;
+import org.rlhfflow.data.ArrowDatasets;
 import org.rlhfflow.data.SftPair;
 import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.LanguageModel;
@@ -109,6 +110,7 @@ public final class SftActivitiesImpl implements SftActivities {
           (rows, m) -> new TrainingLoop.StepLoss(loss(lm, examples, rows, m), Map.of()));
       ArtifactRef checkpoint = services.store().putDirectory(saveFinal(run, lm, total, specStamp));
       ArtifactRef dataset = data.stored() != null ? data.stored() : services.store().put(data.file());
+      run.inputs(List.of(ArrowDatasets.input("sft_pairs", dataset, data.file(), "training")));
       return run.complete(Map.of(SftResult.CHECKPOINT, checkpoint, SftResult.DATASET, dataset),
           Map.of("sft/final_loss", finalLoss, "sft/steps", (double) total, "sft/examples", (double) examples.size()));
     }

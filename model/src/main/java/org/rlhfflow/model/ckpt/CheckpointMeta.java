@@ -3,14 +3,14 @@ package org.rlhfflow.model.ckpt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.List;
-import org.rlhfflow.model.GptConfig;
+import org.rlhfflow.model.DecoderConfig;
 
 /**
  * The {@code checkpoint.json} sidecar of a checkpoint directory.
  *
  * @param formatVersion layout version of the directory, {@link #FORMAT_VERSION}
  * @param kind what the weights are: {@code lm}, {@code reward} or {@code value}
- * @param config the trunk's shape
+ * @param config the trunk's shape, tagged with its family ({@code gpt} when untagged)
  * @param tokenizer the tokenizer's {@code describe()} JSON
  * @param specHash hash of the resolved experiment spec that produced it (free text, may be "")
  * @param step optimizer steps taken so far
@@ -21,7 +21,7 @@ import org.rlhfflow.model.GptConfig;
 public record CheckpointMeta(
     int formatVersion,
     String kind,
-    GptConfig config,
+    DecoderConfig config,
     JsonNode tokenizer,
     String specHash,
     long step,
@@ -39,13 +39,13 @@ public record CheckpointMeta(
 
   /** A sidecar for a fresh save; extra keys are filled in by {@link Checkpoint#save}. */
   public static CheckpointMeta of(
-      String kind, GptConfig config, JsonNode tokenizer, String specHash, long step, JsonNode state) {
+      String kind, DecoderConfig config, JsonNode tokenizer, String specHash, long step, JsonNode state) {
     return of(kind, config, tokenizer, SpecStamp.hashOnly(specHash), step, state);
   }
 
   /** A sidecar that embeds the resolved spec beside its hash. */
   public static CheckpointMeta of(
-      String kind, GptConfig config, JsonNode tokenizer, SpecStamp spec, long step, JsonNode state) {
+      String kind, DecoderConfig config, JsonNode tokenizer, SpecStamp spec, long step, JsonNode state) {
     return new CheckpointMeta(
         FORMAT_VERSION, kind, config, tokenizer, spec.sha256(), step, state, List.of(), spec.resolved());
   }
