@@ -46,7 +46,10 @@ public record ExperimentSpec(
     ResourcesSpec resources,
     @Doc(value = "Last stage to run, a stage of the method's pipeline; e.g. reward_model to only train an RM.", def = "evaluate")
         String until,
-    W2sSpec w2s) {
+    W2sSpec w2s,
+    @Doc(value = "Iterated RLHF rounds (method ppo): SFT once, then this many rounds of collect -> reward model -> PPO, each round labelling samples of the previous round's policy, retraining the RM on all pairs so far and continuing PPO against the same SFT reference.",
+            range = "[1, 10]", source = "Ouyang et al. 2022; Touvron et al. 2023 (Llama 2), iterative rounds", def = "1")
+        int rounds) {
 
   /** The method that selects the WeakToStrong workflow instead of a pipeline. */
   public static final String WEAK_TO_STRONG = "weak_to_strong";
@@ -59,6 +62,9 @@ public record ExperimentSpec(
       checkRlhf(model, task, data, preferences, ppo, evaluation);
       // Fields are assigned after a compact constructor's body, so the rules get the values themselves.
       MethodRules.check(new MethodRules.Sections(method, model, task, data, ppo, dpo, grpo, rloo, reward));
+      // Rounds re-collect pairs from the tuned policy and retrain the RM: only PPO has both.
+      require(rounds <= 1 || "ppo".equals(method), "rounds", rounds + " rounds need method ppo, got " + method,
+          "method");
     }
   }
 

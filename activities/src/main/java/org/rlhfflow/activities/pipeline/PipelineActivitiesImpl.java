@@ -49,7 +49,7 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
         heartbeats.put(stage, spec.resources().heartbeatTimeoutS(stage));
       }
       return new ResolvedSpec(spec.name(), spec.seed(), spec.canonicalJson(), spec.sha256(),
-          queues, prefs.name().toLowerCase(), plan, heartbeats);
+          queues, prefs.name().toLowerCase(), plan, heartbeats, spec.rounds());
     } catch (SpecException | StageFailures.ValidationException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), StageFailures.VALIDATION);
     }

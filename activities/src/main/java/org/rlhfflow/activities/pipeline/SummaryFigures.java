@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rlhfflow.activities.PipelineActivities.FinishInput;
+import org.rlhfflow.activities.PipelineActivities.RoundFigures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecLoader;
@@ -35,6 +36,9 @@ final class SummaryFigures {
     f.put("rm_heldout_accuracy", m.getOrDefault("rm/heldout_oracle_accuracy", m.get("rm/heldout_accuracy")));
     Map<String, Double> walls = new LinkedHashMap<>();
     in.stages().forEach((name, r) -> walls.put(name, r.wallSeconds()));
+    if (in.rounds() != null && !in.rounds().isEmpty()) { // iterated RLHF: each round's own final metrics
+      f.put("rounds", in.rounds().stream().map(SummaryFigures::round).toList());
+    }
     f.put("stage_wall_s", walls);
     f.put("wall_s", in.wallSeconds());
     f.put("reused_stages", in.stages().values().stream().filter(StageResult::reused).map(StageResult::stage).toList());
@@ -45,6 +49,15 @@ final class SummaryFigures {
       f.put("failure", in.message());
     }
     return f;
+  }
+
+  private static Map<String, Object> round(RoundFigures r) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("round", r.round());
+    out.put("oracle_score", r.oracleScore());
+    out.put("rm_heldout_accuracy", r.rmHeldoutAccuracy());
+    out.put("kl_to_ref", r.klToRef());
+    return out;
   }
 
   private static Map<String, Double> pair(String k1, Double v1, String k2, Double v2) {
