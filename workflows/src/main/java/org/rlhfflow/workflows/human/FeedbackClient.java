@@ -1,0 +1,115 @@
+package org.rlhfflow.workflows.human;
+
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.failure.ApplicationFailure;
+import org.rlhfflow.activities.human.FeedbackRecords.FeedbackStatus;
+import org.rlhfflow.activities.human.FeedbackRecords.OpenItems;
+import org.rlhfflow.activities.human.FeedbackRecords.OpenItemsRequest;
+import org.rlhfflow.activities.human.FeedbackRecords.RankAck;
+import org.rlhfflow.activities.human.FeedbackRecords.RankRequest;
+import org.rlhfflow.activities.human.FeedbackRecords.RegisterRequest;
+
+/**
+ * The client side of {@link HumanFeedbackWorkflow}: the web app, the CLI and the tests all submit
+ * through it. Stubs name the workflow id only, so calls reach the latest run after continue-as-new.
+ *
+ * <pre>{@code
+ * RankAck ack = new FeedbackClient(client).rank("demo-collect-b0", new RankRequest("alice", "i3", ranks, ""));
+ * }</pre>
+ */
+public final class FeedbackClient {
+  /** Retries while a run drains before continuing as new: a few seconds at most. */
+  private static final int ROLLOVER_RETRIES = 100;
+
+  private final WorkflowClient client;
+
+  public FeedbackClient(WorkflowClient client) {
+    this.client = client;
+  }
+
+  /** A submission the workflow's validator turned down, with its one-line reason. */
+  public static final class Rejected extends RuntimeException {
+    public Rejected(String message) {
+      super(message);
+    }
+  }
+
+  /** Submits a ranking with update id {@code annotator:item}; a repeat returns the first answer. */
+  public RankAck rank(String batchId, RankRequest request) {
+    UpdateOptions<RankAck> options = UpdateOptions.newBuilder(RankAck.class)
+        .setUpdateName("rank")
+        .setUpdateId(request.updateId())
+        .setWaitForStage(WorkflowUpdateStage.COMPLETED)
+        .build();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return stub(batchId).startUpdate(options, request).getResult();
+      } catch (WorkflowUpdateException e) {
+        String why = reason(e);
+        if (!why.contains("retry shortly") || attempt >= ROLLOVER_RETRIES) {
+          throw new Rejected(why);
+        }
+      } catch (WorkflowNotFoundException | WorkflowServiceException e) {
+        // The run closed under the call (continue-as-new): the next attempt reaches the new run.
+        if (attempt >= ROLLOVER_RETRIES || !isOpen(batchId)) {
+          throw new Rejected("batch " + batchId + " is closed");
+        }
+      }
+      sleep();
+    }
+  }
+
+  public void register(String batchId, String annotator) {
+    try {
+      stub(batchId).startUpdate(UpdateOptions.newBuilder(Void.class).setUpdateName("register")
+          .setUpdateId("register:" + annotator).setWaitForStage(WorkflowUpdateStage.COMPLETED).build(),
+          new RegisterRequest(annotator)).getResult();
+    } catch (WorkflowUpdateException e) {
+      throw new Rejected(reason(e));
+    }
+  }
+
+  public FeedbackStatus status(String batchId) {
+    return stub(batchId).query("status", FeedbackStatus.class);
+  }
+
+  public OpenItems openItems(String batchId, String annotator, int limit) {
+    return stub(batchId).query("openItems", OpenItems.class, new OpenItemsRequest(annotator, limit));
+  }
+
+  private boolean isOpen(String batchId) {
+    try {
+      FeedbackStatus s = status(batchId);
+      return s != null && s.open();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private WorkflowStub stub(String batchId) {
+    return client.newUntypedWorkflowStub(batchId);
+  }
+
+  private static String reason(WorkflowUpdateException e) {
+    Throwable c = e.getCause();
+    if (c instanceof ApplicationFailure f) {
+      return f.getOriginalMessage();
+    }
+    return c == null ? e.getMessage() : c.getMessage();
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Rejected("interrupted");
+    }
+  }
+}
