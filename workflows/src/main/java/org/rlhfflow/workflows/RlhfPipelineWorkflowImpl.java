@@ -3,6 +3,7 @@ package org.rlhfflow.workflows;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,7 @@ import org.rlhfflow.activities.StageInputs.RewardModelInput;
 import org.rlhfflow.activities.StageInputs.SftInput;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.store.ArtifactRef;
+import org.rlhfflow.workflows.human.HumanCollectStage;
 
 /**
  * Orchestrates the stages and nothing else: every byte of work happens in activities. Preferences
@@ -62,7 +64,7 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
         spec.specJson(), spec.specSha256(), input.forceStages() == null ? List.of() : input.forceStages());
     try {
       runStages(spec, ctx);
-    } catch (ActivityFailure | CanceledFailure e) {
+    } catch (ActivityFailure | ChildWorkflowFailure | CanceledFailure e) {
       boolean cancelled = e instanceof CanceledFailure || e.getCause() instanceof CanceledFailure;
       String failedStage = stage;
       stage = cancelled ? "cancelled" : "failed";
@@ -96,7 +98,9 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
     }
     ArtifactRef sftModel = !stages.contains(Stage.SFT) ? null
         : runStage(Stage.SFT, () -> sft.sft(new SftInput(ctx, null, null))).output("checkpoint");
-    if (!imported && stages.contains(Stage.COLLECT)) {
+    if ("human".equals(spec.preferenceSource()) && stages.contains(Stage.COLLECT)) {
+      runStage(Stage.COLLECT, () -> HumanCollectStage.run(ctx, sftModel, queues.get(Stage.COLLECT)));
+    } else if (!imported && stages.contains(Stage.COLLECT)) {
       runStage(Stage.COLLECT, () -> collect.collect(new CollectInput(ctx, sftModel)));
     }
     if (!stages.contains(Stage.REWARD_MODEL)) {

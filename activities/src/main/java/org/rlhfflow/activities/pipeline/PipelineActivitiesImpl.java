@@ -37,7 +37,7 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
         spec = spec.withSeed(source.seed());
       }
       PreferenceSpec.Source prefs = spec.preferences().source();
-      if (prefs == PreferenceSpec.Source.HUMAN || prefs == PreferenceSpec.Source.AI) {
+      if (prefs == PreferenceSpec.Source.AI) {
         throw new StageFailures.ValidationException("preferences.source: " + prefs.name().toLowerCase()
             + " is parsed but arrives in later work; use simulated or dataset");
       }
