@@ -75,6 +75,25 @@ public final class FeedbackClient {
     }
   }
 
+  /** Why {@code rank} would reject the request, or null if it would accept it. */
+  public String check(String batchId, RankRequest request) {
+    return stub(batchId).query("check", String.class, request);
+  }
+
+  /** Registers the annotator unless they already are; idempotent. */
+  public void ensureRegistered(String batchId, String annotator) {
+    FeedbackStatus s = status(batchId);
+    if (s != null && !s.annotators().contains(annotator)) {
+      try {
+        register(batchId, annotator);
+      } catch (Rejected e) {
+        if (!e.getMessage().contains("already registered")) {
+          throw e;
+        }
+      }
+    }
+  }
+
   public FeedbackStatus status(String batchId) {
     return stub(batchId).query("status", FeedbackStatus.class);
   }

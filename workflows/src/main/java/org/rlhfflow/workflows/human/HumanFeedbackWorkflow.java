@@ -43,6 +43,10 @@ public interface HumanFeedbackWorkflow {
   @UpdateValidatorMethod(updateName = "register")
   void validateRegister(RegisterRequest request);
 
+  /** The validator's verdict without submitting: null if {@code rank} would accept the request. */
+  @QueryMethod(name = "check")
+  String check(RankRequest request);
+
   @QueryMethod(name = "status")
   FeedbackStatus status();
 

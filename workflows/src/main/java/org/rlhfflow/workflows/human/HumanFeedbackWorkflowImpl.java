@@ -34,6 +34,7 @@ public class HumanFeedbackWorkflowImpl implements HumanFeedbackWorkflow {
   private long deadlineMillis;
   private int acceptedThisRun;
   private boolean closed;
+  private boolean rollingOver;
 
   @Override
   public FeedbackResult run(FeedbackInput in) {
@@ -77,7 +78,7 @@ public class HumanFeedbackWorkflowImpl implements HumanFeedbackWorkflow {
   }
 
   private void continueAsNew(FeedbackInput in) {
-    closed = true;
+    rollingOver = true;
     Workflow.await(Workflow::isEveryHandlerFinished);
     Workflow.continueAsNew(in.withState(state()));
   }
@@ -103,8 +104,11 @@ public class HumanFeedbackWorkflowImpl implements HumanFeedbackWorkflow {
     if (r == null || r.item() == null || r.annotator() == null) {
       return "request: annotator and item are required";
     }
-    if (closed || acceptedThisRun >= input.rankingsPerRun()) {
-      return "batch " + input.batchId() + " is closed to new rankings in this run; retry shortly";
+    if (rollingOver || acceptedThisRun >= input.rankingsPerRun()) {
+      return "batch " + input.batchId() + " is continuing as new; retry shortly";
+    }
+    if (closed) {
+      return "batch " + input.batchId() + " is closed: it takes no more rankings";
     }
     if (!batch.hasItem(r.item())) {
       return "item: no item " + r.item() + " in batch " + input.batchId();
@@ -126,6 +130,11 @@ public class HumanFeedbackWorkflowImpl implements HumanFeedbackWorkflow {
   }
 
   @Override
+  public String check(RankRequest r) {
+    return problem(r);
+  }
+
+  @Override
   public RankAck rank(RankRequest r) {
     String flag = r.flag() == null ? "" : r.flag();
     batch.add(new Ranking(r.annotator(), r.item(), List.copyOf(r.ranks()), flag, Workflow.currentTimeMillis()));
@@ -140,6 +149,9 @@ public class HumanFeedbackWorkflowImpl implements HumanFeedbackWorkflow {
     }
     if (closed) {
       throw new IllegalArgumentException("batch " + input.batchId() + " is closed");
+    }
+    if (batch.annotators.contains(r.annotator())) {
+      throw new IllegalArgumentException("annotator: " + r.annotator() + " is already registered");
     }
   }
 
