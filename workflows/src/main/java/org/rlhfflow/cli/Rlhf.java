@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       StackCommand.class,
       SpecCommand.class,
       ImportCommand.class,
+      LabelCommand.class,
       ReportCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class,

@@ -28,6 +28,9 @@ final class SummaryFigures {
     f.put("ppo_vs_sft_win_rate", m.get("eval/ppo_vs_sft_win_rate"));
     // Agreement with the oracle where there is one (built-in tasks), else with the held-out labels.
     f.put("rm_heldout_accuracy", m.getOrDefault("rm/heldout_oracle_accuracy", m.get("rm/heldout_accuracy")));
+    if (m.containsKey("collect/rankings")) { // preferences.source: human
+      f.put("annotation", annotation(m));
+    }
     Map<String, Double> walls = new LinkedHashMap<>();
     in.stages().forEach((name, r) -> walls.put(name, r.wallSeconds()));
     f.put("stage_wall_s", walls);
@@ -40,6 +43,18 @@ final class SummaryFigures {
       f.put("failure", in.message());
     }
     return f;
+  }
+
+  /** The human labels: how many, by how many people, and how much they agreed. */
+  private static Map<String, Double> annotation(Map<String, Double> m) {
+    Map<String, Double> a = new LinkedHashMap<>();
+    a.put("items", m.get("collect/items"));
+    a.put("rankings", m.get("collect/rankings"));
+    a.put("pairs", m.get("collect/pairs"));
+    a.put("annotators", m.get("collect/annotators"));
+    a.put("krippendorff_alpha", m.get("human/krippendorff_alpha"));
+    a.put("pairwise_agreement", m.get("human/agreement"));
+    return a;
   }
 
   private static Map<String, Double> pair(String k1, Double v1, String k2, Double v2) {
