@@ -2,6 +2,7 @@ package org.rlhfflow.workflows.human;
 
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -36,9 +37,17 @@ public class HumanFeedbackWorkflowImpl implements HumanFeedbackWorkflow {
   private boolean closed;
   private boolean rollingOver;
 
+  /**
+   * The state is built before any handler runs: an update can arrive in the very first workflow
+   * task of a run (e.g. one retried across continue-as-new), before {@link #run} starts.
+   */
+  @WorkflowInit
+  public HumanFeedbackWorkflowImpl(FeedbackInput in) {
+    init(in);
+  }
+
   @Override
   public FeedbackResult run(FeedbackInput in) {
-    init(in);
     long remaining = deadlineMillis - Workflow.currentTimeMillis();
     if (remaining > 0) {
       Workflow.await(Duration.ofMillis(remaining),
@@ -99,7 +108,7 @@ public class HumanFeedbackWorkflowImpl implements HumanFeedbackWorkflow {
   /** The validator's rules, in the order the page reports them. */
   private String problem(RankRequest r) {
     if (batch == null) {
-      return "batch is starting; try again";
+      return "batch is starting; retry shortly";
     }
     if (r == null || r.item() == null || r.annotator() == null) {
       return "request: annotator and item are required";

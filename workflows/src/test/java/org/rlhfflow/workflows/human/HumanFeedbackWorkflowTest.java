@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -84,11 +85,13 @@ class HumanFeedbackWorkflowTest {
     assertTrue(rejection(fc, b, new RankRequest("alice", "item-00000", List.of(1, 2, 3, 4), "spam"))
         .contains("flag"));
     assertEquals(0, fc.status(b).rankings(), "rejected updates record nothing");
+    assertEquals(0, updateEvents(client, b), "rejected updates never enter history");
 
     RankAck first = fc.rank(b, new RankRequest("alice", "item-00000", List.of(1, 1, 3, 4), "unsure"));
     // the same click again has the same update id alice:item-00000 and counts once
     RankAck again = fc.rank(b, new RankRequest("alice", "item-00000", List.of(1, 1, 3, 4), "unsure"));
     assertEquals(first, again);
+    assertEquals(1, updateEvents(client, b), "the second click has the same update id and counts once");
     assertEquals(1, fc.status(b).rankings());
     // quorum is 1: the item is closed to bob, and gone from his open items
     assertTrue(rejection(fc, b, new RankRequest("bob", "item-00000", List.of(1, 2, 3, 4), ""))
@@ -101,6 +104,11 @@ class HumanFeedbackWorkflowTest {
     assertEquals("unsure", result.rankings().get(0).flag());
     assertFalse(result.deadlineReached());
     assertTrue(rejection(fc, b, new RankRequest("bob", "item-00000", List.of(1, 2, 3, 4), "")).contains("closed"));
+  }
+
+  private static long updateEvents(WorkflowClient client, String id) {
+    return client.fetchHistory(id).getHistory().getEventsList().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).count();
   }
 
   @Test
@@ -149,6 +157,7 @@ class HumanFeedbackWorkflowTest {
     assertEquals(2 * n, r.rankings().size());
     assertEquals(n, r.itemsDone());
     assertEquals(2 * n, r.rankings().stream().map(x -> x.annotator() + ":" + x.item()).distinct().count());
+    assertEquals(5, fc.status("b-big").runs(), "2,400 rankings at 500 per run: four continues-as-new");
   }
 
   @Test
