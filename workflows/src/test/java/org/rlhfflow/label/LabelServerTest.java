@@ -8,6 +8,8 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -170,6 +172,18 @@ class LabelServerTest {
     }
     assertProblem(rank(bob, bobCsrf, "{\"item\":\"p00001\",\"ranks\":[1,2,3]}"), 409, "closed");
     assertEquals(4, recorded());
+
+    String history = env.getWorkflowClient().fetchHistory(BATCH).toJson(false);
+    assertTrue(history.contains("alice") && history.contains("bob"), "history records the annotator ids");
+    assertFalse(history.contains(alice) || history.contains(bob), "and never a token");
+    assertFalse(history.contains(XSS) || history.contains("34567890"), "nor the texts: only ids and refs");
+
+    StringWriter status = new StringWriter();
+    LabelStatus.print(new PrintWriter(status, true), new FeedbackClient(env.getWorkflowClient()), PIPELINE,
+        System.currentTimeMillis());
+    assertTrue(status.toString().contains(BATCH + " closed: 2 / 2 items at quorum (2 annotators each), 4 rankings"),
+        status.toString());
+    assertTrue(status.toString().contains("alice (2, active), bob (2, active)"), status.toString());
   }
 
   private static void assertProblem(HttpResponse<String> r, int status, String text) {
