@@ -1,6 +1,8 @@
 package org.rlhfflow.label;
 
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowQueryException;
+import io.temporal.client.WorkflowServiceException;
 import java.util.ArrayList;
 import java.util.List;
 import org.rlhfflow.activities.human.FeedbackRecords.FeedbackStatus;
@@ -34,14 +36,21 @@ final class Batches {
     return out;
   }
 
-  /** The batch's status, or null if there is no such batch (yet). */
+  /**
+   * The batch's status, or null if there is no such batch (yet). A query nobody answers (no worker
+   * running, or one just restarted) is a 503: the batch is there, and retrying is the right move.
+   */
   FeedbackStatus status(String batchId) {
     try {
       return feedback.status(batchId);
     } catch (WorkflowNotFoundException e) {
       return null;
-    } catch (io.temporal.client.WorkflowQueryException e) {
-      return null;
+    } catch (WorkflowQueryException | WorkflowServiceException e) {
+      if (e.getCause() instanceof WorkflowNotFoundException) {
+        return null;
+      }
+      throw new HttpProblem(503, "batch " + batchId + ": Temporal did not answer the status query (is a worker"
+          + " running?); try again shortly");
     }
   }
 

@@ -179,7 +179,7 @@ public final class LabelServer implements AutoCloseable {
   /** The first open item not skipped; registers the annotator on their first visit to the batch. */
   private Next next(FeedbackStatus s, String who, List<String> skip) {
     if (s.open()) {
-      feedback.ensureRegistered(s.batchId(), who);
+      feedback.ensureRegistered(s, who);
     }
     OpenItems open = feedback.openItems(s.batchId(), who, skip.size() + 1);
     LabelItems items = texts.of(s.items());
@@ -209,7 +209,7 @@ public final class LabelServer implements AutoCloseable {
     String who = annotator(ctx);
     RankRequest request = parse(ctx.body(), who);
     if (s.open()) {
-      feedback.ensureRegistered(s.batchId(), who);
+      feedback.ensureRegistered(s, who);
     }
     String why = feedback.check(s.batchId(), request);
     if (why != null) {

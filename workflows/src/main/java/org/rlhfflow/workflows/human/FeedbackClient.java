@@ -82,7 +82,12 @@ public final class FeedbackClient {
 
   /** Registers the annotator unless they already are; idempotent. */
   public void ensureRegistered(String batchId, String annotator) {
-    FeedbackStatus s = status(batchId);
+    ensureRegistered(status(batchId), annotator);
+  }
+
+  /** As {@link #ensureRegistered(String, String)}, with a status the caller already has. */
+  public void ensureRegistered(FeedbackStatus s, String annotator) {
+    String batchId = s == null ? null : s.batchId();
     if (s != null && !s.annotators().contains(annotator)) {
       try {
         register(batchId, annotator);
