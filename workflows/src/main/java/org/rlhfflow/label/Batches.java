@@ -5,17 +5,24 @@ import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowServiceException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.rlhfflow.activities.human.FeedbackRecords.FeedbackStatus;
 import org.rlhfflow.workflows.human.FeedbackClient;
 import org.rlhfflow.workflows.human.HumanCollectStage;
 
 /**
  * Finds the HumanFeedback batches of the pipelines the app serves, by probing the child ids the
- * collect stage gives them ({@code <pipeline>-label-0, -1, ...}). Nothing is remembered between calls.
+ * collect stage gives them ({@code <pipeline>-label-0, -1, ...}). Only closed, immutable statuses are kept.
  */
 final class Batches {
   private final FeedbackClient feedback;
   private final List<String> pipelines;
+  /**
+   * Statuses of closed batches. A closed batch never changes, and querying a closed workflow makes
+   * a worker replay its whole history (hundreds of updates) on every call.
+   */
+  private final Map<String, FeedbackStatus> closed = new ConcurrentHashMap<>();
 
   Batches(FeedbackClient feedback, List<String> pipelines) {
     this.feedback = feedback;
@@ -41,8 +48,16 @@ final class Batches {
    * running, or one just restarted) is a 503: the batch is there, and retrying is the right move.
    */
   FeedbackStatus status(String batchId) {
+    FeedbackStatus done = closed.get(batchId);
+    if (done != null) {
+      return done;
+    }
     try {
-      return feedback.status(batchId);
+      FeedbackStatus s = feedback.status(batchId);
+      if (s != null && !s.open()) {
+        closed.put(batchId, s);
+      }
+      return s;
     } catch (WorkflowNotFoundException e) {
       return null;
     } catch (WorkflowQueryException | WorkflowServiceException e) {

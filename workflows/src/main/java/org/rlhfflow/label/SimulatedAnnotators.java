@@ -105,7 +105,7 @@ public final class SimulatedAnnotators implements AutoCloseable {
             ranked = false; // the app restarting, or a batch closing under us: try again shortly
           }
           if (!ranked) {
-            Thread.sleep(200); // nothing open for us right now: the pipeline is sampling, or all done
+            Thread.sleep(1000); // nothing open for us right now: the pipeline is sampling, or all done
           }
         }
       } catch (InterruptedException e) {
