@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       SpecCommand.class,
       ImportCommand.class,
       LabelCommand.class,
+      CodecServerCommand.class,
       ReportCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class,

@@ -8,12 +8,17 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.failure.ApplicationFailure;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import javax.crypto.Mac;
 import org.rlhfflow.activities.human.FeedbackRecords.FeedbackStatus;
 import org.rlhfflow.activities.human.FeedbackRecords.OpenItems;
 import org.rlhfflow.activities.human.FeedbackRecords.OpenItemsRequest;
 import org.rlhfflow.activities.human.FeedbackRecords.RankAck;
 import org.rlhfflow.activities.human.FeedbackRecords.RankRequest;
 import org.rlhfflow.activities.human.FeedbackRecords.RegisterRequest;
+import org.rlhfflow.codec.PayloadKeys;
+import org.rlhfflow.store.Sha256;
 
 /**
  * The client side of {@link HumanFeedbackWorkflow}: the web app, the CLI and the tests all submit
@@ -28,9 +33,33 @@ public final class FeedbackClient {
   private static final int ROLLOVER_RETRIES = 100;
 
   private final WorkflowClient client;
+  private final PayloadKeys keys;
 
+  /** With the payload keys of this process's environment (RLHF_PAYLOAD_KEY). */
   public FeedbackClient(WorkflowClient client) {
+    this(client, PayloadKeys.fromEnv(System.getenv()));
+  }
+
+  public FeedbackClient(WorkflowClient client, PayloadKeys keys) {
     this.client = client;
+    this.keys = keys;
+  }
+
+  /**
+   * The update id: {@code annotator:item}, or with encryption on its HMAC under the current key
+   * (update ids sit in history unencrypted); either is stable, so a repeat still counts once.
+   */
+  String updateId(String plain) {
+    if (!keys.enabled()) {
+      return plain;
+    }
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(keys.keys().get(keys.currentId()));
+      return "hmac:" + Sha256.hex(mac.doFinal(plain.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
   }
 
   /** A submission the workflow's validator turned down, with its one-line reason. */
@@ -44,7 +73,7 @@ public final class FeedbackClient {
   public RankAck rank(String batchId, RankRequest request) {
     UpdateOptions<RankAck> options = UpdateOptions.newBuilder(RankAck.class)
         .setUpdateName("rank")
-        .setUpdateId(request.updateId())
+        .setUpdateId(updateId(request.updateId()))
         .setWaitForStage(WorkflowUpdateStage.COMPLETED)
         .build();
     for (int attempt = 0; ; attempt++) {
@@ -68,7 +97,7 @@ public final class FeedbackClient {
   public void register(String batchId, String annotator) {
     try {
       stub(batchId).startUpdate(UpdateOptions.newBuilder(Void.class).setUpdateName("register")
-          .setUpdateId("register:" + annotator).setWaitForStage(WorkflowUpdateStage.COMPLETED).build(),
+          .setUpdateId(updateId("register:" + annotator)).setWaitForStage(WorkflowUpdateStage.COMPLETED).build(),
           new RegisterRequest(annotator)).getResult();
     } catch (WorkflowUpdateException e) {
       throw new Rejected(reason(e));
