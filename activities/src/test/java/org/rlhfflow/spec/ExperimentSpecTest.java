@@ -73,8 +73,8 @@ class ExperimentSpecTest {
     assertEquals("rlhf-cpu", params.get("resources.reward_model"));
     assertFalse(params.containsKey("model.hf_checkpoint"));
     assertFalse(params.containsKey("description"));
-    // 75 leaf keys (4 + 5 + 5 + 3 + 5+2+2 + 7 + 8 + 25 + 4 + 5) minus 8 unset by default, plus the penalty set here.
-    assertEquals(68, params.size());
+    // 80 leaf keys (4 + 5 + 5 + 3 + 5+7+2 + 7 + 8 + 25 + 4 + 5) minus 9 unset by default, plus the penalty set here.
+    assertEquals(72, params.size());
     assertEquals("evaluate", params.get("until"));
   }
 

@@ -91,6 +91,10 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
 
   private static ValidationException unsupported(ExperimentSpec spec) {
     String source = spec.preferences().source().name().toLowerCase(Locale.ROOT);
+    if (spec.preferences().source() == org.rlhfflow.spec.PreferenceSpec.Source.HUMAN) {
+      return new ValidationException("preferences.source: human is collected by the pipeline's HumanFeedback"
+          + " workflows (activities SampleHumanItems and FinishHumanCollect), not by CollectPreferences");
+    }
     return new ValidationException("preferences.source: " + source
         + " arrives in later work; use simulated or dataset");
   }

@@ -131,7 +131,7 @@ class CollectPreferencesActivitiesImplTest {
     Path empty = Files.writeString(tmp.resolve("empty.jsonl"), "");
     assertValidation(impl, datasetYaml(empty, "trl"), "data.preference_dataset", "empty.jsonl");
     assertValidation(impl, "name: h\npreferences:\n  source: human\n",
-        "preferences.source: human arrives in later work");
+        "preferences.source: human is collected by the pipeline's HumanFeedback workflows");
     assertValidation(impl, "name: s\n", "preferences.source: simulated needs a policy");
   }
 
