@@ -35,10 +35,10 @@ class HumanDemoTest {
     JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
     JsonNode a = summary.get("annotation");
     System.out.println("HUMAN DEMO " + summary);
-    assertEquals(128, a.get("items").asInt());
-    assertEquals(128 * 3, a.get("rankings").asInt(), "every item reaches its quorum of three");
+    assertEquals(256, a.get("items").asInt());
+    assertEquals(256 * 3, a.get("rankings").asInt(), "every item reaches its quorum of three");
     assertEquals(3, a.get("annotators").asInt());
-    assertTrue(a.get("pairs").asInt() > 0 && a.get("pairs").asInt() <= 128 * 6, a.toString());
+    assertTrue(a.get("pairs").asInt() > 0 && a.get("pairs").asInt() <= 256 * 6, a.toString());
     double alpha = a.get("krippendorff_alpha").asDouble();
     assertTrue(alpha > 0 && alpha <= 1, "annotators who share an oracle agree more than chance: " + alpha);
     double sft = summary.at("/oracle_score/sft").asDouble();
