@@ -74,7 +74,7 @@ public final class Tokens {
     if (file.getParent() != null) {
       Files.createDirectories(file.getParent());
     }
-    Files.writeString(file, Json.MAPPER.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
+    Files.writeString(file, Json.LINES.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     return token;
   }
