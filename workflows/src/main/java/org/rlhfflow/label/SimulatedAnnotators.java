@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.rlhfflow.model.Seeds;
 import org.rlhfflow.store.Json;
 import org.rlhfflow.tasks.Task;
 
@@ -46,7 +47,7 @@ public final class SimulatedAnnotators implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       String name = "sim-" + i;
       String token = tokens.add(name, "*");
-      Annotator a = new Annotator(baseUrl, token, task, temperature(i), new SplittableRandom(seed * 31 + i), s);
+      Annotator a = new Annotator(baseUrl, token, task, temperature(i), Seeds.derive(seed, "annotator", i), s);
       Thread t = new Thread(a, "rlhf-" + name);
       t.setDaemon(true);
       s.threads.add(t);
@@ -87,7 +88,11 @@ public final class SimulatedAnnotators implements AutoCloseable {
     return ranks;
   }
 
-  private record Annotator(String baseUrl, String token, Task task, double temperature, SplittableRandom rng,
+  /**
+   * @param seed the annotator's noise is drawn from (seed, item): its ranking of an item does not
+   *     depend on the order in which the annotators happen to reach the items
+   */
+  private record Annotator(String baseUrl, String token, Task task, double temperature, long seed,
       SimulatedAnnotators owner) implements Runnable {
 
     @Override
@@ -134,8 +139,10 @@ public final class SimulatedAnnotators implements AutoCloseable {
         for (int i = 0; i < score.length; i++) {
           score[i] = task.oracleScore(prompt, next.get("responses").get(i).asText());
         }
+        String item = next.get("item").asText();
+        SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, id, item));
         String body = Json.MAPPER.writeValueAsString(Map.of(
-            "item", next.get("item").asText(), "ranks", ranks(score, temperature, rng), "flag", ""));
+            "item", item, "ranks", ranks(score, temperature, rng), "flag", ""));
         HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(baseUrl + "/api/batch/" + id + "/rank"))
             .header("Content-Type", "application/json").header("X-CSRF-Token", csrf)
             .POST(HttpRequest.BodyPublishers.ofString(body)).build());

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.human.FeedbackRecords.FeedbackResult;
@@ -43,7 +45,10 @@ final class HumanLabels {
       FeedbackResult result = results.get(b);
       ItemBatch batch = items.batches().get(b);
       LabelItems texts = HumanCollectActivitiesImpl.fetch(run, batch.items());
-      for (Map.Entry<String, List<Ranking>> e : RankingPairs.byItem(result.rankings()).entrySet()) {
+      // Items in id order, rankings by annotator: rankings arrive in whatever order people work in, and
+      // the dataset (so the reward model) must not depend on it.
+      Map<String, List<Ranking>> byItem = new TreeMap<>(RankingPairs.byItem(sorted(result.rankings())));
+      for (Map.Entry<String, List<Ranking>> e : byItem.entrySet()) {
         Item item = texts.item(e.getKey());
         for (Comparison c : RankingPairs.aggregate(e.getKey(), e.getValue(), k)) {
           HumanPreferences.Row row = row(item, c, e.getValue(), batch);
@@ -72,6 +77,12 @@ final class HumanLabels {
     putFinite(metrics, "human/items_per_hour", overall.batchItemsPerHour());
     metrics.forEach((key, v) -> run.metric(key, v, 0));
     return run.complete(Map.of("preferences", run.services().store().put(file)), metrics);
+  }
+
+  private static List<Ranking> sorted(List<Ranking> rankings) {
+    List<Ranking> out = new ArrayList<>(rankings);
+    out.sort(Comparator.comparing(Ranking::item).thenComparing(Ranking::annotator));
+    return out;
   }
 
   /** The comparison as a row, or null when both responses are the same text (no preference). */
