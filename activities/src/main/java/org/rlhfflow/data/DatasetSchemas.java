@@ -1,6 +1,7 @@
 package org.rlhfflow.data;
 
 import static org.rlhfflow.data.Column.Kind.FLOAT64;
+import static org.rlhfflow.data.Column.Kind.LIST_INT32;
 import static org.rlhfflow.data.Column.Kind.LIST_UTF8;
 import static org.rlhfflow.data.Column.Kind.UTF8;
 
@@ -14,7 +15,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *   <li>prompts: {@code prompt} utf8, optional {@code id} utf8;
  *   <li>SFT pairs: {@code prompt} utf8, {@code response} utf8;
  *   <li>preference pairs: {@code prompt}, {@code chosen}, {@code rejected} utf8; optional {@code
- *       margin} float64, {@code source} utf8, {@code annotator} utf8, {@code tags} list&lt;utf8&gt;.
+ *       margin} float64, {@code source} utf8, {@code annotator} utf8, {@code tags} list&lt;utf8&gt;,
+ *       {@code chosen_ids}, {@code rejected_ids} list&lt;int32&gt; (the sampled response tokens).
  * </ul>
  *
  * Required columns must be present and non-null in every row; optional columns may be missing
@@ -33,7 +35,9 @@ final class DatasetSchemas {
           Column.optional("margin", FLOAT64),
           Column.optional("source", UTF8),
           Column.optional("annotator", UTF8),
-          Column.optional("tags", LIST_UTF8));
+          Column.optional("tags", LIST_UTF8),
+          Column.optional("chosen_ids", LIST_INT32),
+          Column.optional("rejected_ids", LIST_INT32));
 
   private DatasetSchemas() {}
 

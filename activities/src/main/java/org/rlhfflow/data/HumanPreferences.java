@@ -48,14 +48,15 @@ public final class HumanPreferences {
   public static void write(Path file, List<Row> rows) throws IOException {
     ArrowTables.write(file, COLUMNS, ArrowDatasets.PREFERENCES, rows, r -> new Object[] {
         r.pair().prompt(), r.pair().chosen(), r.pair().rejected(), r.pair().margin(), r.pair().source(),
-        r.pair().annotator(), r.pair().tags(), r.time(), r.softLabel(), r.itemId(), r.itemsSha256(),
+        r.pair().annotator(), r.pair().tags(), r.pair().chosenIds(), r.pair().rejectedIds(), r.time(), r.softLabel(), r.itemId(), r.itemsSha256(),
         (double) r.chosenIndex(), (double) r.rejectedIndex()});
   }
 
   public static List<Row> read(Path file) {
     return ArrowTables.read(file, COLUMNS, ArrowDatasets.PREFERENCES, r -> new Row(
         new PreferencePair(r.string("prompt"), r.string("chosen"), r.string("rejected"), r.optDouble("margin"),
-            r.optString("source"), r.optString("annotator"), r.strings("tags")),
+            r.optString("source"), r.optString("annotator"), r.strings("tags"), r.optInts("chosen_ids"),
+            r.optInts("rejected_ids")),
         r.optString("time"), r.optDouble("soft_label"), r.optString("item_id"), r.optString("items_sha256"),
         r.optDouble("chosen_index").intValue(), r.optDouble("rejected_index").intValue()));
   }

@@ -7,5 +7,5 @@ public record AiSpec(
         String constitution,
     @Doc("Checkpoint of the judge model.") String judgeCheckpoint) {
 
-  public static final AiSpec DEFAULT = new AiSpec(null, null);
+  public static final AiSpec DEFAULT = SpecDefaults.of(AiSpec.class);
 }

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.rlhfflow.spec.EvaluationSpec;
+import org.rlhfflow.activities.evaluate.EvaluationSpec;
 import org.rlhfflow.store.Json;
 
 /** The evaluation's figures, from paired SFT and PPO samples, and the JSON report around them. */
@@ -29,8 +29,11 @@ final class EvalReport {
     }
     m.put("eval/rm_score_sft", mean(sft.rm()));
     m.put("eval/rm_score_ppo", mean(ppo.rm()));
-    // Sequence-level KL(ppo || sft) estimated from PPO's own samples, in nats (Ziegler et al. 2019).
-    m.put("eval/kl_to_ref_ppo", mean(ppo.kl()));
+    // Sequence-level KL(ppo || sft) at the sampling temperature, estimated from PPO's own samples,
+    // in nats (Ziegler et al. 2019). Greedy decoding samples no distribution: no KL is reported.
+    if (ppo.kl() != null) {
+      m.put("eval/kl_to_ref_ppo", mean(ppo.kl()));
+    }
     m.put("eval/prompts", (double) prompts);
     return m;
   }

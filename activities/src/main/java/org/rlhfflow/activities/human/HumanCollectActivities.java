@@ -5,8 +5,8 @@ import io.temporal.activity.ActivityMethod;
 import java.util.ArrayList;
 import java.util.List;
 import org.rlhfflow.activities.StageContext;
-import org.rlhfflow.activities.StageInputs.CollectInput;
 import org.rlhfflow.activities.StageResult;
+import org.rlhfflow.activities.collect.CollectInput;
 import org.rlhfflow.activities.human.FeedbackRecords.FeedbackResult;
 import org.rlhfflow.store.ArtifactRef;
 

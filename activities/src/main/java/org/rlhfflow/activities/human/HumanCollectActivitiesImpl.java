@@ -9,13 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rlhfflow.activities.Models;
-import org.rlhfflow.activities.Stage;
-import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageFailures.ValidationException;
-import org.rlhfflow.activities.StageInputs.CollectInput;
+import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.collect.CollectInput;
+import org.rlhfflow.activities.collect.CollectStage;
 import org.rlhfflow.activities.human.FeedbackRecords.FeedbackResult;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.spec.ExperimentSpec;
@@ -40,14 +40,13 @@ public final class HumanCollectActivitiesImpl implements HumanCollectActivities 
   public HumanItems sampleItems(CollectInput input) {
     ExperimentSpec spec = spec(input.ctx().specJson(), input.ctx().experiment());
     if (input.policy() == null) {
-      throw StageFailures.nonRetryable(Stage.COLLECT, new ValidationException(
+      throw StageFailures.nonRetryable(CollectStage.NAME, new ValidationException(
           "preferences.source: human needs a policy to sample from (the SFT checkpoint), got none"));
     }
     Map<String, String> inputs = new LinkedHashMap<>();
     inputs.put("phase", "human-items");
     inputs.put("policy", input.policy().sha256());
-    inputs.put("max_new_tokens", Integer.toString(spec.ppo().maxNewTokens()));
-    StageResult r = StageRun.execute(services, input.ctx(), Stage.COLLECT, inputs, run -> {
+    StageResult r = StageRun.execute(services, input.ctx(), CollectStage.DEF, inputs, run -> {
       try (LanguageModel lm = Models.loadLanguageModel(run, input.policy(), "policy")) {
         return new HumanItemSampler(spec).sample(run, lm);
       }
@@ -75,7 +74,7 @@ public final class HumanCollectActivitiesImpl implements HumanCollectActivities 
     for (ItemBatch b : input.items().batches()) {
       inputs.put("items/" + b.index(), b.items().sha256());
     }
-    return StageRun.execute(services, input.ctx(), Stage.COLLECT, inputs,
+    return StageRun.execute(services, input.ctx(), CollectStage.DEF, inputs,
         run -> new HumanLabels(run, input.items().k()).finish(input.items(), input.results()));
   }
 
@@ -83,7 +82,7 @@ public final class HumanCollectActivitiesImpl implements HumanCollectActivities 
     try {
       return SpecLoader.parse(json, "resolved spec of " + experiment);
     } catch (RuntimeException e) {
-      ApplicationFailure bad = StageFailures.nonRetryable(Stage.COLLECT, e);
+      ApplicationFailure bad = StageFailures.nonRetryable(CollectStage.NAME, e);
       throw bad != null ? bad : e;
     }
   }

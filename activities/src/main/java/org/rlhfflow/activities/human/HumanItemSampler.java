@@ -22,14 +22,12 @@ import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.tasks.Task;
 
 /**
- * Samples K responses per prompt from the policy with the collect stage's sampling settings (the
- * same seeds as the simulated labeller, so both see the same responses) and stores them with their
+ * Samples K responses per prompt from the policy with the collect stage's sampling settings
+ * (preferences.temperature and max_new_tokens, and the simulated labeller's seeds, so both see the
+ * same responses) and stores them with their
  * token ids, one content-addressed items file per batch of preferences.human.items_per_batch.
  */
 final class HumanItemSampler {
-  /** Temperature 1, as the simulated collection samples: the K responses stay diverse. */
-  static final double SAMPLING_TEMPERATURE = 1.0;
-
   private final ExperimentSpec spec;
   private final int k;
 
@@ -44,7 +42,8 @@ final class HumanItemSampler {
 
   StageResult sample(StageRun run, LanguageModel lm) throws IOException {
     List<String> prompts = prompts();
-    GenerationConfig cfg = PromptBatches.config(lm.tokenizer(), SAMPLING_TEMPERATURE, spec.ppo().maxNewTokens());
+    GenerationConfig cfg = PromptBatches.config(lm.tokenizer(), spec.preferences().temperature(),
+        spec.preferences().maxNewTokens());
     List<Item> items = new ArrayList<>();
     List<List<String>> chunks = PromptBatches.chunks(prompts, PromptBatches.promptsPerBatch(k));
     for (int c = 0; c < chunks.size(); c++) {

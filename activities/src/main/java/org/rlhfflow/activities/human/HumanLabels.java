@@ -98,8 +98,10 @@ final class HumanLabels {
         flags.add(r.flag() + ":" + r.annotator());
       }
     }
+    // The token ids the policy sampled, so training sees exactly what people ranked.
     PreferencePair pair = new PreferencePair(item.prompt(), chosen, rejected, null, SOURCE,
-        String.join(",", c.annotators()), List.copyOf(flags));
+        String.join(",", c.annotators()), List.copyOf(flags), item.responses().get(c.chosen()).tokenIds(),
+        item.responses().get(c.rejected()).tokenIds());
     return new HumanPreferences.Row(pair, Instant.ofEpochMilli(c.lastTimeMillis()).toString(), c.softLabel(),
         item.id(), batch.items().sha256(), c.chosen(), c.rejected());
   }

@@ -3,18 +3,16 @@ package org.rlhfflow.activities.ppo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
+import org.rlhfflow.activities.ppo.PpoSpec;
 import org.rlhfflow.model.NoGrad;
 import org.rlhfflow.model.Scoring;
 import org.rlhfflow.model.gen.Generation;
 import org.rlhfflow.model.gen.GenerationConfig;
 import org.rlhfflow.model.gen.Generator;
-import org.rlhfflow.model.nn.Ops;
 import org.rlhfflow.model.rl.Gae;
-import org.rlhfflow.model.rl.KlEstimator;
 import org.rlhfflow.model.rl.PpoRewards;
 import org.rlhfflow.model.rl.Whiten;
 import org.rlhfflow.model.tokenizer.Tokenizer;
-import org.rlhfflow.spec.PpoSpec;
 import org.rlhfflow.tasks.Task;
 
 /**
@@ -36,7 +34,7 @@ final class RolloutCollector {
     this.generation = GenerationConfig.sampling(ppo.maxNewTokens(), tok)
         .withTemperature(ppo.temperature()).withTopK(ppo.topK()).withTopP(ppo.topP());
     double eosPenalty = ppo.missingEosPenalty() == null ? 0 : ppo.missingEosPenalty();
-    this.rewards = new PpoRewards(KlEstimator.valueOf(ppo.klEstimator().name()), eosPenalty);
+    this.rewards = new PpoRewards(ppo.klEstimator(), eosPenalty);
   }
 
   /** Rolls out {@code prompts}; {@code oracle} (may be null) only feeds the logged oracle score. */
@@ -58,8 +56,9 @@ final class RolloutCollector {
         Generation.Batch b = g.toBatch(m)) {
       NDArray ids = b.inputIds();
       NDArray att = b.attentionMask();
-      Scoring.TokenScores pol = Scoring.score(scaled(models.policy.logits(ids, att)), ids, att, true);
-      NDArray refLogp = Scoring.tokenLogprobs(scaled(models.reference.logits(ids, att)), ids, att);
+      // Both models scored under the sampler's distribution (temperature, BOS/PAD removed).
+      Scoring.TokenScores pol = models.policy.scoreSampled(ids, att, ppo.temperature(), true);
+      NDArray refLogp = models.reference.scoreSampled(ids, att, ppo.temperature(), false).logprobs();
       NDArray values = PpoUpdater.stateValues(models.critic.values(ids, att));
       double[] scores = toDoubles(models.reward.rewards(ids, att).toFloatArray());
       float[][] mask = rows(b.responseMask(), batch, width);
@@ -75,11 +74,6 @@ final class RolloutCollector {
       return new Rollout(batch, width, flatten(g.tokens()), att.toFloatArray(),
           b.responseMask().toFloatArray(), logp, oldValues, adv, gae.returns(), stats);
     }
-  }
-
-  /** Logits divided by the sampling temperature, so log-probs are those of the sampler. */
-  private NDArray scaled(NDArray logits) {
-    return Ops.div(logits, ppo.temperature());
   }
 
   /** Mean hidden-oracle score of the responses (EOS and padding dropped by decode), or NaN. */

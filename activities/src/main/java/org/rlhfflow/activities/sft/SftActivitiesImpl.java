@@ -12,26 +12,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.rlhfflow.activities.CheckpointSpecs;
 import org.rlhfflow.activities.Models;
-import org.rlhfflow.activities.Stage;
-import org.rlhfflow.activities.StageActivities.SftActivities;
 import org.rlhfflow.activities.StageFailures;
-import org.rlhfflow.activities.StageInputs.SftInput;
 import org.rlhfflow.activities.StageResult;
-import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.StageRun.Progress;
+import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.sft.SftActivities;
+import org.rlhfflow.activities.sft.SftInput;
+import org.rlhfflow.activities.sft.SftSpec;
 import org.rlhfflow.activities.train.EpochBatches;
 import org.rlhfflow.activities.train.Hooks;
 import org.rlhfflow.activities.train.Sequences;
 import org.rlhfflow.activities.train.TrainingLoop;
+import org.rlhfflow.data.ArrowDatasets;
 import org.rlhfflow.data.SftPair;
+import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.loss.SftLoss;
 import org.rlhfflow.model.optim.AdamW;
 import org.rlhfflow.model.optim.LrSchedule;
 import org.rlhfflow.spec.ExperimentSpec;
-import org.rlhfflow.spec.SftSpec;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.ArtifactRef;
 
@@ -43,9 +45,6 @@ import org.rlhfflow.store.ArtifactRef;
  * and {@code dataset} (the pairs it trained on, Arrow, for lineage).
  */
 public final class SftActivitiesImpl implements SftActivities {
-  /** Final learning rate as a fraction of the peak (nanoGPT, Chinchilla: 0.1). */
-  static final double MIN_LR_RATIO = 0.1;
-
   private final StageServices services;
 
   public SftActivitiesImpl(StageServices services) {
@@ -53,19 +52,19 @@ public final class SftActivitiesImpl implements SftActivities {
   }
 
   @Override
-  public StageResult sft(SftInput input) {
+  public SftResult sft(SftInput input) {
     return sft(input, Hooks.NONE);
   }
 
   /** As {@link #sft(SftInput)}, with test seams for resuming (see {@link Hooks}). */
-  StageResult sft(SftInput input, Hooks hooks) {
-    SftData data = prepare(input);
+  SftResult sft(SftInput input, Hooks hooks) {
+    SftData data = StageRun.heartbeating(SftStage.NAME, () -> prepare(input));
     Map<String, String> inputs = new TreeMap<>();
     inputs.put("dataset", data.sha256());
     if (input.baseModel() != null) {
       inputs.put("base_model", input.baseModel().sha256()); // else the model section, in the key already
     }
-    return StageRun.execute(services, input.ctx(), Stage.SFT, inputs, run -> train(run, input, data, hooks));
+    return SftResult.of(StageRun.execute(services, input.ctx(), SftStage.DEF, inputs, run -> train(run, input, data, hooks)));
   }
 
   /** Resolves the dataset before the run exists (its digest is part of the cache key). */
@@ -74,10 +73,10 @@ public final class SftActivitiesImpl implements SftActivities {
       ExperimentSpec spec = SpecLoader.parse(input.ctx().specJson(), "resolved spec of " + input.ctx().experiment());
       return SftData.resolve(services, spec, input.dataset());
     } catch (IOException e) {
-      var failure = StageFailures.nonRetryable(Stage.SFT, e); // a corrupt blob stays corrupt
+      var failure = StageFailures.nonRetryable(SftStage.NAME, e); // a corrupt blob stays corrupt
       throw failure != null ? failure : new UncheckedIOException("preparing the SFT dataset", e);
     } catch (RuntimeException e) {
-      var failure = StageFailures.nonRetryable(Stage.SFT, e);
+      var failure = StageFailures.nonRetryable(SftStage.NAME, e);
       throw failure != null ? failure : e;
     }
   }
@@ -96,22 +95,23 @@ public final class SftActivitiesImpl implements SftActivities {
         adamw.restoreState(lm.checkpointExtras());
       }
       List<Sequences.Encoded> examples = encode(lm, data.pairs());
-      EpochBatches batches = new EpochBatches(run.spec().seed(), Stage.SFT, examples.size(), sft.batchSize());
+      EpochBatches batches = new EpochBatches(run.spec().seed(), SftStage.NAME, examples.size(), sft.batchSize());
       long total = (long) sft.epochs() * batches.stepsPerEpoch();
-      LrSchedule schedule = new LrSchedule(sft.learningRate(), Math.min(sft.warmupSteps(), total), total, MIN_LR_RATIO);
-      String specSha = input.ctx().specSha256();
+      LrSchedule schedule = new LrSchedule(sft.learningRate(), Math.min(sft.warmupSteps(), total), total, sft.minLrRatio());
+      SpecStamp specStamp = CheckpointSpecs.of(input.ctx());
       TrainingLoop loop = new TrainingLoop(run,
           new TrainingLoop.Config("sft", total, sft.checkpointEvery(), sft.maxGradNorm(), schedule),
           lm.parameters(), adamw, batches, lm.manager(),
-          (dir, step, state, optim) -> lm.save(dir, step, specSha, state, optim), hooks);
+          (dir, step, state, optim) -> lm.save(dir, step, specStamp, state, optim), hooks);
       // The checkpoint's own step, not the heartbeat's: a heartbeat carries the latest step done
       // and the last checkpoint, which may be older.
       double finalLoss = loop.run(resume.isPresent() ? lm.checkpointMeta().step() : 0L,
           resume.isPresent() ? lm.checkpointMeta().trainingState() : null,
           (rows, m) -> new TrainingLoop.StepLoss(loss(lm, examples, rows, m), Map.of()));
-      ArtifactRef checkpoint = services.store().putDirectory(saveFinal(run, lm, total, specSha));
+      ArtifactRef checkpoint = services.store().putDirectory(saveFinal(run, lm, total, specStamp));
       ArtifactRef dataset = data.stored() != null ? data.stored() : services.store().put(data.file());
-      return run.complete(Map.of("checkpoint", checkpoint, "dataset", dataset),
+      run.inputs(List.of(ArrowDatasets.input("sft_pairs", dataset, data.file(), "training")));
+      return run.complete(Map.of(SftResult.CHECKPOINT, checkpoint, SftResult.DATASET, dataset),
           Map.of("sft/final_loss", finalLoss, "sft/steps", (double) total, "sft/examples", (double) examples.size()));
     }
   }
@@ -140,12 +140,12 @@ public final class SftActivitiesImpl implements SftActivities {
   }
 
   /** The output: weights only (no optimizer state), step = total steps. */
-  private static Path saveFinal(StageRun run, LanguageModel lm, long total, String specSha) throws IOException {
+  private static Path saveFinal(StageRun run, LanguageModel lm, long total, SpecStamp specStamp) throws IOException {
     Path dir = run.workDir("final");
     ObjectNode state = JsonNodeFactory.instance.objectNode();
-    state.put("stage", Stage.SFT);
+    state.put("stage", SftStage.NAME);
     state.put("steps", total);
-    lm.save(dir, total, specSha, state, null);
+    lm.save(dir, total, specStamp, state, null);
     return dir;
   }
 }

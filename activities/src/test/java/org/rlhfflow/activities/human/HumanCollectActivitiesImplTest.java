@@ -2,7 +2,6 @@ package org.rlhfflow.activities.human;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,15 +9,16 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlhfflow.activities.StageContext;
-import org.rlhfflow.activities.StageInputs.CollectInput;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.collect.CollectInput;
 import org.rlhfflow.activities.collect.StageFixtures;
 import org.rlhfflow.activities.human.FeedbackRecords.FeedbackResult;
 import org.rlhfflow.activities.human.FeedbackRecords.Ranking;
 import org.rlhfflow.activities.human.HumanCollectActivities.HumanItems;
 import org.rlhfflow.data.ArrowDatasets;
 import org.rlhfflow.data.HumanPreferences;
+
 
 /** Sampling items from a nano policy, then rankings to the preference dataset, for real. */
 class HumanCollectActivitiesImplTest {

@@ -57,6 +57,11 @@ final class DecodeState {
     return batch;
   }
 
+  /** The widest the grid grows: the prompt width plus maxNewTokens. */
+  int capacity() {
+    return tokens[0].length;
+  }
+
   int width() {
     return width;
   }
@@ -82,7 +87,7 @@ final class DecodeState {
         mask[b][width] = 1;
         positions[b][width] = promptLen[b] + responseLen[b];
         responseLen[b]++;
-        eos[b] = next[b] == cfg.eosId();
+        eos[b] = cfg.stops(next[b]);
       }
     }
     width++;

@@ -10,14 +10,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.rlhfflow.activities.StageContext;
-import org.rlhfflow.activities.StageInputs.CollectInput;
 import org.rlhfflow.activities.StageResult;
+import org.rlhfflow.activities.collect.CollectInput;
 import org.rlhfflow.activities.human.FeedbackRecords.FeedbackInput;
 import org.rlhfflow.activities.human.FeedbackRecords.FeedbackResult;
-import org.rlhfflow.activities.human.HumanCollectActivities;
 import org.rlhfflow.activities.human.HumanCollectActivities.FinishInput;
 import org.rlhfflow.activities.human.HumanCollectActivities.HumanItems;
 import org.rlhfflow.activities.human.HumanCollectActivities.ItemBatch;
+import org.rlhfflow.activities.human.HumanCollectActivities;
 import org.rlhfflow.store.ArtifactRef;
 
 /**
