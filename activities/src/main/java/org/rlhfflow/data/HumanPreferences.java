@@ -48,7 +48,8 @@ public final class HumanPreferences {
   public static void write(Path file, List<Row> rows) throws IOException {
     ArrowTables.write(file, COLUMNS, ArrowDatasets.PREFERENCES, rows, r -> new Object[] {
         r.pair().prompt(), r.pair().chosen(), r.pair().rejected(), r.pair().margin(), r.pair().source(),
-        r.pair().annotator(), r.pair().tags(), r.pair().chosenIds(), r.pair().rejectedIds(), r.time(), r.softLabel(), r.itemId(), r.itemsSha256(),
+        r.pair().annotator(), r.pair().tags(), r.pair().chosenIds(), r.pair().rejectedIds(),
+        r.time(), r.softLabel(), r.itemId(), r.itemsSha256(),
         (double) r.chosenIndex(), (double) r.rejectedIndex()});
   }
 

@@ -46,7 +46,8 @@ public final class PipelineWorkers {
   public static void register(Worker worker, StageServices services) {
     worker.registerWorkflowImplementationTypes(
         RlhfPipelineWorkflowImpl.class, HumanFeedbackWorkflowImpl.class, HumanCollectWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services), new HumanCollectActivitiesImpl(services));
+    worker.registerActivitiesImplementations(
+        new PipelineActivitiesImpl(services), new HumanCollectActivitiesImpl(services));
     for (StageDef<?, ?> def : StageRegistry.all()) {
       worker.registerActivitiesImplementations(def.implementation(services));
     }
