@@ -44,7 +44,9 @@ public final class StageRun {
    * Part of every cache key. Bump it when a stage's output for the same spec and inputs changes, so
    * stale cached stages are not reused.
    */
-  public static final String CODE_VERSION = "rlhf-flow-0.1.0/stages-3"; // 3: checkpoints embed the resolved spec
+  // 3: checkpoints embed the resolved spec; 4: issue 9 (sampled ids kept, scoring at the sampling
+  // temperature with BOS/PAD removed, RM validation outputs)
+  public static final String CODE_VERSION = "rlhf-flow-0.1.0/stages-4";
 
   /**
    * Heartbeat details: how far training got and the checkpoint to resume from.
@@ -74,6 +76,7 @@ public final class StageRun {
   private final StageContext ctx;
   private final String stage;
   private final StageDef<?, ?> def;
+  private final String runName;
   private final ExperimentSpec spec;
   private final SortedMap<String, String> inputs;
   private final SortedMap<String, String> files;
@@ -85,11 +88,13 @@ public final class StageRun {
   private long totalSteps;
   private Pulse pulse;
 
-  private StageRun(StageServices services, StageContext ctx, StageDef<?, ?> def, Map<String, String> inputs) {
+  private StageRun(StageServices services, StageContext ctx, StageDef<?, ?> def, String runName,
+      Map<String, String> inputs) {
     this.services = services;
     this.ctx = ctx;
     this.def = def;
     this.stage = def.name();
+    this.runName = runName;
     this.spec = SpecLoader.parse(ctx.specJson(), "resolved spec of " + ctx.experiment());
     this.inputs = new TreeMap<>(inputs);
     this.files = fileDigests(def, spec);
@@ -105,18 +110,28 @@ public final class StageRun {
    */
   public static StageResult execute(StageServices services, StageContext ctx, StageDef<?, ?> def,
       Map<String, String> inputs, Body body) {
+    return execute(services, ctx, def, def.name(), inputs, body);
+  }
+
+  /**
+   * As {@link #execute(StageServices, StageContext, StageDef, Map, Body)} for a stage that runs many
+   * times in one workflow (the weak-to-strong sweep): {@code runName} names its nested tracking
+   * run, which is found again by that name on a retry, so each execution needs its own.
+   */
+  public static StageResult execute(StageServices services, StageContext ctx, StageDef<?, ?> def, String runName,
+      Map<String, String> inputs, Body body) {
     String stage = def.name();
     try (Pulse pulse = Pulse.start(currentActivity(), previousProgress(), stage)) {
-      return execute(services, ctx, def, inputs, body, pulse);
+      return execute(services, ctx, def, runName, inputs, body, pulse);
     }
   }
 
-  private static StageResult execute(StageServices services, StageContext ctx, StageDef<?, ?> def,
+  private static StageResult execute(StageServices services, StageContext ctx, StageDef<?, ?> def, String runName,
       Map<String, String> inputs, Body body, Pulse pulse) {
     String stage = def.name();
     StageRun run;
     try {
-      run = new StageRun(services, ctx, def, inputs); // hashes the declared files: the pulse is on
+      run = new StageRun(services, ctx, def, runName, inputs); // hashes the declared files: the pulse is on
     } catch (RuntimeException e) {
       throw failure(stage, e);
     }
@@ -154,10 +169,14 @@ public final class StageRun {
     }
   }
 
-  /** The previous attempt's heartbeat, which the pulse repeats until this attempt reports progress. */
+  /**
+   * The previous attempt's heartbeat, which the pulse repeats until this attempt reports progress;
+   * step 0 without a checkpoint on a first attempt (never null: readers decode the details).
+   */
   private static Progress previousProgress() {
     ActivityExecutionContext activity = currentActivity();
-    return activity == null ? null : activity.getHeartbeatDetails(Progress.class).orElse(null);
+    Optional<Progress> previous = activity == null ? Optional.empty() : activity.getHeartbeatDetails(Progress.class);
+    return previous.orElse(new Progress(0, null));
   }
 
   private static RuntimeException failure(String stage, Exception e) {
@@ -232,7 +251,7 @@ public final class StageRun {
     tags.put("rlhf.spec_sha256", ctx.specSha256());
     inputs.forEach((k, v) -> tags.put("rlhf.input." + k, v));
     files.forEach((k, v) -> tags.put("rlhf.file." + k, v));
-    runId = services.tracker().startRun(ctx.experiment(), stage, ctx.parentRunId(), tags);
+    runId = services.tracker().startRun(ctx.experiment(), runName, ctx.parentRunId(), tags);
     Map<String, String> params = new TreeMap<>();
     spec.flatten().forEach((k, v) -> {
       if (def.reads().stream().anyMatch(read -> k.equals(read) || k.startsWith(read + "."))) {
@@ -311,7 +330,7 @@ public final class StageRun {
       return Optional.empty();
     }
     Optional<Progress> p = activity.getHeartbeatDetails(Progress.class);
-    p.ifPresent(progress -> lastCheckpoint = progress);
+    p.filter(progress -> progress.checkpoint() != null).ifPresent(progress -> lastCheckpoint = progress);
     return p;
   }
 

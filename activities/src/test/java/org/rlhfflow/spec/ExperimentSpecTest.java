@@ -70,11 +70,13 @@ class ExperimentSpecTest {
     assertEquals("1.5", params.get("ppo.missing_eos_penalty"));
     assertEquals("tiny", params.get("model.preset"));
     assertEquals("8080", params.get("preferences.human.ui_port"));
-    assertEquals("rlhf-cpu", params.get("resources.task_queue"));
+    assertEquals("5.0", params.get("resources.heartbeat_timeout_s"));
     assertFalse(params.containsKey("model.hf_checkpoint"));
     assertFalse(params.containsKey("description"));
-    // 83 leaf keys (5 + 5 + 5 + 3 + 7+7+2 + 8 + 10 + 25 + 4 + 2) minus 9 unset by default, plus the penalty set here.
-    assertEquals(75, params.size());
+    // 122 leaf keys (5 + 5 + 5 + 3 + 7+7+2 + 8 + 10 + 25 + 11 + 15 + 12 + 1 + 4 + 2) minus 11 unset by
+    // default (grpo.epsilon_high and preferences.human.guidelines among them), plus the penalty set here,
+    // plus w2s's 19 keys minus its 3 unset by default (bootstrap, dataset, preference_dataset).
+    assertEquals(112 + 16, params.size());
     assertEquals("evaluate", params.get("until"));
   }
 

@@ -24,7 +24,7 @@ class SpecLoaderTest {
     assertEquals(ExperimentSpec.named("x"), spec);
     assertEquals(ModelSpec.Preset.TINY, spec.model().preset());
     assertEquals(0.05, spec.ppo().klCoef());
-    assertEquals("rlhf-cpu", spec.resources().taskQueue("ppo"));
+    assertNull(spec.resources().taskQueue()); // each stage's registry default
     assertNull(spec.ppo().missingEosPenalty());
   }
 

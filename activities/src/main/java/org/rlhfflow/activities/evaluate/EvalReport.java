@@ -9,7 +9,7 @@ import java.util.Map;
 import org.rlhfflow.activities.evaluate.EvaluationSpec;
 import org.rlhfflow.store.Json;
 
-/** The evaluation's figures, from paired SFT and PPO samples, and the JSON report around them. */
+/** The evaluation's figures, from paired SFT and trained-policy samples, and the JSON report around them. */
 final class EvalReport {
   /** Example prompts shown in the report, with both policies' first responses. */
   static final int EXAMPLES = 10;
@@ -21,18 +21,25 @@ final class EvalReport {
    * a made-up number would be worse than none.
    */
   static Map<String, Double> metrics(PolicySamples sft, PolicySamples ppo, int prompts) {
+    return metrics(sft, ppo, prompts, "ppo");
+  }
+
+  /** As above, naming the trained policy {@code name} (its method): {@code eval/oracle_score_dpo}. */
+  static Map<String, Double> metrics(PolicySamples sft, PolicySamples ppo, int prompts, String name) {
     Map<String, Double> m = new LinkedHashMap<>();
     if (sft.oracle() != null && ppo.oracle() != null) {
       m.put("eval/oracle_score_sft", mean(sft.oracle()));
-      m.put("eval/oracle_score_ppo", mean(ppo.oracle()));
-      m.put("eval/ppo_vs_sft_win_rate", winRate(ppo.oracle(), sft.oracle()));
+      m.put("eval/oracle_score_" + name, mean(ppo.oracle()));
+      m.put("eval/" + name + "_vs_sft_win_rate", winRate(ppo.oracle(), sft.oracle()));
     }
-    m.put("eval/rm_score_sft", mean(sft.rm()));
-    m.put("eval/rm_score_ppo", mean(ppo.rm()));
-    // Sequence-level KL(ppo || sft) at the sampling temperature, estimated from PPO's own samples,
-    // in nats (Ziegler et al. 2019). Greedy decoding samples no distribution: no KL is reported.
+    if (sft.rm() != null && ppo.rm() != null) {
+      m.put("eval/rm_score_sft", mean(sft.rm()));
+      m.put("eval/rm_score_" + name, mean(ppo.rm()));
+    }
+    // Sequence-level KL(policy || sft) at the sampling temperature, estimated from the policy's own
+    // samples, in nats (Ziegler et al. 2019). Greedy decoding samples no distribution: no KL is reported.
     if (ppo.kl() != null) {
-      m.put("eval/kl_to_ref_ppo", mean(ppo.kl()));
+      m.put("eval/kl_to_ref_" + name, mean(ppo.kl()));
     }
     m.put("eval/prompts", (double) prompts);
     return m;
@@ -64,6 +71,11 @@ final class EvalReport {
   /** Writes the figures, the settings and the first {@link #EXAMPLES} prompts with both responses. */
   static Path write(Path file, EvaluationSpec spec, Map<String, Double> metrics, PolicySamples sft,
       PolicySamples ppo) throws IOException {
+    return write(file, spec, metrics, sft, ppo, "ppo");
+  }
+
+  static Path write(Path file, EvaluationSpec spec, Map<String, Double> metrics, PolicySamples sft,
+      PolicySamples ppo, String name) throws IOException {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("prompts", metrics.get("eval/prompts").intValue());
     root.put("samples_per_prompt", spec.samplesPerPrompt());
@@ -78,7 +90,7 @@ final class EvalReport {
       ObjectNode ex = examples.addObject();
       ex.put("prompt", sft.prompts().get(row));
       example(ex.putObject("sft"), sft, row);
-      example(ex.putObject("ppo"), ppo, row);
+      example(ex.putObject(name), ppo, row);
     }
     Files.write(file, Json.MAPPER.writeValueAsBytes(root));
     return file;
@@ -86,7 +98,9 @@ final class EvalReport {
 
   private static void example(ObjectNode node, PolicySamples s, int row) {
     node.put("response", s.responses().get(row));
-    node.put("rm_score", s.rm()[row]);
+    if (s.rm() != null) {
+      node.put("rm_score", s.rm()[row]);
+    }
     if (s.oracle() != null) {
       node.put("oracle_score", s.oracle()[row]);
     }

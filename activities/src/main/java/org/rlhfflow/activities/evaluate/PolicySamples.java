@@ -23,7 +23,7 @@ import org.rlhfflow.tasks.Task;
  * policies give identical samples and the comparison between policies is paired.
  *
  * @param oracle task oracle score per row; null when the task has no oracle
- * @param rm reward-model score per row
+ * @param rm reward-model score per row; null when there is no reward model
  * @param kl log p_policy(response) - log p_ref(response) per row, both at the sampling
  *     temperature; null when not asked for, and when decoding is greedy (no distribution)
  */
@@ -54,7 +54,9 @@ record PolicySamples(
         Generation g = PromptBatches.sample(policy, batches.get(i), s, cfg, Seeds.derive(seed, "evaluate", i));
         batches.get(i).forEach(p -> rowPrompts.addAll(Collections.nCopies(s, p)));
         responses.addAll(PromptBatches.responses(policy.tokenizer(), g));
-        rm.add(SequenceScores.rewards(rewardModel, g));
+        if (rewardModel != null) {
+          rm.add(SequenceScores.rewards(rewardModel, g));
+        }
         if (withKl) {
           double t = spec.temperature();
           kl.add(minus(SequenceScores.responseLogprobs(policy, g, t), SequenceScores.responseLogprobs(reference, g, t)));
@@ -62,7 +64,7 @@ record PolicySamples(
         run.heartbeat(stepOffset + i, at -> progressNote(run, at));
       }
       return new PolicySamples(rowPrompts, responses, oracleScores(rowPrompts, responses),
-          concat(rm), withKl ? concat(kl) : null);
+          rewardModel == null ? null : concat(rm), withKl ? concat(kl) : null);
     }
 
     private double[] oracleScores(List<String> rowPrompts, List<String> responses) {

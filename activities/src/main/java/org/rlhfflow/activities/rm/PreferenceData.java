@@ -17,13 +17,13 @@ import org.rlhfflow.tracking.DatasetInput;
 /**
  * The preference pairs a reward model trains on, with the digest that goes into its cache key: the
  * input artifact (the collect stage's output), else the spec's {@code data.preference_dataset} read
- * in {@code preferences.dataset_format} (an RM-only experiment on imported pairs).
+ * in {@code preferences.dataset_format} (an RM-only experiment on imported pairs). DPO reads it too.
  *
  * @param input the pairs as a tracking dataset input (digest, source, schema, rows)
  */
-record PreferenceData(List<PreferencePair> pairs, String sha256, DatasetInput input) {
+public record PreferenceData(List<PreferencePair> pairs, String sha256, DatasetInput input) {
 
-  static PreferenceData resolve(StageServices services, ExperimentSpec spec, ArtifactRef input) throws IOException {
+  public static PreferenceData resolve(StageServices services, ExperimentSpec spec, ArtifactRef input) throws IOException {
     Path dir = services.scratch().resolve("rm-data");
     Files.createDirectories(dir);
     if (input != null) {
