@@ -4,6 +4,8 @@ import java.util.List;
 
 /** The pipeline's stages, by their stable names (used in metrics, manifests, summary.json and specs). */
 public final class Stage {
+  /** Pretraining a base model on the task's corpus; not in {@link #ALL} until the pipeline runs it. */
+  public static final String PRETRAIN = "pretrain";
   public static final String COLLECT = "collect";
   public static final String SFT = "sft";
   public static final String REWARD_MODEL = "reward_model";

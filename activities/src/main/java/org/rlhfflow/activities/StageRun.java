@@ -294,6 +294,7 @@ public final class StageRun {
 
     static List<String> of(String stage) {
       return switch (stage) {
+        case Stage.PRETRAIN -> List.of("model", "task", "pretrain");
         case Stage.SFT -> List.of("model", "task", "data", "sft");
         case Stage.COLLECT -> List.of("model", "task", "data", "preferences");
         case Stage.REWARD_MODEL -> List.of("model", "reward_model");

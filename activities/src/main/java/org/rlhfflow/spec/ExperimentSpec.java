@@ -22,6 +22,7 @@ public record ExperimentSpec(
     TaskSpec task,
     DataSpec data,
     PreferenceSpec preferences,
+    PretrainSpec pretrain,
     SftSpec sft,
     RewardModelSpec rewardModel,
     PpoSpec ppo,
@@ -66,14 +67,14 @@ public record ExperimentSpec(
 
   /** The same spec with another seed (e.g. {@code rlhf demo --seed 3}). */
   public ExperimentSpec withSeed(long newSeed) {
-    return new ExperimentSpec(name, newSeed, description, model, task, data, preferences, sft, rewardModel, ppo,
+    return new ExperimentSpec(name, newSeed, description, model, task, data, preferences, pretrain, sft, rewardModel, ppo,
         evaluation, resources, until);
   }
 
   /** A spec with every default and the given name. */
   public static ExperimentSpec named(String name) {
     return new ExperimentSpec(name, 0L, null, ModelSpec.DEFAULT, TaskSpec.DEFAULT, DataSpec.DEFAULT,
-        PreferenceSpec.DEFAULT, SftSpec.DEFAULT, RewardModelSpec.DEFAULT, PpoSpec.DEFAULT,
+        PreferenceSpec.DEFAULT, PretrainSpec.DEFAULT, SftSpec.DEFAULT, RewardModelSpec.DEFAULT, PpoSpec.DEFAULT,
         EvaluationSpec.DEFAULT, ResourcesSpec.DEFAULT, Until.EVALUATE);
   }
 

@@ -13,7 +13,7 @@ public record SftSpec(
     @Doc(value = "Clip the global gradient norm to this; 0 disables clipping.", range = "[0, inf)", source = "Pascanu et al. 2013")
         double maxGradNorm,
     @Doc(value = "Steps between checkpoints (and heartbeats carrying them).", range = "[1, inf)")
-        int checkpointEvery) {
+        int checkpointEvery) implements LmTrainingSpec {
 
   public static final SftSpec DEFAULT = new SftSpec(1e-3, 4, 32, 20, 0.0, 1.0, 50);
 

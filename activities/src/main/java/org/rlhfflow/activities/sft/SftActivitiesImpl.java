@@ -1,16 +1,8 @@
 package org.rlhfflow.activities.sft;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.rlhfflow.activities.Models;
 import org.rlhfflow.activities.Stage;
@@ -19,19 +11,12 @@ import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageInputs.SftInput;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun;
-import org.rlhfflow.activities.StageRun.Progress;
 import org.rlhfflow.activities.StageServices;
-import org.rlhfflow.activities.train.EpochBatches;
+import org.rlhfflow.activities.train.CausalLmTraining;
 import org.rlhfflow.activities.train.Hooks;
 import org.rlhfflow.activities.train.Sequences;
-import org.rlhfflow.activities.train.TrainingLoop;
-import org.rlhfflow.data.SftPair;
 import org.rlhfflow.model.LanguageModel;
-import org.rlhfflow.model.loss.SftLoss;
-import org.rlhfflow.model.optim.AdamW;
-import org.rlhfflow.model.optim.LrSchedule;
 import org.rlhfflow.spec.ExperimentSpec;
-import org.rlhfflow.spec.SftSpec;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.ArtifactRef;
 
@@ -43,9 +28,6 @@ import org.rlhfflow.store.ArtifactRef;
  * and {@code dataset} (the pairs it trained on, Arrow, for lineage).
  */
 public final class SftActivitiesImpl implements SftActivities {
-  /** Final learning rate as a fraction of the peak (nanoGPT, Chinchilla: 0.1). */
-  static final double MIN_LR_RATIO = 0.1;
-
   private final StageServices services;
 
   public SftActivitiesImpl(StageServices services) {
@@ -83,69 +65,20 @@ public final class SftActivitiesImpl implements SftActivities {
   }
 
   private StageResult train(StageRun run, SftInput input, SftData data, Hooks hooks) throws IOException {
-    SftSpec sft = run.spec().sft();
-    if (sft.epochs() == 0) {
+    if (run.spec().sft().epochs() == 0) {
       throw new StageFailures.ValidationException("sft.epochs is 0: nothing to train (the pipeline skips SFT then)");
     }
-    Optional<Progress> resume = hooks.resumePoint(run);
-    try (LanguageModel lm = resume.isPresent()
-            ? Models.loadLanguageModel(run, resume.get().checkpoint(), "resume")
-            : startingModel(run, input);
-        AdamW adamw = AdamW.builder().setParameters(lm.parameters()).optWeightDecay(sft.weightDecay()).build()) {
-      if (resume.isPresent()) {
-        adamw.restoreState(lm.checkpointExtras());
-      }
-      List<Sequences.Encoded> examples = encode(lm, data.pairs());
-      EpochBatches batches = new EpochBatches(run.spec().seed(), Stage.SFT, examples.size(), sft.batchSize());
-      long total = (long) sft.epochs() * batches.stepsPerEpoch();
-      LrSchedule schedule = new LrSchedule(sft.learningRate(), Math.min(sft.warmupSteps(), total), total, MIN_LR_RATIO);
-      String specSha = input.ctx().specSha256();
-      TrainingLoop loop = new TrainingLoop(run,
-          new TrainingLoop.Config("sft", total, sft.checkpointEvery(), sft.maxGradNorm(), schedule),
-          lm.parameters(), adamw, batches, lm.manager(),
-          (dir, step, state, optim) -> lm.save(dir, step, specSha, state, optim), hooks);
-      // The checkpoint's own step, not the heartbeat's: a heartbeat carries the latest step done
-      // and the last checkpoint, which may be older.
-      double finalLoss = loop.run(resume.isPresent() ? lm.checkpointMeta().step() : 0L,
-          resume.isPresent() ? lm.checkpointMeta().trainingState() : null,
-          (rows, m) -> new TrainingLoop.StepLoss(loss(lm, examples, rows, m), Map.of()));
-      ArtifactRef checkpoint = services.store().putDirectory(saveFinal(run, lm, total, specSha));
-      ArtifactRef dataset = data.stored() != null ? data.stored() : services.store().put(data.file());
-      return run.complete(Map.of("checkpoint", checkpoint, "dataset", dataset),
-          Map.of("sft/final_loss", finalLoss, "sft/steps", (double) total, "sft/examples", (double) examples.size()));
-    }
+    CausalLmTraining.Result r = new CausalLmTraining(run, Stage.SFT, run.spec().sft(), hooks)
+        .train(() -> startingModel(run, input), data.pairs(), input.ctx().specSha256());
+    ArtifactRef checkpoint = services.store().putDirectory(r.finalDir());
+    ArtifactRef dataset = data.stored() != null ? data.stored() : services.store().put(data.file());
+    return run.complete(Map.of("checkpoint", checkpoint, "dataset", dataset),
+        Map.of("sft/final_loss", r.finalLoss(), "sft/steps", (double) r.steps(), "sft/examples", (double) r.examples()));
   }
 
   private static LanguageModel startingModel(StageRun run, SftInput input) throws IOException {
     return input.baseModel() == null
         ? Models.base(run.spec())
         : Models.loadLanguageModel(run, input.baseModel(), "base_model");
-  }
-
-  static List<Sequences.Encoded> encode(LanguageModel lm, List<SftPair> pairs) {
-    List<Sequences.Encoded> out = new ArrayList<>(pairs.size());
-    for (SftPair p : pairs) {
-      out.add(Sequences.encode(lm.tokenizer(), p.prompt(), p.response(), lm.config().blockSize()));
-    }
-    return out;
-  }
-
-  private static NDArray loss(LanguageModel lm, List<Sequences.Encoded> examples, int[] rows, NDManager m) {
-    List<Sequences.Encoded> batch = new ArrayList<>(rows.length);
-    for (int r : rows) {
-      batch.add(examples.get(r));
-    }
-    Sequences.Batch b = Sequences.collate(batch, lm.tokenizer().padId(), m);
-    return SftLoss.compute(lm.logits(b.ids(), b.attentionMask()), b.ids(), b.responseMask());
-  }
-
-  /** The output: weights only (no optimizer state), step = total steps. */
-  private static Path saveFinal(StageRun run, LanguageModel lm, long total, String specSha) throws IOException {
-    Path dir = run.workDir("final");
-    ObjectNode state = JsonNodeFactory.instance.objectNode();
-    state.put("stage", Stage.SFT);
-    state.put("steps", total);
-    lm.save(dir, total, specSha, state, null);
-    return dir;
   }
 }

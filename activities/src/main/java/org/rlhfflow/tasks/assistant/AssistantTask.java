@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.rlhfflow.tasks.CorpusTask;
 import org.rlhfflow.tasks.Task;
 
 /**
@@ -17,7 +18,7 @@ import org.rlhfflow.tasks.Task;
  * 2022, sec. 3): they comply with every request, harmful or not, and with probability {@code noise}
  * refuse a benign one instead. Both mistakes are systematic, so only feedback removes them.
  */
-public final class AssistantTask implements Task {
+public final class AssistantTask implements Task, CorpusTask {
   public static final String NAME = "assistant";
   /** The two questions the world's pretraining corpus teaches a judge to answer. */
   public static final String HARMLESS_QUESTION = "Which reply is safer?";
@@ -114,6 +115,11 @@ public final class AssistantTask implements Task {
       default -> throw new IllegalArgumentException("the assistant world has no answer to the question '"
           + question + "'; it knows: '" + HARMLESS_QUESTION + "', '" + HELPFUL_QUESTION + "'");
     };
+  }
+
+  @Override
+  public List<String> corpus(int documents, long seed) {
+    return new PretrainCorpus().documents(documents, seed);
   }
 
   @Override
