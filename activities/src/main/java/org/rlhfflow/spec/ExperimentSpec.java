@@ -63,6 +63,11 @@ public record ExperimentSpec(
         preferences.source() != PreferenceSpec.Source.DATASET || data.preferenceDataset() != null,
         "preferences.source",
         "dataset needs data.preference_dataset");
+    require(
+        preferences.source() != PreferenceSpec.Source.AI || preferences.ai().constitution() != null,
+        "preferences.ai.constitution",
+        "is required when preferences.source is ai (the principles the judge applies)",
+        "preferences.source");
   }
 
   /** The same spec with another seed (e.g. {@code rlhf demo --seed 3}). */

@@ -3,7 +3,7 @@ package org.rlhfflow.spec;
 /** Where preference pairs come from and how many the collect stage makes. */
 @Doc("Where preference pairs come from and how many the collect stage produces.")
 public record PreferenceSpec(
-    @Doc("simulated: the task's hidden reward labels pairs; dataset: read data.preference_dataset; human and ai arrive in later work.")
+    @Doc("simulated: the task's hidden reward labels pairs; dataset: read data.preference_dataset; ai: a judge model labels them (preferences.ai); human arrives in later work.")
         Source source,
     @Doc(
             value = "Responses K sampled per prompt; all K(K-1)/2 pairs are compared.",
@@ -19,7 +19,7 @@ public record PreferenceSpec(
     @Doc("Format of data.preference_dataset: trl or hh JSONL (imported on the fly) or arrow.")
         DatasetFormat datasetFormat,
     @Doc("Human labelling settings (later work).") HumanSpec human,
-    @Doc("AI feedback settings (later work).") AiSpec ai) {
+    @Doc("AI feedback settings.") AiSpec ai) {
 
   public static final PreferenceSpec DEFAULT =
       new PreferenceSpec(Source.SIMULATED, 4, 256, 0.05, DatasetFormat.ARROW, HumanSpec.DEFAULT, AiSpec.DEFAULT);

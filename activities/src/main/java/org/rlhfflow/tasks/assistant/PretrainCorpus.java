@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.rlhfflow.feedback.ComparisonText;
 
 /**
  * The text a base model of the assistant world is pretrained on, a stand-in for what a pretrained

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.rlhfflow.feedback.ComparisonText;
 import org.rlhfflow.tasks.Task;
 
 class AssistantTaskTest {

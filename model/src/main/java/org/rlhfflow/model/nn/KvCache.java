@@ -23,6 +23,26 @@ public final class KvCache implements AutoCloseable {
     return keys[keys.length - 1] == null ? 0 : keys[keys.length - 1].getShape().get(2);
   }
 
+  /**
+   * A new cache on {@code parent} holding this single-row cache's positions repeated for {@code
+   * batch} rows: a prefix that many sequences share is computed once and then extended per row
+   * (the judge's preamble, for one). This cache is left unchanged.
+   */
+  public KvCache broadcast(NDManager parent, int batch) {
+    if (length() == 0 || keys[0].getShape().get(0) != 1) {
+      throw new IllegalStateException("broadcast needs a filled single-row cache, got shape "
+          + (keys[0] == null ? "empty" : keys[0].getShape()));
+    }
+    KvCache out = new KvCache(parent, keys.length);
+    for (int layer = 0; layer < keys.length; layer++) {
+      out.keys[layer] = keys[layer].repeat(0, batch); // (B, nh, S, hs)
+      out.keys[layer].attach(out.manager);
+      out.values[layer] = values[layer].repeat(0, batch);
+      out.values[layer].attach(out.manager);
+    }
+    return out;
+  }
+
   /** Appends this step's k, v (B, nh, T, hs) to layer {@code layer}; returns the full (B, nh, S, hs). */
   NDArray[] append(int layer, NDArray k, NDArray v) {
     keys[layer] = concatAndOwn(keys[layer], k);

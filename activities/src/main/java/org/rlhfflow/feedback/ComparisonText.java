@@ -1,4 +1,4 @@
-package org.rlhfflow.tasks.assistant;
+package org.rlhfflow.feedback;
 
 /**
  * The text of a pairwise comparison, shared by the judge that reads it and the pretraining corpus
@@ -32,8 +32,9 @@ public final class ComparisonText {
     return prompt + "\n" + optFirst + ": " + first + "\n" + optSecond + ": " + second + "\n";
   }
 
-  /** A worked comparison, as a few-shot exemplar or a corpus document: pair, ending, answer. */
-  public static String solved(String prompt, String first, String second, boolean firstWins, String ending) {
-    return pair(prompt, first, second, FIRST, SECOND) + ending + (firstWins ? FIRST : SECOND) + ")\n";
+  /** A worked comparison, as a few-shot exemplar: pair, ending, the answer and a closing bracket. */
+  public static String solved(String prompt, String first, String second, boolean firstWins, String ending,
+      String optFirst, String optSecond) {
+    return pair(prompt, first, second, optFirst, optSecond) + ending + (firstWins ? optFirst : optSecond) + ")\n";
   }
 }
