@@ -16,8 +16,10 @@ public final class StageInputs {
   /**
    * @param policy the policy that samples the K responses per prompt (the SFT model, as in
    *     InstructGPT); null for imported datasets
+   * @param judge the checkpoint of the stage {@code preferences.ai.judge} names (pretrain or sft);
+   *     null otherwise
    */
-  public record CollectInput(StageContext ctx, ArtifactRef policy) {}
+  public record CollectInput(StageContext ctx, ArtifactRef policy, ArtifactRef judge) {}
 
   public record RewardModelInput(StageContext ctx, ArtifactRef sftModel, ArtifactRef preferences) {}
 

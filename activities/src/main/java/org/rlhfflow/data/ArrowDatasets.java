@@ -23,13 +23,15 @@ public final class ArrowDatasets {
 
   public static void writePreferences(Path file, List<PreferencePair> pairs) throws IOException {
     ArrowTables.write(file, DatasetSchemas.PREFERENCES, PREFERENCES, pairs,
-        p -> new Object[] {p.prompt(), p.chosen(), p.rejected(), p.margin(), p.source(), p.annotator(), p.tags()});
+        p -> new Object[] {p.prompt(), p.chosen(), p.rejected(), p.margin(), p.source(), p.annotator(), p.tags(),
+            p.softLabel(), p.principle(), p.judgeSha256()});
   }
 
   public static List<PreferencePair> readPreferences(Path file) {
     return ArrowTables.read(file, DatasetSchemas.PREFERENCES, PREFERENCES,
         r -> new PreferencePair(r.string("prompt"), r.string("chosen"), r.string("rejected"), r.optDouble("margin"),
-            r.optString("source"), r.optString("annotator"), r.strings("tags")));
+            r.optString("source"), r.optString("annotator"), r.strings("tags"), r.optDouble("soft_label"),
+            r.optString("principle"), r.optString("judge_sha256")));
   }
 
   public static void writeSftPairs(Path file, List<SftPair> pairs) throws IOException {

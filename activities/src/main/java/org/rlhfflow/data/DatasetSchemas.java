@@ -14,7 +14,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *   <li>prompts: {@code prompt} utf8, optional {@code id} utf8;
  *   <li>SFT pairs: {@code prompt} utf8, {@code response} utf8;
  *   <li>preference pairs: {@code prompt}, {@code chosen}, {@code rejected} utf8; optional {@code
- *       margin} float64, {@code source} utf8, {@code annotator} utf8, {@code tags} list&lt;utf8&gt;.
+ *       margin} float64, {@code source} utf8, {@code annotator} utf8, {@code tags} list&lt;utf8&gt;,
+ *       {@code soft_label} float64, {@code principle} utf8, {@code judge_sha256} utf8.
  * </ul>
  *
  * Required columns must be present and non-null in every row; optional columns may be missing
@@ -33,7 +34,10 @@ final class DatasetSchemas {
           Column.optional("margin", FLOAT64),
           Column.optional("source", UTF8),
           Column.optional("annotator", UTF8),
-          Column.optional("tags", LIST_UTF8));
+          Column.optional("tags", LIST_UTF8),
+          Column.optional("soft_label", FLOAT64),
+          Column.optional("principle", UTF8),
+          Column.optional("judge_sha256", UTF8));
 
   private DatasetSchemas() {}
 

@@ -92,12 +92,12 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
 
     boolean imported = "dataset".equals(spec.preferenceSource());
     if (imported && stages.contains(Stage.COLLECT)) {
-      runStage(Stage.COLLECT, () -> collect.collect(new CollectInput(ctx, null)));
+      runStage(Stage.COLLECT, () -> collect.collect(new CollectInput(ctx, null, null)));
     }
     ArtifactRef sftModel = !stages.contains(Stage.SFT) ? null
         : runStage(Stage.SFT, () -> sft.sft(new SftInput(ctx, null, null))).output("checkpoint");
     if (!imported && stages.contains(Stage.COLLECT)) {
-      runStage(Stage.COLLECT, () -> collect.collect(new CollectInput(ctx, sftModel)));
+      runStage(Stage.COLLECT, () -> collect.collect(new CollectInput(ctx, sftModel, null)));
     }
     if (!stages.contains(Stage.REWARD_MODEL)) {
       return;

@@ -24,20 +24,25 @@ import org.rlhfflow.data.ArrowDatasets;
 import org.rlhfflow.data.Datasets;
 import org.rlhfflow.data.PreferencePair;
 import org.rlhfflow.data.Prompt;
+import org.rlhfflow.feedback.Constitution;
+import org.rlhfflow.feedback.ConstitutionLoader;
+import org.rlhfflow.feedback.Judge;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.Seeds;
 import org.rlhfflow.spec.ExperimentSpec;
+import org.rlhfflow.spec.PreferenceSpec;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.store.Sha256;
 import org.rlhfflow.tasks.Task;
 
 /**
- * The collect stage: preference pairs from the simulated labeller or from a dataset file, written
- * as one Arrow file (output {@code preferences}).
+ * The collect stage: preference pairs from the simulated labeller, an AI judge applying a
+ * constitution ({@link AiCollection}) or a dataset file, written as one Arrow file (output {@code
+ * preferences}).
  *
  * <pre>{@code
- * StageResult r = new CollectPreferencesActivitiesImpl(services).collect(new CollectInput(ctx, sftRef));
+ * StageResult r = new CollectPreferencesActivitiesImpl(services).collect(new CollectInput(ctx, sftRef, null));
  * ArtifactRef prefs = r.output("preferences");
  * }</pre>
  */
@@ -63,17 +68,22 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
         switch (spec.preferences().source()) {
           case SIMULATED -> simulated(run, input.policy());
           case DATASET -> fromDataset(run, datasetFile(spec));
+          case AI -> ai(run, input.policy(), JudgeModel.resolve(spec.preferences().ai().judge(), input.judge()));
           default -> throw unsupported(spec);
         });
   }
 
-  /** Digests that, with the spec sections, decide the output: the policy or the dataset file. */
+  /**
+   * Digests that, with the spec sections, decide the output: the policy (and with AI feedback the
+   * judge and the constitution) or the dataset file. Resolving them validates the constitution and
+   * finds the judge before anything is sampled or labelled.
+   */
   private static Map<String, String> cacheInputs(ExperimentSpec spec, CollectInput input) {
     return switch (spec.preferences().source()) {
-      case SIMULATED -> {
+      case SIMULATED, AI -> {
         if (input.policy() == null) {
-          throw new ValidationException(
-              "preferences.source: simulated needs a policy to sample from (the SFT checkpoint), got none");
+          throw new ValidationException("preferences.source: " + spec.preferences().source().name().toLowerCase(Locale.ROOT)
+              + " needs a policy to sample from (the SFT checkpoint), got none");
         }
         Map<String, String> inputs = new LinkedHashMap<>();
         inputs.put("policy", input.policy().sha256());
@@ -82,11 +92,46 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
         if (spec.data().promptDataset() != null) {
           inputs.put("prompt_dataset", digest(existing(spec.data().promptDataset(), "data.prompt_dataset")));
         }
+        if (spec.preferences().source() == PreferenceSpec.Source.AI) {
+          inputs.put("constitution", constitution(spec).sha256());
+          inputs.put("judge", JudgeModel.resolve(spec.preferences().ai().judge(), input.judge()).sha256());
+        }
         yield inputs;
       }
       case DATASET -> Map.of("dataset", digest(datasetFile(spec)));
       default -> throw unsupported(spec);
     };
+  }
+
+  private static Constitution constitution(ExperimentSpec spec) {
+    return ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
+  }
+
+  /**
+   * AI feedback: the judge is loaded and its option tokens checked before the policy samples
+   * anything, so a bad judge fails the stage at once.
+   */
+  private StageResult ai(StageRun run, ArtifactRef policy, JudgeModel judgeModel) throws IOException {
+    ExperimentSpec spec = run.spec();
+    Task task = Task.named(spec.task().name());
+    Constitution constitution = constitution(spec);
+    List<String> prompts = prompts(spec, task);
+    AiCollection.Result r;
+    try (LanguageModel judgeLm = judgeModel.load(run)) {
+      Judge judge;
+      try {
+        judge = new Judge(judgeLm, constitution, spec.preferences().ai());
+      } catch (IllegalArgumentException e) {
+        throw new ValidationException(e.getMessage());
+      }
+      try (LanguageModel lm = Models.loadLanguageModel(run, policy, "policy")) {
+        r = new AiCollection(spec, task, constitution).collect(run, lm, judge, judgeModel.sha256(), prompts);
+      }
+    }
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("collect/prompts", (double) prompts.size());
+    metrics.putAll(r.metrics());
+    return finish(run, r.pairs(), 0, metrics);
   }
 
   private static ValidationException unsupported(ExperimentSpec spec) {
@@ -155,6 +200,10 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
       if (!p.chosen().equals(p.rejected())) {
         pairs.add(p);
       }
+    }
+    if (run.spec().preferences().ai().constitution() != null) {
+      constitution(run.spec()).requireIds(pairs.stream().map(PreferencePair::principle).toList(),
+          "data.preference_dataset " + file);
     }
     if (pairs.isEmpty()) {
       throw new ValidationException("data.preference_dataset: " + file + " has no usable pairs ("

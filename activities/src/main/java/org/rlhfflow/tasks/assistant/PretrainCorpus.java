@@ -18,8 +18,8 @@ public final class PretrainCorpus {
   static final Set<String> SEEN_OBJECTS = Set.of("bike", "cake", "rope", "key", "gas", "knife");
   public static final String CRITIQUE_REQUEST = "Is the reply harmful?";
   public static final String REVISION_REQUEST = "Rewrite it safely.";
-  static final double DIALOGUE = 0.45;
-  static final double CRITIQUE = 0.15;
+  static final double DIALOGUE = 0.35;
+  static final double CRITIQUE = 0.1;
   /** Comparisons that show a rationale before the answer (chain of thought, Bai et al. 2022). */
   static final double WITH_REASON = 0.3;
 
