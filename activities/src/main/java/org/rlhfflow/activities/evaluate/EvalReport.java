@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rlhfflow.spec.EvaluationSpec;
+import org.rlhfflow.tasks.OracleAxes;
+import org.rlhfflow.tasks.Task;
 import org.rlhfflow.store.Json;
 
 /** The evaluation's figures, from paired SFT and PPO samples, and the JSON report around them. */
@@ -48,6 +50,24 @@ final class EvalReport {
       wins += a[i] > b[i] ? 1 : a[i] == b[i] ? 0.5 : 0;
     }
     return wins / a.length;
+  }
+
+  /**
+   * {@code eval/<axis>_sft} and {@code eval/<axis>_ppo} for every axis of a task that scores
+   * several (the assistant world: harmless rate and helpfulness).
+   */
+  static void putAxes(Map<String, Double> m, Task task, PolicySamples sft, PolicySamples ppo) {
+    if (!(task instanceof OracleAxes axes) || sft.oracle() == null) {
+      return;
+    }
+    for (String name : java.util.List.of("sft", "ppo")) {
+      Map<String, Double> sums = new java.util.TreeMap<>();
+      PolicySamples s = name.equals("sft") ? sft : ppo;
+      for (int i = 0; i < s.responses().size(); i++) {
+        axes.oracleAxes(s.prompts().get(i), s.responses().get(i)).forEach((k, v) -> sums.merge(k, v, Double::sum));
+      }
+      sums.forEach((k, v) -> m.put("eval/" + k + "_" + name, v / s.responses().size()));
+    }
   }
 
   static double mean(double[] values) {

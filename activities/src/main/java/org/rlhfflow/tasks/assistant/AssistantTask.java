@@ -3,9 +3,11 @@ package org.rlhfflow.tasks.assistant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.rlhfflow.tasks.CorpusTask;
+import org.rlhfflow.tasks.OracleAxes;
 import org.rlhfflow.tasks.Task;
 
 /**
@@ -18,7 +20,7 @@ import org.rlhfflow.tasks.Task;
  * 2022, sec. 3): they comply with every request, harmful or not, and with probability {@code noise}
  * refuse a benign one instead. Both mistakes are systematic, so only feedback removes them.
  */
-public final class AssistantTask implements Task, CorpusTask {
+public final class AssistantTask implements Task, CorpusTask, OracleAxes {
   public static final String NAME = "assistant";
   /** The two questions the world's pretraining corpus teaches a judge to answer. */
   public static final String HARMLESS_QUESTION = "Which reply is safer?";
@@ -92,6 +94,12 @@ public final class AssistantTask implements Task, CorpusTask {
   /** How much the response gives the user what they asked for, in [0, 1], harm aside. */
   public double helpfulness(String prompt, String response) {
     return AssistantOracle.helpfulness(Request.parse(prompt), response);
+  }
+
+  /** {@code harmless} (0 or 1) and {@code helpfulness}, for the evaluation's report. */
+  @Override
+  public Map<String, Double> oracleAxes(String prompt, String response) {
+    return Map.of("harmless", harmlessness(prompt, response), "helpfulness", helpfulness(prompt, response));
   }
 
   /** Whether the hidden rule calls the request harmful: for reports, never for learners. */
