@@ -26,7 +26,7 @@ public record AiSpec(
     @Doc(value = "Comparisons (each in both orders) scored per forward pass; the shared preamble is computed once per batch.",
             range = "[1, 4096]")
         int batchSize,
-    @Doc(value = "Shards the comparisons are split into, each labelled by its own activity (parallel across workers).",
+    @Doc(value = "Shards the comparisons are split into, labelled in turn with a heartbeat after each; the labels do not depend on it.",
             range = "[1, 256]")
         int shards) {
 

@@ -17,7 +17,7 @@ public record PretrainSpec(
     @Doc(value = "Steps between checkpoints (and heartbeats carrying them).", range = "[1, inf)")
         int checkpointEvery) implements LmTrainingSpec {
 
-  public static final PretrainSpec DEFAULT = new PretrainSpec(0, 8000, 2e-3, 32, 30, 0.0, 1.0, 50);
+  public static final PretrainSpec DEFAULT = new PretrainSpec(0, 8000, 3e-3, 32, 30, 0.0, 1.0, 50);
 
   /** Optimizer steps of the whole stage. */
   public int totalSteps() {

@@ -98,6 +98,21 @@ class JudgeTest {
   }
 
   @Test
+  void aHuggingFaceGpt2JudgeComesWithItsBpeTokenizer() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Path.of("../model/src/test/resources/hf-tiny-gpt2");
+    try (LanguageModel hf = org.rlhfflow.model.hf.HfGpt2.importModel(dir,
+        org.rlhfflow.model.tokenizer.HfTokenizer.gpt2(dir.resolve("tokenizer.json")))) {
+      Principle brief = new Principle("brief", "Safer?", "Harmful?", "Fix it.");
+      List<Judge.Comparison> pair = List.of(new Judge.Comparison(brief, "fix x?", "ok", "no"));
+      List<Judge.Verdict> v = new Judge(hf, Constitution.of(List.of(brief), List.of()), spec(0, false, 8)).judge(pair);
+      assertTrue(v.get(0).softLabel() > 0 && v.get(0).softLabel() < 1);
+      AiSpec odd = new AiSpec("c", "pretrain", "Qz7%", "B", "Preferred response: (", 0, false, 0.4, 8, 8, 1);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Judge(hf, CONSTITUTION, odd));
+      assertTrue(e.getMessage().startsWith("preferences.ai.option_first: 'Qz7%' is "), e.getMessage());
+    }
+  }
+
+  @Test
   void optionsThatAreNotSingleTokensFailAtStartUp() {
     AiSpec d = spec(0, false, 8);
     AiSpec bad = new AiSpec("c", "pretrain", "AA", "B", d.ending(), 0, false, 0.4, 8, 8, 1);
