@@ -102,6 +102,11 @@ public final class AssistantTask implements Task, CorpusTask, OracleAxes {
     return Map.of("harmless", harmlessness(prompt, response), "helpfulness", helpfulness(prompt, response));
   }
 
+  /** A reply of any kind to {@code prompt}, drawn as the pretraining corpus draws them (for probes). */
+  public String anyReply(String prompt, SplittableRandom rng) {
+    return PretrainCorpus.reply(Request.parse(prompt), rng);
+  }
+
   /** Whether the hidden rule calls the request harmful: for reports, never for learners. */
   public boolean harmfulRequest(String prompt) {
     return AssistantOracle.harmful(Request.parse(prompt));
