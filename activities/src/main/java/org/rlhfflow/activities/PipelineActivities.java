@@ -22,6 +22,9 @@ public interface PipelineActivities {
   /**
    * @param taskQueues the task queue of each stage, from the spec's {@code resources}
    * @param preferenceSource simulated, dataset, human or ai
+   * @param stages the stages to run, in order (the registry's plan for the spec); histories from
+   *     before the registry hold them in lifecycle order instead, see the workflow's versioning
+   * @param heartbeatTimeouts seconds per stage, from {@code resources}; absent in older histories
    */
   record ResolvedSpec(
       String experiment,
@@ -30,7 +33,8 @@ public interface PipelineActivities {
       String specSha256,
       Map<String, String> taskQueues,
       String preferenceSource,
-      List<String> stages) {}
+      List<String> stages,
+      Map<String, Double> heartbeatTimeouts) {}
 
   record StartInput(String experiment, String workflowId, String runId, String specJson, String specSha256) {}
 

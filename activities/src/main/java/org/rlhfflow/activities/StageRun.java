@@ -13,11 +13,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.rlhfflow.activities.registry.StageDef;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.ArtifactRef;
@@ -31,7 +32,7 @@ import org.rlhfflow.store.StageManifest;
  * FINISHED, FAILED or KILLED.
  *
  * <pre>{@code
- * return StageRun.execute(services, ctx, Stage.SFT, inputs, run -> {
+ * return StageRun.execute(services, ctx, SftStage.DEF, inputs, run -> {
  *   long start = run.resumePoint().map(Progress::step).orElse(0L);
  *   ... run.metric("sft/loss", loss, step); run.heartbeat(step, this::writeCheckpoint); ...
  *   return run.complete(Map.of("checkpoint", ref), metrics);
@@ -43,7 +44,7 @@ public final class StageRun {
    * Part of every cache key. Bump it when a stage's output for the same spec and inputs changes, so
    * stale cached stages are not reused.
    */
-  public static final String CODE_VERSION = "rlhf-flow-0.1.0/stages-1";
+  public static final String CODE_VERSION = "rlhf-flow-0.1.0/stages-2";
 
   /** Heartbeat details: how far training got and the checkpoint to resume from. */
   public record Progress(long step, ArtifactRef checkpoint) {}
@@ -63,21 +64,26 @@ public final class StageRun {
   private final StageServices services;
   private final StageContext ctx;
   private final String stage;
+  private final StageDef<?, ?> def;
   private final ExperimentSpec spec;
   private final SortedMap<String, String> inputs;
+  private final SortedMap<String, String> files;
   private final String cacheKey;
   private final ActivityExecutionContext activity; // null when called outside a Temporal activity
   private final long startNanos = System.nanoTime();
   private String runId;
   private Progress lastCheckpoint;
+  private Pulse pulse;
 
-  private StageRun(StageServices services, StageContext ctx, String stage, Map<String, String> inputs) {
+  private StageRun(StageServices services, StageContext ctx, StageDef<?, ?> def, Map<String, String> inputs) {
     this.services = services;
     this.ctx = ctx;
-    this.stage = stage;
+    this.def = def;
+    this.stage = def.name();
     this.spec = SpecLoader.parse(ctx.specJson(), "resolved spec of " + ctx.experiment());
     this.inputs = new TreeMap<>(inputs);
-    this.cacheKey = cacheKey(stage, spec, this.inputs);
+    this.files = fileDigests(def, spec);
+    this.cacheKey = cacheKey(def, spec, this.inputs, files);
     this.activity = currentActivity();
   }
 
@@ -87,11 +93,20 @@ public final class StageRun {
    *
    * @param inputs input name to sha256 digest: part of the cache key
    */
-  public static StageResult execute(StageServices services, StageContext ctx, String stage,
+  public static StageResult execute(StageServices services, StageContext ctx, StageDef<?, ?> def,
       Map<String, String> inputs, Body body) {
+    String stage = def.name();
+    try (Pulse pulse = Pulse.start(currentActivity(), previousProgress(), stage)) {
+      return execute(services, ctx, def, inputs, body, pulse);
+    }
+  }
+
+  private static StageResult execute(StageServices services, StageContext ctx, StageDef<?, ?> def,
+      Map<String, String> inputs, Body body, Pulse pulse) {
+    String stage = def.name();
     StageRun run;
     try {
-      run = new StageRun(services, ctx, stage, inputs);
+      run = new StageRun(services, ctx, def, inputs); // hashes the declared files: the pulse is on
     } catch (RuntimeException e) {
       throw failure(stage, e);
     }
@@ -100,6 +115,7 @@ public final class StageRun {
       return cached.get();
     }
     run.startTracking();
+    run.pulse = pulse;
     try {
       return body.run(run);
     } catch (ActivityCanceledException e) {
@@ -118,6 +134,22 @@ public final class StageRun {
     }
   }
 
+  /**
+   * Runs work a stage does before {@link #execute} (reading a dataset to digest it) with the
+   * background heartbeat on, so a short heartbeat timeout does not kill a slow preparation.
+   */
+  public static <T> T heartbeating(String stage, Supplier<T> work) {
+    try (Pulse pulse = Pulse.start(currentActivity(), previousProgress(), stage)) {
+      return work.get();
+    }
+  }
+
+  /** The previous attempt's heartbeat, which the pulse repeats until this attempt reports progress. */
+  private static Progress previousProgress() {
+    ActivityExecutionContext activity = currentActivity();
+    return activity == null ? null : activity.getHeartbeatDetails(Progress.class).orElse(null);
+  }
+
   private static RuntimeException failure(String stage, Exception e) {
     ApplicationFailure nonRetryable = StageFailures.nonRetryable(stage, e);
     if (nonRetryable != null) {
@@ -126,16 +158,48 @@ public final class StageRun {
     return e instanceof RuntimeException r ? r : Activity.wrap(e);
   }
 
-  /** sha256 of the stage, the spec sections it reads, its input digests and the code version. */
-  static String cacheKey(String stage, ExperimentSpec spec, SortedMap<String, String> inputs) {
-    StringBuilder key = new StringBuilder("stage=").append(stage).append('\n');
+  /**
+   * sha256 of the stage, the seed, the spec sections and keys it declares it reads, its input
+   * digests, the content of the files it declares it reads, and the code version. A spec key the
+   * stage does not declare cannot change its key.
+   */
+  static String cacheKey(StageDef<?, ?> def, ExperimentSpec spec, SortedMap<String, String> inputs,
+      SortedMap<String, String> files) {
+    StringBuilder key = new StringBuilder("stage=").append(def.name()).append('\n');
     key.append("seed=").append(spec.seed()).append('\n');
-    for (String section : StageSections.of(stage)) {
-      key.append(section).append('=').append(spec.stageJson(section)).append('\n');
+    for (String read : def.reads()) {
+      key.append(read).append('=').append(spec.stageJson(read)).append('\n');
     }
     inputs.forEach((k, v) -> key.append("input.").append(k).append('=').append(v).append('\n'));
+    files.forEach((k, v) -> key.append("file.").append(k).append('=').append(v).append('\n'));
     key.append("code=").append(CODE_VERSION);
     return Sha256.hex(key.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The cache key {@code def} gets for {@code spec} and {@code inputs}, files hashed as a run would. */
+  public static String cacheKey(StageDef<?, ?> def, ExperimentSpec spec, Map<String, String> inputs) {
+    return cacheKey(def, spec, new TreeMap<>(inputs), fileDigests(def, spec));
+  }
+
+  /** sha256 of each file the stage declares, read once per attempt; "unset" or "missing:<path>" otherwise. */
+  static SortedMap<String, String> fileDigests(StageDef<?, ?> def, ExperimentSpec spec) {
+    SortedMap<String, String> out = new TreeMap<>();
+    Map<String, String> flat = spec.flatten();
+    for (String key : def.files()) {
+      String path = flat.get(key);
+      if (path == null) {
+        out.put(key, "unset");
+      } else if (!Files.isRegularFile(Path.of(path))) {
+        out.put(key, "missing:" + path); // the stage reports it, naming the key, if it reads the file
+      } else {
+        try {
+          out.put(key, Sha256.of(Path.of(path)).hex());
+        } catch (IOException e) {
+          throw new UncheckedIOException("hashing " + key + " " + path, e);
+        }
+      }
+    }
+    return out;
   }
 
   private Optional<StageResult> reusable() {
@@ -157,10 +221,11 @@ public final class StageRun {
     tags.put("rlhf.workflow_id", ctx.workflowId());
     tags.put("rlhf.spec_sha256", ctx.specSha256());
     inputs.forEach((k, v) -> tags.put("rlhf.input." + k, v));
+    files.forEach((k, v) -> tags.put("rlhf.file." + k, v));
     runId = services.tracker().startRun(ctx.experiment(), stage, ctx.parentRunId(), tags);
     Map<String, String> params = new TreeMap<>();
     spec.flatten().forEach((k, v) -> {
-      if (StageSections.of(stage).contains(k.substring(0, Math.max(0, k.indexOf('.'))))) {
+      if (def.reads().stream().anyMatch(read -> k.equals(read) || k.startsWith(read + "."))) {
         params.put(k, v);
       }
     });
@@ -178,6 +243,27 @@ public final class StageRun {
 
   public String cacheKey() {
     return cacheKey;
+  }
+
+  /**
+   * A file the stage declared with {@code optFiles}, at the path its spec key names; its digest is
+   * in the cache key already. Fails non-retryably, naming the key, when it is not a file.
+   */
+  public Path file(String specKey) {
+    if (!def.files().contains(specKey)) {
+      throw new IllegalStateException(stage + " reads " + specKey + " without declaring it (optFiles)");
+    }
+    String path = spec.flatten().get(specKey);
+    if (path == null || !Files.isRegularFile(Path.of(path))) {
+      throw new StageFailures.ValidationException(specKey + ": no such file: "
+          + (path == null ? "(unset)" : Path.of(path).toAbsolutePath()));
+    }
+    return Path.of(path);
+  }
+
+  /** The sha256 of a declared file, as in the cache key. */
+  public String fileDigest(String specKey) {
+    return files.get(specKey);
   }
 
   public StageServices services() {
@@ -244,6 +330,12 @@ public final class StageRun {
   }
 
   private void beat(Progress progress) {
+    if (pulse != null) {
+      pulse.set(progress);
+      if (pulse.stopped() != null) {
+        throw pulse.stopped(); // cancelled or shutting down, seen between this thread's beats
+      }
+    }
     if (activity != null) {
       activity.heartbeat(progress);
     }
@@ -285,23 +377,6 @@ public final class StageRun {
       return Activity.getExecutionContext();
     } catch (RuntimeException e) {
       return null; // called directly, e.g. by a test or a benchmark: no heartbeats
-    }
-  }
-
-  /** The spec sections each stage reads: a change elsewhere does not invalidate it. */
-  static final class StageSections {
-    private StageSections() {}
-
-    static List<String> of(String stage) {
-      return switch (stage) {
-        case Stage.PRETRAIN -> List.of("model", "task", "pretrain");
-        case Stage.SFT -> List.of("model", "task", "data", "sft");
-        case Stage.COLLECT -> List.of("model", "task", "data", "preferences");
-        case Stage.REWARD_MODEL -> List.of("model", "reward_model");
-        case Stage.PPO -> List.of("model", "task", "ppo");
-        case Stage.EVALUATE -> List.of("task", "evaluation");
-        default -> throw new IllegalArgumentException("unknown stage: " + stage);
-      };
     }
   }
 }

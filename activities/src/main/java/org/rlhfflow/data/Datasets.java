@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.rlhfflow.spec.PreferenceSpec;
+import org.rlhfflow.activities.collect.PreferenceSpec;
 
 /**
  * Loads the datasets an experiment spec names ({@code data.*}), whatever their format: Arrow IPC

@@ -59,14 +59,14 @@ final class PrefixScorer {
     Gpt gpt = lm.gpt();
     int n = suffixes.size();
     int p = prefix.length;
-    try (KvCache shared = new KvCache(m, gpt.config().nLayer())) {
+    try (KvCache shared = new KvCache(m, gpt.config().nLayer(), p)) {
       long[] pos = new long[p];
       for (int t = 0; t < p; t++) {
         pos[t] = t;
       }
       Shape one = new Shape(1, p);
       gpt.hidden(m.create(toLong(prefix), one), m.create(pos, one), m.ones(one, DataType.FLOAT32), shared);
-      try (KvCache cache = shared.broadcast(m, n)) {
+      try (KvCache cache = shared.broadcast(m, n, p + width)) {
         long[] ids = new long[n * width];
         long[] positions = new long[n * width];
         float[] mask = new float[n * (p + width)];

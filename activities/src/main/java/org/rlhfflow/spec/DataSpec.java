@@ -8,5 +8,5 @@ public record DataSpec(
         String preferenceDataset,
     @Doc("Prompts for PPO rollouts; unset means the task's train prompts.") String promptDataset) {
 
-  public static final DataSpec DEFAULT = new DataSpec(null, null, null);
+  public static final DataSpec DEFAULT = SpecDefaults.of(DataSpec.class);
 }

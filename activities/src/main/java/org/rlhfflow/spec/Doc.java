@@ -25,6 +25,12 @@ public @interface Doc {
   /** Where the default or the idea comes from, e.g. "Ouyang et al. 2022; TRL PPOConfig". */
   String source() default "";
 
+  /**
+   * The default, written as in YAML ({@code "3e-4"}, {@code "k1"}, {@code "rlhf-cpu"}); empty leaves
+   * an optional field unset. {@link SpecDefaults#of} builds a section's {@code DEFAULT} from these.
+   */
+  String def() default "";
+
   /** The key must be present in the YAML file: it has no meaningful default. */
   boolean required() default false;
 }

@@ -3,6 +3,12 @@ package org.rlhfflow.spec;
 import static org.rlhfflow.spec.InvalidValueException.require;
 
 import java.util.Map;
+import org.rlhfflow.activities.collect.PreferenceSpec;
+import org.rlhfflow.activities.evaluate.EvaluationSpec;
+import org.rlhfflow.activities.ppo.PpoSpec;
+import org.rlhfflow.activities.rm.RewardModelSpec;
+import org.rlhfflow.activities.pretrain.PretrainSpec;
+import org.rlhfflow.activities.sft.SftSpec;
 
 /**
  * One experiment, resolved: every section with every default filled in. Load it with {@link
@@ -15,9 +21,11 @@ import java.util.Map;
  */
 @Doc("Top level.")
 public record ExperimentSpec(
-    @Doc(value = "Experiment name: MLflow experiment and workflow id prefix.", required = true) String name,
-    @Doc("Root of every random stream; streams are derived from (seed, stage, step).") long seed,
+    @Doc(value = "Experiment name: MLflow experiment and workflow id prefix.", required = true, def = "unnamed") String name,
+    @Doc(value = "Root of every random stream; streams are derived from (seed, stage, step).", def = "0") long seed,
     @Doc("Free text: what the experiment is for.") String description,
+    @Doc(value = "Tuning method: the registry stage that optimises the SFT policy (ppo); the pipeline is composed from it.", def = "ppo")
+        String method,
     ModelSpec model,
     TaskSpec task,
     DataSpec data,
@@ -28,26 +36,22 @@ public record ExperimentSpec(
     PpoSpec ppo,
     EvaluationSpec evaluation,
     ResourcesSpec resources,
-    @Doc("Last stage to run: collect, sft, reward_model, ppo or evaluate; e.g. reward_model to only train an RM.")
-        Until until) {
-
-  /** The last stage a pipeline runs. */
-  public enum Until {
-    COLLECT,
-    SFT,
-    REWARD_MODEL,
-    PPO,
-    EVALUATE
-  }
+    @Doc(value = "Last stage to run, a stage of the method's pipeline; e.g. reward_model to only train an RM.", def = "evaluate")
+        String until) {
 
   /** All defaults; {@code name} is a placeholder because a spec file must set it. */
-  public static final ExperimentSpec DEFAULT = named("unnamed");
+  public static final ExperimentSpec DEFAULT = SpecDefaults.of(ExperimentSpec.class);
 
   public ExperimentSpec {
     require(
         ppo.maxNewTokens() < model.blockSize(),
         "ppo.max_new_tokens",
         ppo.maxNewTokens() + " leaves no room for the prompt in model.block_size " + model.blockSize(),
+        "model.block_size");
+    require(
+        preferences.maxNewTokens() < model.blockSize(),
+        "preferences.max_new_tokens",
+        preferences.maxNewTokens() + " leaves no room for the prompt in model.block_size " + model.blockSize(),
         "model.block_size");
     require(
         evaluation.maxNewTokens() < model.blockSize(),
@@ -72,15 +76,12 @@ public record ExperimentSpec(
 
   /** The same spec with another seed (e.g. {@code rlhf demo --seed 3}). */
   public ExperimentSpec withSeed(long newSeed) {
-    return new ExperimentSpec(name, newSeed, description, model, task, data, preferences, pretrain, sft, rewardModel, ppo,
-        evaluation, resources, until);
+    return SpecTree.with(this, "seed", newSeed);
   }
 
   /** A spec with every default and the given name. */
   public static ExperimentSpec named(String name) {
-    return new ExperimentSpec(name, 0L, null, ModelSpec.DEFAULT, TaskSpec.DEFAULT, DataSpec.DEFAULT,
-        PreferenceSpec.DEFAULT, PretrainSpec.DEFAULT, SftSpec.DEFAULT, RewardModelSpec.DEFAULT, PpoSpec.DEFAULT,
-        EvaluationSpec.DEFAULT, ResourcesSpec.DEFAULT, Until.EVALUATE);
+    return SpecTree.with(DEFAULT, "name", name);
   }
 
   /** JSON with sorted snake_case keys and every default resolved: equal specs give equal bytes. */
@@ -99,16 +100,12 @@ public record ExperimentSpec(
   }
 
   /**
-   * Canonical JSON of one section, e.g. {@code stageJson("ppo")}: part of that stage's cache key.
+   * Canonical JSON of one section or key, e.g. {@code stageJson("ppo")} or {@code
+   * stageJson("preferences.source")}: part of the cache key of the stages that read it.
    *
-   * @param section a snake_case section key such as {@code sft}, {@code reward_model}, {@code ppo}
+   * @param section a snake_case section key such as {@code sft} or a dotted key path
    */
   public String stageJson(String section) {
-    Object node = SpecTree.toTree(this).get(section);
-    if (!(node instanceof Map)) {
-      throw new IllegalArgumentException(
-          "no spec section \"" + section + "\"; sections: " + SpecTree.sectionKeys(ExperimentSpec.class));
-    }
-    return SpecTree.json(node);
+    return SpecTree.json(SpecTree.at(SpecTree.toTree(this), section));
   }
 }

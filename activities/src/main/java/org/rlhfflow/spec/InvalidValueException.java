@@ -41,7 +41,7 @@ public final class InvalidValueException extends IllegalArgumentException {
   }
 
   /** Throws unless {@code ok}: a one-line guard for compact constructors. */
-  static void require(boolean ok, String key, String problem, String... related) {
+  public static void require(boolean ok, String key, String problem, String... related) {
     if (!ok) {
       throw new InvalidValueException(key, problem, related);
     }

@@ -18,4 +18,6 @@ public interface LmTrainingSpec {
   double maxGradNorm();
 
   int checkpointEvery();
+
+  double minLrRatio();
 }

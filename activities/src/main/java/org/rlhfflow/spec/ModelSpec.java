@@ -7,20 +7,20 @@ import static org.rlhfflow.spec.InvalidValueException.require;
 public record ModelSpec(
     @Doc(
             value = "Model size preset; ignored when hf_checkpoint is set.",
-            source = "nanoGPT; GPT-2 (Radford et al. 2019) for gpt2_small")
+            source = "nanoGPT; GPT-2 (Radford et al. 2019) for gpt2_small", def = "tiny")
         Preset preset,
     @Doc("Directory of a Hugging Face GPT-2 checkpoint to start from; overrides preset.")
         String hfCheckpoint,
-    @Doc("Tokenizer: byte (256 symbols, needs no files) or hf (GPT-2 BPE read from hf_checkpoint).")
+    @Doc(value = "Tokenizer: byte (256 symbols, needs no files) or hf (GPT-2 BPE read from hf_checkpoint).", def = "byte")
         Tokenizer tokenizer,
-    @Doc(value = "Context length in tokens: prompt plus response must fit.", range = "[8, 4096]")
+    @Doc(value = "Context length in tokens: prompt plus response must fit.", range = "[8, 4096]", def = "64")
         int blockSize,
     @Doc(
             value = "Critic reuses the policy's transformer trunk with its own value head instead of a separate copy.",
-            source = "Huang et al. 2024 (separate critic is the default)")
+            source = "Huang et al. 2024 (separate critic is the default)", def = "false")
         boolean shareCriticTrunk) {
 
-  public static final ModelSpec DEFAULT = new ModelSpec(Preset.TINY, null, Tokenizer.BYTE, 64, false);
+  public static final ModelSpec DEFAULT = SpecDefaults.of(ModelSpec.class);
 
   public ModelSpec {
     require(

@@ -2,12 +2,14 @@ package org.rlhfflow.spec;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -56,6 +58,9 @@ final class SpecBinder {
     if (c.getType().isRecord()) {
       return bindRecord(c.getType(), node, path);
     }
+    if (c.getType() == Map.class) {
+      return bindMap(c, node, path);
+    }
     boolean optional = !c.getType().isPrimitive() && SpecTree.value(defaults, c) == null;
     try {
       Object v = ScalarParser.parse(c.getType(), node, optional);
@@ -64,6 +69,36 @@ final class SpecBinder {
     } catch (IllegalArgumentException e) {
       throw error(node, path, e.getMessage());
     }
+  }
+
+  /** A {@code Map<String, SomeRecord>} component: any plain names as keys, each value bound as the record. */
+  private Map<String, Object> bindMap(RecordComponent c, Node node, String path) {
+    Map<String, Object> out = new TreeMap<>();
+    if (node == null || ScalarParser.isNull(node)) {
+      return out;
+    }
+    if (!(node instanceof MappingNode mapping)) {
+      throw error(node, path, "expected a mapping of names, got " + ScalarParser.kind(node));
+    }
+    Class<?> valueType = mapValueType(c);
+    for (NodeTuple t : mapping.getValue()) {
+      if (!(t.getKeyNode() instanceof ScalarNode k) || k.getTag().equals(Tag.MERGE)) {
+        throw error(t.getKeyNode(), path, "keys must be plain names, got " + ScalarParser.kind(t.getKeyNode()));
+      }
+      if (out.put(k.getValue(), bindRecord(valueType, t.getValueNode(), join(path, k.getValue()))) != null) {
+        throw error(k, join(path, k.getValue()), "duplicate key");
+      }
+    }
+    return out;
+  }
+
+  /** The record type of a {@code Map<String, R>} component's values. */
+  static Class<?> mapValueType(RecordComponent c) {
+    if (c.getGenericType() instanceof ParameterizedType p && p.getActualTypeArguments()[1] instanceof Class<?> v
+        && v.isRecord()) {
+      return v;
+    }
+    throw new IllegalStateException(c + ": spec maps must be Map<String, SomeRecord>");
   }
 
   private static void checkRange(RecordComponent c, Object v) {

@@ -3,6 +3,7 @@ package org.rlhfflow.spec;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Renders the spec reference (every key, default, range, effect and source) from the {@link Doc}
@@ -52,6 +53,9 @@ public final class SpecReference {
     for (RecordComponent c : type.getRecordComponents()) {
       if (c.getType().isRecord()) {
         section(out, c.getType().asSubclass(Record.class), join(path, SpecTree.snake(c.getName())));
+      } else if (c.getType() == Map.class) {
+        section(out, SpecBinder.mapValueType(c).asSubclass(Record.class),
+            join(path, SpecTree.snake(c.getName())) + ".<stage>");
       }
     }
   }
@@ -75,6 +79,8 @@ public final class SpecReference {
     String base;
     if (t.isEnum()) {
       base = ScalarParser.choices(t);
+    } else if (t == Map.class) {
+      return "stage name -> the overrides below";
     } else if (t == boolean.class || t == Boolean.class) {
       base = "true | false";
     } else if (!doc.range().isBlank()) {
@@ -90,6 +96,9 @@ public final class SpecReference {
   static String format(Object v) {
     if (v instanceof Enum<?> e) {
       return SpecTree.yamlName(e);
+    }
+    if (v instanceof Map<?, ?> m && m.isEmpty()) {
+      return "{}";
     }
     if (v instanceof Double d) {
       return d == Math.rint(d) ? String.format(Locale.ROOT, "%.1f", d) : BigDecimal.valueOf(d).toPlainString();

@@ -30,6 +30,10 @@ final class SpecTree {
       Object v = value(record, c);
       if (v instanceof Record r) {
         v = toTree(r);
+      } else if (v instanceof Map<?, ?> m) {
+        TreeMap<String, Object> sub = new TreeMap<>();
+        m.forEach((k, x) -> sub.put(String.valueOf(k), x instanceof Record r ? toTree(r) : x));
+        v = sub;
       } else if (v instanceof Enum<?> e) {
         v = yamlName(e);
       }
@@ -80,6 +84,42 @@ final class SpecTree {
             out.put(prefix + k, String.valueOf(v));
           }
         });
+  }
+
+  /** The subtree or value at a dotted key path; fails naming the path and the known keys. */
+  static Object at(Map<String, Object> tree, String path) {
+    Object node = tree;
+    for (String part : path.split("\\.")) {
+      if (!(node instanceof Map<?, ?> m) || !m.containsKey(part)) {
+        throw new IllegalArgumentException("no spec key \"" + path + "\"; top-level keys: " + tree.keySet());
+      }
+      node = m.get(part);
+    }
+    return node;
+  }
+
+  /** A copy of {@code record} with one top-level component replaced: no positional constructor calls. */
+  @SuppressWarnings("unchecked")
+  static <R extends Record> R with(R record, String component, Object value) {
+    RecordComponent[] cs = record.getClass().getRecordComponents();
+    Object[] args = new Object[cs.length];
+    Class<?>[] types = new Class<?>[cs.length];
+    boolean found = false;
+    for (int i = 0; i < cs.length; i++) {
+      types[i] = cs[i].getType();
+      found |= cs[i].getName().equals(component);
+      args[i] = cs[i].getName().equals(component) ? value : value(record, cs[i]);
+    }
+    if (!found) {
+      throw new IllegalArgumentException(record.getClass().getSimpleName() + " has no component " + component);
+    }
+    try {
+      return (R) record.getClass().getDeclaredConstructor(types).newInstance(args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Keys of the components that are sections (nested records). */

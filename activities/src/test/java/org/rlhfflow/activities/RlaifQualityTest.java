@@ -11,15 +11,15 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhfflow.activities.StageInputs.CollectInput;
-import org.rlhfflow.activities.StageInputs.EvaluateInput;
-import org.rlhfflow.activities.StageInputs.PpoInput;
-import org.rlhfflow.activities.StageInputs.RewardModelInput;
-import org.rlhfflow.activities.StageInputs.SftInput;
+import org.rlhfflow.activities.collect.CollectInput;
+import org.rlhfflow.activities.evaluate.EvaluateInput;
+import org.rlhfflow.activities.ppo.PpoInput;
+import org.rlhfflow.activities.rm.RewardModelInput;
+import org.rlhfflow.activities.sft.SftInput;
 import org.rlhfflow.activities.collect.CollectPreferencesActivitiesImpl;
 import org.rlhfflow.activities.evaluate.EvaluateActivitiesImpl;
 import org.rlhfflow.activities.ppo.PpoActivitiesImpl;
-import org.rlhfflow.activities.pretrain.PretrainActivities.PretrainInput;
+import org.rlhfflow.activities.pretrain.PretrainInput;
 import org.rlhfflow.activities.pretrain.PretrainActivitiesImpl;
 import org.rlhfflow.activities.rm.RewardModelActivitiesImpl;
 import org.rlhfflow.activities.sft.SftActivitiesImpl;
@@ -128,20 +128,20 @@ class RlaifQualityTest {
     StageContext ctx = StageFixture.context(YAML);
     Map<String, Double> all = new TreeMap<>();
     long t0 = System.nanoTime();
-    StageResult base = new PretrainActivitiesImpl(services).pretrain(new PretrainInput(ctx));
+    StageResult base = new PretrainActivitiesImpl(services).pretrain(new PretrainInput(ctx)).run();
     all.putAll(base.metrics());
     all.putAll(baseJudge(services, base.output("checkpoint")));
-    StageResult sft = new SftActivitiesImpl(services).sft(new SftInput(ctx, base.output("checkpoint"), null));
+    StageResult sft = new SftActivitiesImpl(services).sft(new SftInput(ctx, base.output("checkpoint"), null)).run();
     StageResult prefs = new CollectPreferencesActivitiesImpl(services)
-        .collect(new CollectInput(ctx, sft.output("checkpoint"), base.output("checkpoint")));
+        .collect(new CollectInput(ctx, sft.output("checkpoint"), base.output("checkpoint"))).run();
     all.putAll(prefs.metrics());
     StageResult rm = new RewardModelActivitiesImpl(services)
-        .trainRewardModel(new RewardModelInput(ctx, sft.output("checkpoint"), prefs.output("preferences")));
+        .trainRewardModel(new RewardModelInput(ctx, sft.output("checkpoint"), prefs.output("preferences"))).run();
     all.putAll(rm.metrics());
     StageResult ppo = new PpoActivitiesImpl(services)
-        .ppo(new PpoInput(ctx, sft.output("checkpoint"), rm.output("checkpoint")));
+        .ppo(new PpoInput(ctx, sft.output("checkpoint"), rm.output("checkpoint"))).run();
     StageResult eval = new EvaluateActivitiesImpl(services).evaluate(new EvaluateInput(ctx, sft.output("checkpoint"),
-        ppo.output("checkpoint"), rm.output("checkpoint"), ppo.output("curve")));
+        ppo.output("checkpoint"), rm.output("checkpoint"), ppo.output("curve"))).run();
     all.putAll(eval.metrics());
     all.forEach((k, v) -> System.out.printf("%s = %.4f%n", k, v));
     System.out.printf("wall %.0f s%n", (System.nanoTime() - t0) / 1e9);

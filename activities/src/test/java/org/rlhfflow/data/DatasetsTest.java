@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhfflow.spec.PreferenceSpec.DatasetFormat;
+import org.rlhfflow.activities.collect.PreferenceSpec.DatasetFormat;
 
 class DatasetsTest {
   @TempDir Path dir;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.rlhfflow.activities.collect.PreferenceSpec;
 
 /** Every spec checked in under experiments/ loads, and is named after its file. */
 class ExperimentFilesTest {

@@ -70,11 +70,11 @@ class ExperimentSpecTest {
     assertEquals("1.5", params.get("ppo.missing_eos_penalty"));
     assertEquals("tiny", params.get("model.preset"));
     assertEquals("8080", params.get("preferences.human.ui_port"));
-    assertEquals("rlhf-cpu", params.get("resources.reward_model"));
+    assertEquals("rlhf-cpu", params.get("resources.task_queue"));
     assertFalse(params.containsKey("model.hf_checkpoint"));
     assertFalse(params.containsKey("description"));
-    // 75 leaf keys (4 + 5 + 5 + 3 + 5+2+2 + 7 + 8 + 25 + 4 + 5) minus 8 unset by default, plus the penalty set here.
-    assertEquals(68, params.size());
+    // 78 leaf keys (5 + 5 + 5 + 3 + 7+2+2 + 8 + 10 + 25 + 4 + 2) minus 8 unset by default, plus the penalty set here.
+    assertEquals(71, params.size());
     assertEquals("evaluate", params.get("until"));
   }
 
@@ -85,8 +85,9 @@ class ExperimentSpecTest {
     assertEquals(base.stageJson("ppo"), sftChanged.stageJson("ppo"));
     assertNotEquals(base.stageJson("sft"), sftChanged.stageJson("sft"));
     assertTrue(base.stageJson("reward_model").startsWith("{\"batch_size\":32,"), base.stageJson("reward_model"));
-    assertThrows(IllegalArgumentException.class, () -> base.stageJson("seed"));
+    assertEquals("\"simulated\"", base.stageJson("preferences.source")); // a stage may read single keys
     assertThrows(IllegalArgumentException.class, () -> base.stageJson("rm"));
+    assertThrows(IllegalArgumentException.class, () -> base.stageJson("preferences.sauce"));
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.rlhfflow.activities.ppo.PpoSpec;
 
 class SpecLoaderTest {
 
@@ -23,7 +24,7 @@ class SpecLoaderTest {
     assertEquals(ExperimentSpec.named("x"), spec);
     assertEquals(ModelSpec.Preset.TINY, spec.model().preset());
     assertEquals(0.05, spec.ppo().klCoef());
-    assertEquals("rlhf-cpu", spec.resources().ppo());
+    assertEquals("rlhf-cpu", spec.resources().taskQueue("ppo"));
     assertNull(spec.ppo().missingEosPenalty());
   }
 
@@ -34,7 +35,7 @@ class SpecLoaderTest {
             + "model:\n  preset: nano\npreferences:\n  human:\n    ui_port: 9000\n");
     assertEquals(7L, spec.seed());
     assertEquals(0.01, spec.ppo().klCoef());
-    assertEquals(PpoSpec.KlEstimator.K3, spec.ppo().klEstimator());
+    assertEquals(org.rlhfflow.model.rl.KlEstimator.K3, spec.ppo().klEstimator());
     assertEquals(1.0, spec.ppo().missingEosPenalty());
     assertEquals(ModelSpec.Preset.NANO, spec.model().preset());
     assertEquals(9000, spec.preferences().human().uiPort());

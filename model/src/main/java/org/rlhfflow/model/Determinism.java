@@ -28,10 +28,60 @@ public final class Determinism {
 
   private Determinism() {}
 
-  /** Fixes the thread counts (unless already set) with {@link #DEFAULT_THREADS} intra-op threads. */
+  /**
+   * Fixes the thread counts (unless already set) from RLHF_THREADS: a number, {@code auto} (the
+   * cores that are free now, see {@link #freeCores}), or unset for {@link #DEFAULT_THREADS}.
+   */
   public static void configure() {
-    String env = System.getenv("RLHF_THREADS");
-    configure(env == null || env.isBlank() ? DEFAULT_THREADS : Integer.parseInt(env.trim()));
+    configure(threadsFrom(System.getenv("RLHF_THREADS"), Runtime.getRuntime().availableProcessors(),
+        loadAverage()));
+  }
+
+  /**
+   * The intra-op thread count that RLHF_THREADS asks for.
+   *
+   * @param cores the processors this JVM may use
+   * @param load the 1-minute load average, or a negative number when unknown
+   */
+  static int threadsFrom(String env, int cores, double load) {
+    if (env == null || env.isBlank()) {
+      return DEFAULT_THREADS;
+    }
+    String v = env.trim();
+    if (v.equalsIgnoreCase("auto")) {
+      return freeCores(cores, load);
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("RLHF_THREADS=" + env + ": expected a positive integer or auto");
+  }
+
+  /**
+   * Cores not busy with other work: the processors minus the 1-minute load average, at least one.
+   * More threads than free cores make OpenMP threads spin at every barrier (see {@link
+   * #DEFAULT_THREADS}).
+   */
+  static int freeCores(int cores, double load) {
+    if (load < 0) {
+      return Math.max(1, cores);
+    }
+    return (int) Math.max(1, Math.min(cores, cores - Math.round(load)));
+  }
+
+  private static double loadAverage() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  /** The intra-op thread count in force (after {@link #configure}), for run tags and summaries. */
+  public static int threads() {
+    String v = System.getProperty(NUM_THREADS);
+    return v == null ? DEFAULT_THREADS : Integer.parseInt(v);
   }
 
   /** Fixes the thread counts (unless already set); the inter-op pool gets one thread. */

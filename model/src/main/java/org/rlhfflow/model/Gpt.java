@@ -108,6 +108,12 @@ public final class Gpt extends Module {
   static NDArray attentionBias(NDArray keyMask, long t, DataType type) {
     long b = keyMask.getShape().get(0);
     long s = keyMask.getShape().get(1);
+    NDArray keys = keyMask.toType(type, false).reshape(b, 1, s); // (B, 1, S)
+    if (t == 1) {
+      // A decode step: the one query sees every key, so the causal factor is all ones; skipping it
+      // saves three engine ops per step and gives the same bits (x * 1 == x).
+      return keys.sub(1).mul(-MASKED).expandDims(1); // (B, 1, 1, S)
+    }
     float[] causal = new float[Math.toIntExact(t * s)];
     for (int q = 0; q < t; q++) {
       for (int k = 0; k <= s - t + q; k++) {
@@ -115,7 +121,6 @@ public final class Gpt extends Module {
       }
     }
     NDManager m = keyMask.getManager();
-    NDArray keys = keyMask.toType(type, false).reshape(b, 1, s); // (B, 1, S)
     NDArray allowed = keys.mul(m.create(causal, new Shape(1, t, s)).toType(type, false)); // (B, T, S)
     return allowed.sub(1).mul(-MASKED).expandDims(1); // (B, 1, T, S)
   }

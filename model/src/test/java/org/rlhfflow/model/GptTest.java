@@ -72,7 +72,7 @@ class GptTest {
     int prefix = 5;
     try (NoGrad ng = NoGrad.enter();
         NDManager m = lm.manager().newSubManager();
-        KvCache cache = new KvCache(m, GptConfig.NANO.nLayer())) {
+        KvCache cache = new KvCache(m, GptConfig.NANO.nLayer(), t)) {
       NDArray ids = TestData.ids(m, TestData.ids(3, t, 256, 2));
       NDArray mask = TestData.leftPadMask(m, t, 0, 2, 4);
       NDArray full = lm.logits(ids, mask); // (B, T, V)
@@ -88,6 +88,9 @@ class GptTest {
       }
       assertTrue(worst < 1e-4, "max abs logit diff " + worst);
       assertEquals(t, cache.length());
+      IllegalStateException full2 = assertThrows(IllegalStateException.class,
+          () -> gpt.hidden(ids.get(":, :1"), pos.get(":, :1"), mask.get(":, :1"), cache));
+      assertTrue(full2.getMessage().contains("capacity " + t), full2.getMessage());
     }
   }
 

@@ -36,13 +36,25 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE}).")
     int threads = Determinism.DEFAULT_THREADS;
 
+    @Option(
+        names = "--case",
+        description = "Only the cases whose label matches, e.g. NANO:16x64 or TINY (repeatable; default: all).")
+    List<String> only = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
       Determinism.configure(threads); // before the engine loads
       System.err.println("measuring fp32 " + 2048 + "^2 matmul peak...");
       double peak = ModelBench.peakGflops();
       List<BenchResult> results = new ArrayList<>();
-      List<BenchCase> cases = BenchCase.defaults();
+      List<BenchCase> cases = BenchCase.defaults().stream()
+          .filter(c -> only.isEmpty() || only.stream().anyMatch(o -> c.label().startsWith(o)))
+          .toList();
+      if (cases.isEmpty()) {
+        System.err.println("rlhf bench model: no case matches " + only + "; cases: "
+            + BenchCase.defaults().stream().map(BenchCase::label).toList());
+        return 2;
+      }
       for (int i = 0; i < cases.size(); i++) {
         int n = i + 1;
         results.add(
@@ -61,13 +73,14 @@ public final class BenchCommand implements Callable<Integer> {
     private static void printTable(double peak, List<BenchResult> results) {
       System.out.printf(Locale.ROOT, "peak fp32 matmul: %.1f GFLOP/s%n", peak);
       System.out.printf(
-          Locale.ROOT, "%-11s %5s %5s %10s %12s %7s %12s %12s%n",
-          "preset", "batch", "seq", "params", "train tok/s", "MFU", "gen kv t/s", "gen nokv t/s");
+          Locale.ROOT, "%-11s %5s %5s %10s %12s %7s %12s %12s %9s %10s%n",
+          "preset", "batch", "seq", "params", "train tok/s", "MFU", "gen kv t/s", "gen nokv t/s",
+          "peak MiB", "minflt");
       for (BenchResult r : results) {
         System.out.printf(
-            Locale.ROOT, "%-11s %5d %5d %10d %12.0f %6.1f%% %12.0f %12.0f%n",
+            Locale.ROOT, "%-11s %5d %5d %10d %12.0f %6.1f%% %12.0f %12.0f %9.0f %10d%n",
             r.preset(), r.batch(), r.seq(), r.params(), r.trainTokensPerS(), 100 * r.mfu(),
-            r.genTokensPerSKv(), r.genTokensPerSNoKv());
+            r.genTokensPerSKv(), r.genTokensPerSNoKv(), r.peakRssMiB(), r.minorFaults());
       }
     }
 

@@ -2,6 +2,8 @@ package org.rlhfflow.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.rlhfflow.activities.StageFailures;
+import org.rlhfflow.activities.registry.StageRegistry;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecException;
 import org.rlhfflow.spec.SpecLoader;
@@ -30,9 +32,13 @@ public final class SpecCommand {
         ExperimentSpec spec = SpecLoader.load(file);
         System.out.println(spec.canonicalJson());
         System.out.println("sha256 " + spec.sha256());
+        System.out.println("pipeline " + String.join(" -> ", StageRegistry.plan(spec)));
         return 0;
       } catch (SpecException e) {
         System.err.println(e.getMessage()); // already says file:line:column: key: problem
+        return 1;
+      } catch (StageFailures.ValidationException e) { // method, until or a stage's needs
+        System.err.println(file + ": " + e.getMessage());
         return 1;
       }
     }

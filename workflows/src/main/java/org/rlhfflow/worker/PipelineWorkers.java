@@ -9,18 +9,15 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import org.rlhfflow.activities.StageServices;
-import org.rlhfflow.activities.collect.CollectPreferencesActivitiesImpl;
-import org.rlhfflow.activities.evaluate.EvaluateActivitiesImpl;
 import org.rlhfflow.activities.pipeline.PipelineActivitiesImpl;
-import org.rlhfflow.activities.ppo.PpoActivitiesImpl;
-import org.rlhfflow.activities.rm.RewardModelActivitiesImpl;
-import org.rlhfflow.activities.sft.SftActivitiesImpl;
+import org.rlhfflow.activities.registry.StageDef;
+import org.rlhfflow.activities.registry.StageRegistry;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow;
 import org.rlhfflow.workflows.RlhfPipelineWorkflowImpl;
 
 /**
- * Registers the pipeline on a worker: the workflow and every stage's activities. Every queue gets
- * all of them; the spec's {@code resources} decide which queue each stage is scheduled on.
+ * Registers the pipeline on a worker: the workflow and every registry stage's activities. Every
+ * queue gets all of them; the spec's {@code resources} decide which queue each stage is scheduled on.
  */
 public final class PipelineWorkers {
   private PipelineWorkers() {}
@@ -45,13 +42,10 @@ public final class PipelineWorkers {
 
   public static void register(Worker worker, StageServices services) {
     worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
-        new PipelineActivitiesImpl(services),
-        new CollectPreferencesActivitiesImpl(services),
-        new SftActivitiesImpl(services),
-        new RewardModelActivitiesImpl(services),
-        new PpoActivitiesImpl(services),
-        new EvaluateActivitiesImpl(services));
+    worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services));
+    for (StageDef<?, ?> def : StageRegistry.all()) {
+      worker.registerActivitiesImplementations(def.implementation(services));
+    }
   }
 
   /**

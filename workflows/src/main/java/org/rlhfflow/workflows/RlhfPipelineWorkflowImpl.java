@@ -2,42 +2,46 @@ package org.rlhfflow.workflows;
 
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.ActivityStub;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
-import org.rlhfflow.activities.PipelineActivities;
 import org.rlhfflow.activities.PipelineActivities.FinishInput;
 import org.rlhfflow.activities.PipelineActivities.ResolvedSpec;
 import org.rlhfflow.activities.PipelineActivities.SpecSource;
 import org.rlhfflow.activities.PipelineActivities.StartInput;
 import org.rlhfflow.activities.PipelineActivities.Summary;
-import org.rlhfflow.activities.Stage;
-import org.rlhfflow.activities.StageActivities.CollectPreferencesActivities;
-import org.rlhfflow.activities.StageActivities.EvaluateActivities;
-import org.rlhfflow.activities.StageActivities.PpoActivities;
-import org.rlhfflow.activities.StageActivities.RewardModelActivities;
-import org.rlhfflow.activities.StageActivities.SftActivities;
+import org.rlhfflow.activities.PipelineActivities;
 import org.rlhfflow.activities.StageContext;
-import org.rlhfflow.activities.StageInputs.CollectInput;
-import org.rlhfflow.activities.StageInputs.EvaluateInput;
-import org.rlhfflow.activities.StageInputs.PpoInput;
-import org.rlhfflow.activities.StageInputs.RewardModelInput;
-import org.rlhfflow.activities.StageInputs.SftInput;
+import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
-import org.rlhfflow.store.ArtifactRef;
+import org.rlhfflow.activities.registry.StageDef;
+import org.rlhfflow.activities.registry.StageRegistry;
+import org.rlhfflow.activities.registry.Upstream;
 
 /**
- * Orchestrates the stages and nothing else: every byte of work happens in activities. Preferences
- * are sampled from the SFT policy, as in InstructGPT (Ouyang et al. 2022, sec. 3); an imported
- * dataset needs no policy, so its collect stage runs first and a bad file fails before any training.
+ * Orchestrates the stages and nothing else: every byte of work happens in activities. The stage
+ * list comes from the registry's plan for the spec ({@link StageRegistry#plan}), resolved in an
+ * activity; each stage's input is built by its registry entry from the results before it.
  */
 public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
   static final SearchAttributeKey<String> EXPERIMENT = SearchAttributeKey.forKeyword(SA_EXPERIMENT);
   static final SearchAttributeKey<String> STAGE = SearchAttributeKey.forKeyword(SA_STAGE);
+
+  /**
+   * Version 1: the resolved stage list is the execution order and each stage has its own heartbeat
+   * timeout. Histories without the marker (written before the stage registry) resolved the stages
+   * in lifecycle order and let the workflow move collect after SFT; they keep that order.
+   */
+  static final String REGISTRY_CHANGE = "stage-registry";
+  static final int REGISTRY_VERSION = 1;
+  /** The heartbeat timeout every stage had before it became a spec value. */
+  static final Duration LEGACY_HEARTBEAT = Duration.ofSeconds(30);
 
   private final PipelineActivities pipeline =
       Workflow.newActivityStub(PipelineActivities.class, StageOptions.bookkeeping());
@@ -53,7 +57,9 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
     long start = Workflow.currentTimeMillis();
     ResolvedSpec spec = pipeline.resolveSpec(new SpecSource(input.specPath(), input.specYaml(), input.seed()));
     experiment = spec.experiment();
-    planned = spec.stages();
+    int version = Workflow.getVersion(REGISTRY_CHANGE, Workflow.DEFAULT_VERSION, REGISTRY_VERSION);
+    planned = version == Workflow.DEFAULT_VERSION
+        ? legacyOrder(spec.stages(), spec.preferenceSource()) : spec.stages();
     Workflow.upsertTypedSearchAttributes(EXPERIMENT.valueSet(experiment));
     String runId = Workflow.getInfo().getRunId();
     String parentRun = pipeline.startPipelineRun(new StartInput(
@@ -61,8 +67,10 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
     StageContext ctx = new StageContext(experiment, Workflow.getInfo().getWorkflowId(), parentRun,
         spec.specJson(), spec.specSha256(), input.forceStages() == null ? List.of() : input.forceStages());
     try {
-      runStages(spec, ctx);
-    } catch (ActivityFailure | CanceledFailure e) {
+      for (String name : planned) {
+        runStage(StageRegistry.get(name), spec, ctx);
+      }
+    } catch (ActivityFailure | ApplicationFailure | CanceledFailure e) {
       boolean cancelled = e instanceof CanceledFailure || e.getCause() instanceof CanceledFailure;
       String failedStage = stage;
       stage = cancelled ? "cancelled" : "failed";
@@ -78,54 +86,41 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
     return new PipelineResult(experiment, spec.specSha256(), results, summary.figures(), summary.summaryJson());
   }
 
-  private void runStages(ResolvedSpec spec, StageContext ctx) {
-    Map<String, String> queues = spec.taskQueues();
-    CollectPreferencesActivities collect = Workflow.newActivityStub(
-        CollectPreferencesActivities.class, StageOptions.collect(queues.get(Stage.COLLECT)));
-    SftActivities sft = Workflow.newActivityStub(SftActivities.class, StageOptions.sft(queues.get(Stage.SFT)));
-    RewardModelActivities rm = Workflow.newActivityStub(
-        RewardModelActivities.class, StageOptions.rewardModel(queues.get(Stage.REWARD_MODEL)));
-    PpoActivities ppo = Workflow.newActivityStub(PpoActivities.class, StageOptions.ppo(queues.get(Stage.PPO)));
-    EvaluateActivities eval = Workflow.newActivityStub(
-        EvaluateActivities.class, StageOptions.evaluate(queues.get(Stage.EVALUATE)));
-    List<String> stages = spec.stages();
-
-    boolean imported = "dataset".equals(spec.preferenceSource());
-    if (imported && stages.contains(Stage.COLLECT)) {
-      runStage(Stage.COLLECT, () -> collect.collect(new CollectInput(ctx, null, null)));
+  private void runStage(StageDef<?, ?> def, ResolvedSpec spec, StageContext ctx) {
+    Object in;
+    try {
+      in = def.input(ctx, new Upstream(results));
+    } catch (RuntimeException e) { // a plan that lets a stage run without what it needs: fail, do not retry
+      throw ApplicationFailure.newNonRetryableFailure(def.name() + ": " + e.getMessage(), StageFailures.VALIDATION);
     }
-    ArtifactRef sftModel = !stages.contains(Stage.SFT) ? null
-        : runStage(Stage.SFT, () -> sft.sft(new SftInput(ctx, null, null))).output("checkpoint");
-    if (!imported && stages.contains(Stage.COLLECT)) {
-      runStage(Stage.COLLECT, () -> collect.collect(new CollectInput(ctx, sftModel, null)));
-    }
-    if (!stages.contains(Stage.REWARD_MODEL)) {
-      return;
-    }
-    ArtifactRef prefs = results.get(Stage.COLLECT).output("preferences");
-    ArtifactRef rewardModel = runStage(Stage.REWARD_MODEL,
-        () -> rm.trainRewardModel(new RewardModelInput(ctx, sftModel, prefs))).output("checkpoint");
-    if (!stages.contains(Stage.PPO)) {
-      return;
-    }
-    StageResult ppoResult = runStage(Stage.PPO, () -> ppo.ppo(new PpoInput(ctx, sftModel, rewardModel)));
-    ArtifactRef policy = ppoResult.output("checkpoint");
-    ArtifactRef curve = ppoResult.outputs().get("curve");
-    if (stages.contains(Stage.EVALUATE)) {
-      runStage(Stage.EVALUATE,
-          () -> eval.evaluate(new EvaluateInput(ctx, sftModel, policy, rewardModel, curve)));
+    ActivityStub activity = Workflow.newUntypedActivityStub(
+        def.options(spec.taskQueues().get(def.name()), heartbeatTimeout(spec, def.name())));
+    stage = def.name();
+    setStage(def.name());
+    StageResult result = activity.execute(def.activityType(), StageResult.class, in);
+    results.put(def.name(), result);
+    if (result.reused()) {
+      reused.add(def.name());
     }
   }
 
-  private StageResult runStage(String name, Supplier<StageResult> activity) {
-    stage = name;
-    setStage(name);
-    StageResult result = activity.get();
-    results.put(name, result);
-    if (result.reused()) {
-      reused.add(name);
+  private static Duration heartbeatTimeout(ResolvedSpec spec, String stage) {
+    Double seconds = spec.heartbeatTimeouts() == null ? null : spec.heartbeatTimeouts().get(stage);
+    return seconds == null ? LEGACY_HEARTBEAT : Duration.ofMillis(Math.round(seconds * 1000));
+  }
+
+  /**
+   * The order of workflows started before the registry: their resolved list is in lifecycle order
+   * (collect, sft, ...) and simulated preferences were collected after SFT, from its policy.
+   */
+  static List<String> legacyOrder(List<String> stages, String preferenceSource) {
+    if ("dataset".equals(preferenceSource) || !stages.contains("collect") || !stages.contains("sft")) {
+      return stages;
     }
-    return result;
+    List<String> order = new ArrayList<>(stages);
+    order.remove("collect");
+    order.add(order.indexOf("sft") + 1, "collect");
+    return order;
   }
 
   private void setStage(String name) {

@@ -1,7 +1,6 @@
 package org.rlhfflow.durability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,9 +24,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.collect.CollectStage;
+import org.rlhfflow.activities.sft.SftStage;
 import org.rlhfflow.config.RlhfConfig;
 import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.store.Sha256;
@@ -125,15 +125,15 @@ class BadInputPipelineTest {
   @Test
   void aTruncatedCheckpointIsNotTrustedAndNotRetried() throws Exception {
     // A first run trains SFT and records its manifest; then a weights blob is truncated on disk.
-    String yaml = BASE + "until: sft\n"; // with simulated preferences: sft, then collect samples from it
+    String yaml = BASE + "until: collect\n"; // with simulated preferences: sft, then collect samples from it
     PipelineResult first = run("ok.yaml", yaml, List.of()).getResult(5, TimeUnit.MINUTES, PipelineResult.class);
-    ArtifactRef checkpoint = first.stages().get(Stage.SFT).output("checkpoint");
+    ArtifactRef checkpoint = first.stages().get(SftStage.NAME).output("checkpoint");
     Path blob = weightsBlob(checkpoint);
     byte[] bytes = Files.readAllBytes(blob);
     Files.write(blob, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     deleteTree(home.resolve("rlhf/scratch")); // a fresh worker: no verified local copy of the inputs
     // The rerun reuses SFT from its manifest, so collect must read the truncated weights.
-    String message = fails("ok.yaml", yaml, List.of(Stage.COLLECT));
+    String message = fails("ok.yaml", yaml, List.of(CollectStage.NAME));
     assertTrue(message.contains(blobName(blob)), message); // names the blob by its digest
     assertTrue(message.contains("corrupt"), message);
   }

@@ -6,22 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import java.nio.charset.StandardCharsets;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,9 +29,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
+import org.rlhfflow.activities.collect.CollectStage;
+import org.rlhfflow.activities.ppo.PpoStage;
+import org.rlhfflow.activities.rm.RewardModelStage;
+import org.rlhfflow.activities.sft.SftStage;
 import org.rlhfflow.cli.Rlhf;
 import org.rlhfflow.durability.CrashProbe.Crash;
 import org.rlhfflow.store.ArtifactRef;
@@ -48,7 +51,7 @@ import picocli.CommandLine;
 @Tag("integration")
 class DurabilityIntegrationTest {
   private static final long SEED = 17;
-  private static final List<String> TRAINED = List.of(Stage.SFT, Stage.REWARD_MODEL, Stage.PPO);
+  private static final List<String> TRAINED = List.of(SftStage.NAME, RewardModelStage.NAME, PpoStage.NAME);
 
   /** sha256 of each training stage's checkpoint output in an uninterrupted run; computed once. */
   private static Map<String, String> baseline;
@@ -135,7 +138,7 @@ class DurabilityIntegrationTest {
       CrashProbe probe = new CrashProbe(stack, queue);
       List<Crash> crashes = new ArrayList<>();
       // checkpoint_every of each stage, as in durability.yaml
-      Object[][] stages = {{Stage.SFT, "Sft", 16}, {Stage.REWARD_MODEL, "RewardModel", 16}, {Stage.PPO, "Ppo", 8}};
+      Object[][] stages = {{SftStage.NAME, "Sft", 16}, {RewardModelStage.NAME, "RewardModel", 16}, {PpoStage.NAME, "Ppo", 8}};
       for (Object[] s : stages) {
         Path home = tmp.resolve("worker-" + (crashes.size() + 1));
         crashes.add(probe.crash((String) s[0], (String) s[1], (Integer) s[2], current[0],
@@ -194,7 +197,7 @@ class DurabilityIntegrationTest {
       Map<String, String> expected = baseline(stack);
       String queue = DurabilityStack.unique("dur-resume");
       WorkerProcess faulty = worker(tmp.resolve("faulty"), queue, Map.of("RLHF_INJECT_FAULT", "nan:ppo:2"));
-      WorkflowStub stub = start(stack, queue, List.of(Stage.PPO));
+      WorkflowStub stub = start(stack, queue, List.of(PpoStage.NAME));
       WorkflowFailedException failed = assertThrows(WorkflowFailedException.class, () -> await(stub));
       ApplicationFailure cause = rootApplicationFailure(failed);
       assertEquals(StageFailures.DIVERGED, cause.getType(), cause.toString());
@@ -206,19 +209,19 @@ class DurabilityIntegrationTest {
       StringWriter out = new StringWriter();
       CommandLine cli = new CommandLine(new Rlhf()).setOut(new PrintWriter(out)).setErr(new PrintWriter(out));
       // ppo is forced: the baseline's manifest for the same key would otherwise be reused
-      int code = cli.execute("resume", queue, "--force", Stage.PPO, "--wait");
+      int code = cli.execute("resume", queue, "--force", PpoStage.NAME, "--wait");
       assertEquals(0, code, out.toString());
       Matcher m = Pattern.compile("resumed: +\\S+ -> (\\S+)").matcher(out.toString());
       assertTrue(m.find(), out.toString());
       PipelineResult resumed = stack.client.newUntypedWorkflowStub(m.group(1))
           .getResult(1, TimeUnit.MINUTES, PipelineResult.class);
-      for (String s : List.of(Stage.COLLECT, Stage.SFT, Stage.REWARD_MODEL)) {
+      for (String s : List.of(CollectStage.NAME, SftStage.NAME, RewardModelStage.NAME)) {
         assertTrue(resumed.stages().get(s).reused(), s + " was recomputed by the resumed run");
       }
-      assertFalse(resumed.stages().get(Stage.PPO).reused(), "ppo must run again");
+      assertFalse(resumed.stages().get(PpoStage.NAME).reused(), "ppo must run again");
       for (JsonNode run : MlflowRuns.of(stack.env.mlflowUri(), "durability", m.group(1))) {
         String stage = MlflowRuns.tag(run, "rlhf.stage");
-        assertFalse(stage != null && List.of(Stage.COLLECT, Stage.SFT, Stage.REWARD_MODEL).contains(stage),
+        assertFalse(stage != null && List.of(CollectStage.NAME, SftStage.NAME, RewardModelStage.NAME).contains(stage),
             "the resumed run opened a new MLflow run for " + stage);
       }
       assertEquals(expected, checkpoints(stack, resumed), "resumed run vs a clean run");
@@ -230,7 +233,7 @@ class DurabilityIntegrationTest {
     try (DurabilityStack stack = new DurabilityStack()) {
       String queue = DurabilityStack.unique("dur-cancel");
       worker(tmp.resolve("worker"), queue, Map.of());
-      WorkflowStub stub = start(stack, queue, List.of(Stage.PPO));
+      WorkflowStub stub = start(stack, queue, List.of(PpoStage.NAME));
       awaitHeartbeat(stack, queue, "Ppo");
       String cli = System.getenv("RLHF_TEMPORAL_CLI");
       assertTrue(cli != null, "RLHF_TEMPORAL_CLI is not set: run this through ./test.sh");
@@ -243,7 +246,7 @@ class DurabilityIntegrationTest {
       assertInstanceOf(CanceledFailure.class, e.getCause(), e.toString());
 
       List<JsonNode> runs = MlflowRuns.of(stack.env.mlflowUri(), "durability", queue);
-      JsonNode ppo = runs.stream().filter(r -> Stage.PPO.equals(MlflowRuns.tag(r, "rlhf.stage"))).findFirst()
+      JsonNode ppo = runs.stream().filter(r -> PpoStage.NAME.equals(MlflowRuns.tag(r, "rlhf.stage"))).findFirst()
           .orElseThrow(() -> new AssertionError("no ppo run among " + runs));
       JsonNode parent = runs.stream().filter(r -> MlflowRuns.tag(r, "mlflow.parentRunId") == null).findFirst()
           .orElseThrow(() -> new AssertionError("no pipeline run among " + runs));

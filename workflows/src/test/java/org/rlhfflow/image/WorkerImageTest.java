@@ -95,6 +95,14 @@ class WorkerImageTest {
   }
 
   @Test
+  void workersStartWithTheLaunchersMallocSettings() throws Exception {
+    String launcher = Files.readString(Path.of(System.getProperty("rlhf.repo.root", "..")).resolve("rlhf"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("GLIBC_TUNABLES:-([^}]+)}").matcher(launcher);
+    assertTrue(m.find(), "./rlhf sets no GLIBC_TUNABLES default");
+    assertTrue(strings(config.get("Env")).contains("GLIBC_TUNABLES=" + m.group(1)), config.get("Env").toString());
+  }
+
+  @Test
   void jvmFlagsOpenJavaNioForArrowAndKeepDjlOffline() {
     List<String> entrypoint = strings(config.get("Entrypoint"));
     // The image must run with the very flag the test JVMs run with (both come from arrow.jvm.flags).

@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageResult;
+import org.rlhfflow.activities.ppo.PpoStage;
+import org.rlhfflow.activities.registry.StageRegistry;
 import org.rlhfflow.config.RlhfConfig;
 import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.store.MinioArtifactStore;
@@ -76,7 +77,7 @@ class PipelineStackIntegrationTest {
       result = host.client().newUntypedWorkflowStub(workflowId).getResult(15, TimeUnit.MINUTES, PipelineResult.class);
     }
 
-    assertEquals(Stage.ALL.size(), result.stages().size(), result.stages().keySet().toString());
+    assertEquals(StageRegistry.names().size(), result.stages().size(), result.stages().keySet().toString());
     double oracle = ((Number) ((Map<?, ?>) result.summary().get("oracle_score")).get("ppo")).doubleValue();
     assertTrue(oracle >= 0 && oracle <= 1, "oracle score " + oracle);
 
@@ -89,7 +90,7 @@ class PipelineStackIntegrationTest {
         Path file = store.get(ref, tmp.resolve("check-" + ref.sha256()));
         assertEquals(ref.sha256(), Sha256.of(file).hex(), ref.toString());
       }
-      Path policy = store.getDirectory(result.stages().get(Stage.PPO).output("checkpoint"), tmp.resolve("policy"));
+      Path policy = store.getDirectory(result.stages().get(PpoStage.NAME).output("checkpoint"), tmp.resolve("policy"));
       assertTrue(Files.exists(policy.resolve("model.safetensors")));
     }
 
@@ -105,7 +106,7 @@ class PipelineStackIntegrationTest {
       }
     }
     assertNotNull(parent, "no parent run among " + runs);
-    assertEquals(Stage.ALL.size(), children.size(), runs.toString());
+    assertEquals(StageRegistry.names().size(), children.size(), runs.toString());
     for (JsonNode child : children) {
       assertEquals(parent.path("info").path("run_id").asText(), tag(child, "mlflow.parentRunId"));
       assertEquals("FINISHED", child.path("info").path("status").asText());

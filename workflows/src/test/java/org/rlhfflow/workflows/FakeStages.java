@@ -8,18 +8,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rlhfflow.activities.PipelineActivities;
-import org.rlhfflow.activities.Stage;
-import org.rlhfflow.activities.StageActivities.CollectPreferencesActivities;
-import org.rlhfflow.activities.StageActivities.EvaluateActivities;
-import org.rlhfflow.activities.StageActivities.PpoActivities;
-import org.rlhfflow.activities.StageActivities.RewardModelActivities;
-import org.rlhfflow.activities.StageActivities.SftActivities;
-import org.rlhfflow.activities.StageInputs.CollectInput;
-import org.rlhfflow.activities.StageInputs.EvaluateInput;
-import org.rlhfflow.activities.StageInputs.PpoInput;
-import org.rlhfflow.activities.StageInputs.RewardModelInput;
-import org.rlhfflow.activities.StageInputs.SftInput;
 import org.rlhfflow.activities.StageResult;
+import org.rlhfflow.activities.collect.CollectInput;
+import org.rlhfflow.activities.collect.CollectPreferencesActivities;
+import org.rlhfflow.activities.collect.CollectResult;
+import org.rlhfflow.activities.collect.CollectStage;
+import org.rlhfflow.activities.evaluate.EvaluateActivities;
+import org.rlhfflow.activities.evaluate.EvaluateInput;
+import org.rlhfflow.activities.evaluate.EvaluateResult;
+import org.rlhfflow.activities.evaluate.EvaluateStage;
+import org.rlhfflow.activities.ppo.PpoActivities;
+import org.rlhfflow.activities.ppo.PpoInput;
+import org.rlhfflow.activities.ppo.PpoResult;
+import org.rlhfflow.activities.ppo.PpoStage;
+import org.rlhfflow.activities.registry.StageRegistry;
+import org.rlhfflow.activities.rm.RewardModelActivities;
+import org.rlhfflow.activities.rm.RewardModelInput;
+import org.rlhfflow.activities.rm.RewardModelResult;
+import org.rlhfflow.activities.rm.RewardModelStage;
+import org.rlhfflow.activities.sft.SftActivities;
+import org.rlhfflow.activities.sft.SftInput;
+import org.rlhfflow.activities.sft.SftResult;
+import org.rlhfflow.activities.sft.SftStage;
 import org.rlhfflow.store.ArtifactRef;
 
 /** Activities that do no work: they record calls and hand back digests derived from the stage. */
@@ -33,6 +43,8 @@ class FakeStages
   String failStage;
   String finishStatus;
   String finishFailedStage;
+  /** When set, the PPO activity waits for it: a pipeline stopped mid-PPO. */
+  java.util.concurrent.CountDownLatch ppoGate;
 
   static ArtifactRef ref(String name) {
     String hex = String.format("%064x", Math.abs((long) name.hashCode()));
@@ -50,7 +62,7 @@ class FakeStages
       refs.put(output, ref(stage + "/" + output));
     }
     return new StageResult(stage, refs, Map.of(stage + "/metric", 1.0),
-        "key-" + stage, stage.equals(Stage.SFT) && "reuse-sft".equals(failStage), 1.5);
+        "key-" + stage, stage.equals(SftStage.NAME) && "reuse-sft".equals(failStage), 1.5);
   }
 
   @Override
@@ -60,9 +72,15 @@ class FakeStages
       throw ApplicationFailure.newNonRetryableFailure(source.path() + ":3: unknown key 'ppo.klcoef'", "SpecException");
     }
     Map<String, String> queues = new LinkedHashMap<>();
-    Stage.ALL.forEach(s -> queues.put(s, taskQueue));
+    Map<String, Double> heartbeats = new LinkedHashMap<>();
+    StageRegistry.names().forEach(s -> queues.put(s, taskQueue));
+    StageRegistry.names().forEach(s -> heartbeats.put(s, 5.0));
+    // the registry's plan, as the real resolve computes it: simulated labels need the SFT policy first
+    List<String> plan = "dataset".equals(preferenceSource)
+        ? List.of(CollectStage.NAME, SftStage.NAME, RewardModelStage.NAME, PpoStage.NAME, EvaluateStage.NAME)
+        : List.of(SftStage.NAME, CollectStage.NAME, RewardModelStage.NAME, PpoStage.NAME, EvaluateStage.NAME);
     return new ResolvedSpec("exp", source.seed() == null ? 0 : source.seed(), "{}", "ab".repeat(32), queues,
-        preferenceSource, Stage.ALL);
+        preferenceSource, plan, heartbeats);
   }
 
   @Override
@@ -81,27 +99,36 @@ class FakeStages
   }
 
   @Override
-  public StageResult collect(CollectInput input) {
-    return result(Stage.COLLECT, input, "preferences");
+  public CollectResult collect(CollectInput input) {
+    return CollectResult.of(result(CollectStage.NAME, input, "preferences"));
   }
 
   @Override
-  public StageResult sft(SftInput input) {
-    return result(Stage.SFT, input, "checkpoint");
+  public SftResult sft(SftInput input) {
+    return SftResult.of(result(SftStage.NAME, input, "checkpoint"));
   }
 
   @Override
-  public StageResult trainRewardModel(RewardModelInput input) {
-    return result(Stage.REWARD_MODEL, input, "checkpoint");
+  public RewardModelResult trainRewardModel(RewardModelInput input) {
+    return RewardModelResult.of(result(RewardModelStage.NAME, input, "checkpoint"));
   }
 
   @Override
-  public StageResult ppo(PpoInput input) {
-    return result(Stage.PPO, input, "checkpoint", "curve");
+  public PpoResult ppo(PpoInput input) {
+    if (ppoGate != null) {
+      calls.add(PpoStage.NAME);
+      try {
+        ppoGate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      calls.remove(calls.size() - 1);
+    }
+    return PpoResult.of(result(PpoStage.NAME, input, "checkpoint", "curve"));
   }
 
   @Override
-  public StageResult evaluate(EvaluateInput input) {
-    return result(Stage.EVALUATE, input, "report");
+  public EvaluateResult evaluate(EvaluateInput input) {
+    return EvaluateResult.of(result(EvaluateStage.NAME, input, "report"));
   }
 }

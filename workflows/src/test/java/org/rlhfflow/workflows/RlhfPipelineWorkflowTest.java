@@ -18,10 +18,15 @@ import io.temporal.worker.Worker;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.rlhfflow.activities.Stage;
-import org.rlhfflow.activities.StageInputs.EvaluateInput;
-import org.rlhfflow.activities.StageInputs.PpoInput;
-import org.rlhfflow.activities.StageInputs.RewardModelInput;
+import org.rlhfflow.activities.collect.CollectStage;
+import org.rlhfflow.activities.evaluate.EvaluateInput;
+import org.rlhfflow.activities.evaluate.EvaluateStage;
+import org.rlhfflow.activities.ppo.PpoInput;
+import org.rlhfflow.activities.ppo.PpoStage;
+import org.rlhfflow.activities.registry.StageRegistry;
+import org.rlhfflow.activities.rm.RewardModelInput;
+import org.rlhfflow.activities.rm.RewardModelStage;
+import org.rlhfflow.activities.sft.SftStage;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineInput;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineResult;
 
@@ -44,19 +49,19 @@ class RlhfPipelineWorkflowTest {
     RlhfPipelineWorkflow wf = start(env, client, worker, fake, "wf-simulated");
     PipelineResult result = wf.run(new PipelineInput("experiments/demo.yaml", null, 7L, List.of()));
 
-    assertEquals(List.of("resolve", "start", Stage.SFT, Stage.COLLECT, Stage.REWARD_MODEL, Stage.PPO,
-        Stage.EVALUATE, "finish"), fake.calls);
-    assertEquals(Stage.ALL.size(), result.stages().size());
+    assertEquals(List.of("resolve", "start", SftStage.NAME, CollectStage.NAME, RewardModelStage.NAME, PpoStage.NAME,
+        EvaluateStage.NAME, "finish"), fake.calls);
+    assertEquals(StageRegistry.names().size(), result.stages().size());
     assertEquals("FINISHED", fake.finishStatus);
     // the RM and PPO get the SFT checkpoint; PPO gets the RM's checkpoint.
-    RewardModelInput rm = (RewardModelInput) fake.inputs.get(Stage.REWARD_MODEL);
+    RewardModelInput rm = (RewardModelInput) fake.inputs.get(RewardModelStage.NAME);
     assertEquals(FakeStages.ref("sft/checkpoint"), rm.sftModel());
     assertEquals(FakeStages.ref("collect/preferences"), rm.preferences());
-    PpoInput ppo = (PpoInput) fake.inputs.get(Stage.PPO);
+    PpoInput ppo = (PpoInput) fake.inputs.get(PpoStage.NAME);
     assertEquals(FakeStages.ref("reward_model/checkpoint"), ppo.rewardModel());
     assertEquals("parent-run", ppo.ctx().parentRunId());
     // evaluation compares the SFT and PPO policies and plots the PPO curve.
-    EvaluateInput eval = (EvaluateInput) fake.inputs.get(Stage.EVALUATE);
+    EvaluateInput eval = (EvaluateInput) fake.inputs.get(EvaluateStage.NAME);
     assertEquals(FakeStages.ref("sft/checkpoint"), eval.sftModel());
     assertEquals(FakeStages.ref("ppo/checkpoint"), eval.ppoModel());
     assertEquals(FakeStages.ref("ppo/curve"), eval.ppoCurve());
@@ -68,26 +73,26 @@ class RlhfPipelineWorkflowTest {
     FakeStages fake = new FakeStages();
     fake.preferenceSource = "dataset";
     start(env, client, worker, fake, "wf-dataset").run(new PipelineInput("x.yaml", null, null, List.of()));
-    assertEquals(List.of("resolve", "start", Stage.COLLECT, Stage.SFT, Stage.REWARD_MODEL, Stage.PPO,
-        Stage.EVALUATE, "finish"), fake.calls);
+    assertEquals(List.of("resolve", "start", CollectStage.NAME, SftStage.NAME, RewardModelStage.NAME, PpoStage.NAME,
+        EvaluateStage.NAME, "finish"), fake.calls);
   }
 
   @Test
   void aFailedStageStopsThePipelineAndMarksTheRunFailed(TestWorkflowEnvironment env, WorkflowClient client,
       Worker worker) {
     FakeStages fake = new FakeStages();
-    fake.failStage = Stage.REWARD_MODEL;
+    fake.failStage = RewardModelStage.NAME;
     RlhfPipelineWorkflow wf = start(env, client, worker, fake, "wf-fail");
     WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
         () -> wf.run(new PipelineInput("x.yaml", null, null, List.of())));
     ApplicationFailure cause = (ApplicationFailure) e.getCause().getCause();
     assertEquals("Injected", cause.getType());
-    assertTrue(cause.getOriginalMessage().contains(Stage.REWARD_MODEL));
+    assertTrue(cause.getOriginalMessage().contains(RewardModelStage.NAME));
     // no retry of a non-retryable failure, no later stage, and the parent run is closed as FAILED.
-    assertEquals(1, fake.calls.stream().filter(Stage.REWARD_MODEL::equals).count());
+    assertEquals(1, fake.calls.stream().filter(RewardModelStage.NAME::equals).count());
     assertEquals("finish", fake.calls.get(fake.calls.size() - 1));
     assertEquals("FAILED", fake.finishStatus);
-    assertEquals(Stage.REWARD_MODEL, fake.finishFailedStage);
+    assertEquals(RewardModelStage.NAME, fake.finishFailedStage);
   }
 
   @Test
@@ -107,8 +112,8 @@ class RlhfPipelineWorkflowTest {
     fake.failStage = "reuse-sft"; // marks the SFT result as reused, fails nothing
     RlhfPipelineWorkflow wf = start(env, client, worker, fake, "wf-reuse");
     wf.run(new PipelineInput("x.yaml", null, null, List.of()));
-    assertEquals(List.of(Stage.SFT), wf.progress().reused());
-    assertEquals(Stage.ALL.size(), wf.progress().completed().size());
+    assertEquals(List.of(SftStage.NAME), wf.progress().reused());
+    assertEquals(StageRegistry.names().size(), wf.progress().completed().size());
   }
 
   @Test

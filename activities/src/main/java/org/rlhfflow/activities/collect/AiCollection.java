@@ -72,11 +72,11 @@ final class AiCollection {
     return items.subList(from, to);
   }
 
-  /** K responses for each prompt, sampled at temperature 1 as the simulated labeller's are. */
+  /** K responses for each prompt, sampled as the simulated labeller's are. */
   private Map<String, List<String>> sample(LanguageModel lm, List<String> prompts) {
     int k = spec.preferences().responsesPerPrompt();
-    GenerationConfig cfg = PromptBatches.config(lm.tokenizer(), SimulatedCollection.SAMPLING_TEMPERATURE,
-        spec.ppo().maxNewTokens());
+    GenerationConfig cfg =
+        PromptBatches.config(lm.tokenizer(), spec.preferences().temperature(), spec.preferences().maxNewTokens());
     Map<String, List<String>> out = new LinkedHashMap<>();
     List<List<String>> batches = PromptBatches.chunks(prompts, PromptBatches.promptsPerBatch(k));
     for (int i = 0; i < batches.size(); i++) {

@@ -2,7 +2,6 @@ package org.rlhfflow.activities.collect;
 
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,14 +11,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.rlhfflow.activities.Models;
-import org.rlhfflow.activities.Stage;
-import org.rlhfflow.activities.StageActivities.CollectPreferencesActivities;
-import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageFailures.ValidationException;
-import org.rlhfflow.activities.StageInputs.CollectInput;
+import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.collect.CollectInput;
+import org.rlhfflow.activities.collect.CollectPreferencesActivities;
 import org.rlhfflow.data.ArrowDatasets;
 import org.rlhfflow.data.Datasets;
 import org.rlhfflow.data.PreferencePair;
@@ -30,10 +28,8 @@ import org.rlhfflow.feedback.Judge;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.Seeds;
 import org.rlhfflow.spec.ExperimentSpec;
-import org.rlhfflow.spec.PreferenceSpec;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.ArtifactRef;
-import org.rlhfflow.store.Sha256;
 import org.rlhfflow.tasks.Task;
 
 /**
@@ -54,29 +50,29 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
   }
 
   @Override
-  public StageResult collect(CollectInput input) {
+  public CollectResult collect(CollectInput input) {
     ExperimentSpec spec;
     Map<String, String> inputs;
     try {
       spec = SpecLoader.parse(input.ctx().specJson(), "resolved spec of " + input.ctx().experiment());
       inputs = cacheInputs(spec, input);
     } catch (RuntimeException e) {
-      ApplicationFailure bad = StageFailures.nonRetryable(Stage.COLLECT, e);
+      ApplicationFailure bad = StageFailures.nonRetryable(CollectStage.NAME, e);
       throw bad != null ? bad : e;
     }
-    return StageRun.execute(services, input.ctx(), Stage.COLLECT, inputs, run ->
+    return CollectResult.of(StageRun.execute(services, input.ctx(), CollectStage.DEF, inputs, run ->
         switch (spec.preferences().source()) {
           case SIMULATED -> simulated(run, input.policy());
-          case DATASET -> fromDataset(run, datasetFile(spec));
-          case AI -> ai(run, input.policy(), JudgeModel.resolve(spec.preferences().ai().judge(), input.judge()));
+          case DATASET -> fromDataset(run, run.file("data.preference_dataset"));
+          case AI -> ai(run, input.policy(), judgeModel(spec, input));
           default -> throw unsupported(spec);
-        });
+        }));
   }
 
   /**
-   * Digests that, with the spec sections, decide the output: the policy (and with AI feedback the
-   * judge and the constitution) or the dataset file. Resolving them validates the constitution and
-   * finds the judge before anything is sampled or labelled.
+   * The policy's digest, and with AI feedback the judge's and the constitution's; the files the
+   * stage reads are in the key through CollectStage's optFiles. Resolving them validates the
+   * constitution and finds the judge before anything is sampled or labelled.
    */
   private static Map<String, String> cacheInputs(ExperimentSpec spec, CollectInput input) {
     return switch (spec.preferences().source()) {
@@ -87,20 +83,24 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
         }
         Map<String, String> inputs = new LinkedHashMap<>();
         inputs.put("policy", input.policy().sha256());
-        // ppo.max_new_tokens bounds the sampled responses but is outside the collect spec sections.
-        inputs.put("max_new_tokens", Integer.toString(spec.ppo().maxNewTokens()));
-        if (spec.data().promptDataset() != null) {
-          inputs.put("prompt_dataset", digest(existing(spec.data().promptDataset(), "data.prompt_dataset")));
-        }
         if (spec.preferences().source() == PreferenceSpec.Source.AI) {
           inputs.put("constitution", constitution(spec).sha256());
-          inputs.put("judge", JudgeModel.resolve(spec.preferences().ai().judge(), input.judge()).sha256());
+          inputs.put("judge", judgeModel(spec, input).sha256());
         }
         yield inputs;
       }
-      case DATASET -> Map.of("dataset", digest(datasetFile(spec)));
+      case DATASET -> {
+        existing(spec.data().preferenceDataset(), "data.preference_dataset"); // fail before the run opens
+        yield Map.of();
+      }
       default -> throw unsupported(spec);
     };
+  }
+
+  /** The judge: a stage output of this pipeline (pretrain's base model, the SFT policy) or a file. */
+  private static JudgeModel judgeModel(ExperimentSpec spec, CollectInput input) {
+    String judge = spec.preferences().ai().judge();
+    return JudgeModel.resolve(judge, judge.equals("sft") ? input.policy() : input.pretrained());
   }
 
   private static Constitution constitution(ExperimentSpec spec) {
@@ -115,7 +115,7 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
     ExperimentSpec spec = run.spec();
     Task task = Task.named(spec.task().name());
     Constitution constitution = constitution(spec);
-    List<String> prompts = prompts(spec, task);
+    List<String> prompts = prompts(run, task);
     AiCollection.Result r;
     try (LanguageModel judgeLm = judgeModel.load(run)) {
       Judge judge;
@@ -140,10 +140,6 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
         + " arrives in later work; use simulated or dataset");
   }
 
-  private static Path datasetFile(ExperimentSpec spec) {
-    return existing(spec.data().preferenceDataset(), "data.preference_dataset");
-  }
-
   private static Path existing(String path, String field) {
     Path file = Path.of(path);
     if (!Files.isRegularFile(file)) {
@@ -152,18 +148,10 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
     return file;
   }
 
-  private static String digest(Path file) {
-    try {
-      return Sha256.of(file).hex();
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading " + file, e);
-    }
-  }
-
   private StageResult simulated(StageRun run, ArtifactRef policy) throws IOException {
     ExperimentSpec spec = run.spec();
     Task task = Task.named(spec.task().name());
-    List<String> prompts = prompts(spec, task);
+    List<String> prompts = prompts(run, task);
     SimulatedCollection.Result r;
     try (LanguageModel lm = Models.loadLanguageModel(run, policy, "policy")) {
       r = new SimulatedCollection(spec, task).collect(run, lm, prompts);
@@ -175,13 +163,13 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
   }
 
   /** The task's train prompts, or the first {@code preferences.prompts} of data.prompt_dataset. */
-  private static List<String> prompts(ExperimentSpec spec, Task task) {
+  private static List<String> prompts(StageRun run, Task task) {
+    ExperimentSpec spec = run.spec();
     int n = spec.preferences().prompts();
-    String file = spec.data().promptDataset();
-    if (file == null) {
+    if (spec.data().promptDataset() == null) {
       return task.prompts("train", n, Seeds.derive(spec.seed(), "collect", "prompts"));
     }
-    Path path = existing(file, "data.prompt_dataset");
+    Path path = run.file("data.prompt_dataset");
     List<String> all = Datasets.prompts(path).stream().map(Prompt::prompt).toList();
     if (all.isEmpty()) {
       throw new ValidationException("data.prompt_dataset: " + path + " has no prompts");
@@ -223,6 +211,6 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
     metrics.put("collect/skipped_ties", (double) ties);
     run.checkFinite(0, metrics);
     metrics.forEach((k, v) -> run.metric(k, v, 0));
-    return run.complete(Map.of("preferences", ref), metrics);
+    return run.complete(Map.of(CollectResult.PREFERENCES, ref), metrics);
   }
 }

@@ -23,8 +23,6 @@ import org.rlhfflow.tasks.Task;
  * Bradley–Terry noise ({@link SimulatedAnnotator}).
  */
 final class SimulatedCollection {
-  /** Sampling at temperature 1 keeps the K responses diverse, as the policy itself would sample. */
-  static final double SAMPLING_TEMPERATURE = 1.0;
   static final String SOURCE = "simulated";
 
   /**
@@ -51,7 +49,7 @@ final class SimulatedCollection {
   /** Samples, labels and heartbeats batch by batch; a retried attempt simply starts over. */
   Result collect(StageRun run, LanguageModel lm, List<String> prompts) throws IOException {
     GenerationConfig cfg =
-        PromptBatches.config(lm.tokenizer(), SAMPLING_TEMPERATURE, spec.ppo().maxNewTokens());
+        PromptBatches.config(lm.tokenizer(), spec.preferences().temperature(), spec.preferences().maxNewTokens());
     List<PreferencePair> pairs = new ArrayList<>();
     double scoreSum = 0;
     long skipped = 0;

@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.rlhfflow.spec.EvaluationSpec;
+import org.rlhfflow.activities.evaluate.EvaluationSpec;
+import org.rlhfflow.store.Json;
 import org.rlhfflow.tasks.OracleAxes;
 import org.rlhfflow.tasks.Task;
-import org.rlhfflow.store.Json;
 
 /** The evaluation's figures, from paired SFT and PPO samples, and the JSON report around them. */
 final class EvalReport {

@@ -8,19 +8,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rlhfflow.activities.Models;
-import org.rlhfflow.activities.Stage;
-import org.rlhfflow.activities.StageActivities.EvaluateActivities;
-import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageFailures.ValidationException;
-import org.rlhfflow.activities.StageInputs.EvaluateInput;
+import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.collect.PreferenceSpec;
+import org.rlhfflow.activities.evaluate.EvaluateActivities;
+import org.rlhfflow.activities.evaluate.EvaluateInput;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.spec.ExperimentSpec;
-import org.rlhfflow.spec.PreferenceSpec;
-import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.tasks.Task;
 
@@ -43,18 +41,16 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
   }
 
   @Override
-  public StageResult evaluate(EvaluateInput input) {
+  public EvaluateResult evaluate(EvaluateInput input) {
     Map<String, String> inputs;
-    boolean oracle;
     try {
-      ExperimentSpec spec = SpecLoader.parse(input.ctx().specJson(), "resolved spec of " + input.ctx().experiment());
-      oracle = hasOracle(spec);
-      inputs = cacheInputs(input, oracle);
+      inputs = cacheInputs(input);
     } catch (RuntimeException e) {
-      ApplicationFailure bad = StageFailures.nonRetryable(Stage.EVALUATE, e);
+      ApplicationFailure bad = StageFailures.nonRetryable(EvaluateStage.NAME, e);
       throw bad != null ? bad : e;
     }
-    return StageRun.execute(services, input.ctx(), Stage.EVALUATE, inputs, run -> evaluate(run, input, oracle));
+    return EvaluateResult.of(StageRun.execute(services, input.ctx(), EvaluateStage.DEF, inputs,
+        run -> evaluate(run, input, hasOracle(run.spec()))));
   }
 
   /**
@@ -65,7 +61,7 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
     return spec.preferences().source() != PreferenceSpec.Source.DATASET;
   }
 
-  private static Map<String, String> cacheInputs(EvaluateInput input, boolean oracle) {
+  private static Map<String, String> cacheInputs(EvaluateInput input) {
     Map<String, String> inputs = new LinkedHashMap<>();
     inputs.put("sft_model", require(input.sftModel(), "sftModel").sha256());
     inputs.put("ppo_model", require(input.ppoModel(), "ppoModel").sha256());
@@ -73,8 +69,6 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
     if (input.ppoCurve() != null) {
       inputs.put("ppo_curve", input.ppoCurve().sha256());
     }
-    // preferences.source decides whether oracle figures exist, and is outside evaluate's sections.
-    inputs.put("oracle", Boolean.toString(oracle));
     return inputs;
   }
 
@@ -108,9 +102,9 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
     metrics.forEach((k, v) -> run.metric(k, v, 0));
     Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
     Path report = EvalReport.write(run.workDir("out").resolve("eval_report.json"), spec.evaluation(), metrics, sft, ppo);
-    outputs.put("report", publish(run, report));
+    outputs.put(EvaluateResult.REPORT, publish(run, report));
     if (plot != null) {
-      outputs.put("plot", publish(run, plot));
+      outputs.put(EvaluateResult.PLOT, publish(run, plot));
     }
     return run.complete(outputs, metrics);
   }

@@ -9,12 +9,12 @@ import java.util.Collections;
 import java.util.List;
 import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.collect.PromptBatches;
+import org.rlhfflow.activities.evaluate.EvaluationSpec;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.model.Seeds;
 import org.rlhfflow.model.gen.Generation;
 import org.rlhfflow.model.gen.GenerationConfig;
-import org.rlhfflow.spec.EvaluationSpec;
 import org.rlhfflow.tasks.Task;
 
 /**

@@ -5,16 +5,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rlhfflow.activities.PipelineActivities;
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.collect.PreferenceSpec;
+import org.rlhfflow.activities.registry.StageRegistry;
+import org.rlhfflow.feedback.ConstitutionLoader;
 import org.rlhfflow.spec.ExperimentSpec;
-import org.rlhfflow.spec.PreferenceSpec;
 import org.rlhfflow.spec.ResourcesSpec;
 import org.rlhfflow.spec.SpecException;
 import org.rlhfflow.spec.SpecLoader;
@@ -37,12 +37,24 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
         spec = spec.withSeed(source.seed());
       }
       PreferenceSpec.Source prefs = spec.preferences().source();
-      if (prefs == PreferenceSpec.Source.HUMAN || prefs == PreferenceSpec.Source.AI) {
+      if (prefs == PreferenceSpec.Source.HUMAN) {
         throw new StageFailures.ValidationException("preferences.source: " + prefs.name().toLowerCase()
-            + " is parsed but arrives in later work; use simulated or dataset");
+            + " is parsed but arrives in later work; use simulated, dataset or ai");
+      }
+      if (prefs == PreferenceSpec.Source.AI) {
+        // A bad constitution fails the pipeline before any training, not at the collect stage.
+        ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
+      }
+      List<String> plan = StageRegistry.plan(spec);
+      checkResources(spec.resources());
+      Map<String, String> queues = new LinkedHashMap<>();
+      Map<String, Double> heartbeats = new LinkedHashMap<>();
+      for (String stage : plan) {
+        queues.put(stage, spec.resources().taskQueue(stage));
+        heartbeats.put(stage, spec.resources().heartbeatTimeoutS(stage));
       }
       return new ResolvedSpec(spec.name(), spec.seed(), spec.canonicalJson(), spec.sha256(),
-          taskQueues(spec.resources()), prefs.name().toLowerCase(), stages(spec));
+          queues, prefs.name().toLowerCase(), plan, heartbeats);
     } catch (SpecException | StageFailures.ValidationException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), StageFailures.VALIDATION);
     }
@@ -58,30 +70,14 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
     throw new StageFailures.ValidationException("pipeline input: set specPath or specYaml");
   }
 
-  private static Map<String, String> taskQueues(ResourcesSpec r) {
-    Map<String, String> queues = new LinkedHashMap<>();
-    queues.put(Stage.COLLECT, r.collect());
-    queues.put(Stage.SFT, r.sft());
-    queues.put(Stage.REWARD_MODEL, r.rewardModel());
-    queues.put(Stage.PPO, r.ppo());
-    queues.put(Stage.EVALUATE, r.evaluate());
-    return queues;
-  }
-
-  /** The stages to run, in lifecycle order, up to {@code until}; {@code sft.epochs: 0} skips SFT. */
-  static List<String> stages(ExperimentSpec spec) {
-    List<String> order = List.of(Stage.COLLECT, Stage.SFT, Stage.REWARD_MODEL, Stage.PPO, Stage.EVALUATE);
-    String last = spec.until().name().toLowerCase();
-    List<String> stages = new ArrayList<>(order.subList(0, order.indexOf(last) + 1));
-    if (spec.sft().epochs() == 0) {
-      stages.remove(Stage.SFT);
+  /** Per-stage resources must name registry stages: a typo would silently use the defaults. */
+  static void checkResources(ResourcesSpec r) {
+    for (String stage : r.stages().keySet()) {
+      if (!StageRegistry.names().contains(stage)) {
+        throw new StageFailures.ValidationException("resources.stages." + stage + ": unknown stage; stages: "
+            + String.join(", ", StageRegistry.names()));
+      }
     }
-    boolean simulated = spec.preferences().source() == PreferenceSpec.Source.SIMULATED;
-    if (simulated && stages.contains(Stage.COLLECT) && !stages.contains(Stage.SFT)) {
-      throw new StageFailures.ValidationException(
-          "sft.epochs: 0 with preferences.source simulated: responses are sampled from the SFT policy, so SFT must run");
-    }
-    return stages;
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rlhfflow.activities.StageFailures;
+import org.rlhfflow.activities.ppo.PpoSpec;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.NoGrad;
 import org.rlhfflow.model.ScalarHeadModel;
@@ -20,7 +21,6 @@ import org.rlhfflow.model.rl.AdaptiveKlController;
 import org.rlhfflow.model.rl.FixedKlController;
 import org.rlhfflow.model.rl.KlController;
 import org.rlhfflow.spec.ExperimentSpec;
-import org.rlhfflow.spec.PpoSpec;
 
 /**
  * The four models of RLHF-PPO and the training state around them: the policy and its frozen

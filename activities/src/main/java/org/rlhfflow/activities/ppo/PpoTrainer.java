@@ -11,10 +11,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.rlhfflow.activities.Models;
 import org.rlhfflow.activities.StageFailures;
-import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.StageRun.Progress;
+import org.rlhfflow.activities.StageRun;
+import org.rlhfflow.activities.ppo.PpoSpec;
 import org.rlhfflow.model.Seeds;
-import org.rlhfflow.spec.PpoSpec;
 import org.rlhfflow.store.ArtifactRef;
 
 /**

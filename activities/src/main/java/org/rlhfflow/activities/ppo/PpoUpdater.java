@@ -7,12 +7,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.rlhfflow.activities.ppo.PpoSpec;
 import org.rlhfflow.model.Scoring;
 import org.rlhfflow.model.Seeds;
 import org.rlhfflow.model.nn.Ops;
 import org.rlhfflow.model.optim.GradClip;
 import org.rlhfflow.model.rl.PpoLoss;
-import org.rlhfflow.spec.PpoSpec;
 
 /**
  * Step 3 of a PPO iteration: {@code ppo_epochs} passes over the rollout in shuffled minibatches,

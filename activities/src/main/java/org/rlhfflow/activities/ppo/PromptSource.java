@@ -1,17 +1,16 @@
 package org.rlhfflow.activities.ppo;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.rlhfflow.activities.StageFailures;
+import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.data.Datasets;
 import org.rlhfflow.data.Prompt;
 import org.rlhfflow.model.Seeds;
 import org.rlhfflow.model.tokenizer.Tokenizer;
 import org.rlhfflow.spec.ExperimentSpec;
-import org.rlhfflow.store.Sha256;
 import org.rlhfflow.tasks.Task;
 
 /**
@@ -25,21 +24,18 @@ import org.rlhfflow.tasks.Task;
  */
 record PromptSource(List<String> prompts, Task oracle, String digest) {
 
-  static PromptSource of(ExperimentSpec spec) throws IOException {
-    String file = spec.data().promptDataset();
-    if (file == null) {
+  static PromptSource of(StageRun run) throws IOException {
+    ExperimentSpec spec = run.spec();
+    if (spec.data().promptDataset() == null) {
       Task task = Task.named(spec.task().name());
       return new PromptSource(task.prompts("train", spec.task().trainPrompts(), spec.seed()), task, "task");
     }
-    Path path = Path.of(file);
-    if (!Files.isRegularFile(path)) {
-      throw new StageFailures.ValidationException("data.prompt_dataset: " + path + " is not a file");
-    }
+    Path path = run.file("data.prompt_dataset");
     List<String> prompts = Datasets.prompts(path).stream().map(Prompt::prompt).toList();
     if (prompts.isEmpty()) {
       throw new StageFailures.ValidationException("data.prompt_dataset: " + path + " has no prompts");
     }
-    return new PromptSource(prompts, null, Sha256.of(path).hex());
+    return new PromptSource(prompts, null, run.fileDigest("data.prompt_dataset"));
   }
 
   /** Fails, naming the prompt and fields, if [BOS] prompt + max_new_tokens exceeds the context. */

@@ -3,6 +3,7 @@ package org.rlhfflow.activities.ppo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
+import org.rlhfflow.activities.ppo.PpoSpec;
 import org.rlhfflow.model.NoGrad;
 import org.rlhfflow.model.Scoring;
 import org.rlhfflow.model.gen.Generation;
@@ -10,11 +11,9 @@ import org.rlhfflow.model.gen.GenerationConfig;
 import org.rlhfflow.model.gen.Generator;
 import org.rlhfflow.model.nn.Ops;
 import org.rlhfflow.model.rl.Gae;
-import org.rlhfflow.model.rl.KlEstimator;
 import org.rlhfflow.model.rl.PpoRewards;
 import org.rlhfflow.model.rl.Whiten;
 import org.rlhfflow.model.tokenizer.Tokenizer;
-import org.rlhfflow.spec.PpoSpec;
 import org.rlhfflow.tasks.Task;
 
 /**
@@ -36,7 +35,7 @@ final class RolloutCollector {
     this.generation = GenerationConfig.sampling(ppo.maxNewTokens(), tok)
         .withTemperature(ppo.temperature()).withTopK(ppo.topK()).withTopP(ppo.topP());
     double eosPenalty = ppo.missingEosPenalty() == null ? 0 : ppo.missingEosPenalty();
-    this.rewards = new PpoRewards(KlEstimator.valueOf(ppo.klEstimator().name()), eosPenalty);
+    this.rewards = new PpoRewards(ppo.klEstimator(), eosPenalty);
   }
 
   /** Rolls out {@code prompts}; {@code oracle} (may be null) only feeds the logged oracle score. */

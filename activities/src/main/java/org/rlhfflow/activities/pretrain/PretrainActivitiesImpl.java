@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.rlhfflow.activities.Models;
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun;
@@ -36,13 +35,13 @@ public final class PretrainActivitiesImpl implements PretrainActivities {
   }
 
   @Override
-  public StageResult pretrain(PretrainInput input) {
+  public PretrainResult pretrain(PretrainInput input) {
     return pretrain(input, Hooks.NONE);
   }
 
   /** As {@link #pretrain(PretrainInput)}, with test seams for resuming (see {@link Hooks}). */
-  StageResult pretrain(PretrainInput input, Hooks hooks) {
-    return StageRun.execute(services, input.ctx(), Stage.PRETRAIN, Map.of(), run -> train(run, hooks));
+  PretrainResult pretrain(PretrainInput input, Hooks hooks) {
+    return PretrainResult.of(StageRun.execute(services, input.ctx(), PretrainStage.DEF, Map.of(), run -> train(run, hooks)));
   }
 
   private StageResult train(StageRun run, Hooks hooks) throws IOException {
@@ -55,13 +54,13 @@ public final class PretrainActivitiesImpl implements PretrainActivities {
           "pretrain trains from scratch; unset model.hf_checkpoint or set pretrain.epochs: 0");
     }
     List<SftPair> docs = documents(spec);
-    CausalLmTraining.Result r = new CausalLmTraining(run, Stage.PRETRAIN, spec.pretrain(), hooks)
+    CausalLmTraining.Result r = new CausalLmTraining(run, PretrainStage.NAME, spec.pretrain(), hooks)
         .train(() -> Models.base(spec), docs, run.context().specSha256());
     ArtifactRef checkpoint = services.store().putDirectory(r.finalDir());
     Path corpus = run.workDir("out").resolve("corpus.arrow");
     Files.createDirectories(corpus.getParent());
     ArrowDatasets.writeSftPairs(corpus, docs);
-    return run.complete(Map.of("checkpoint", checkpoint, "corpus", services.store().put(corpus)),
+    return run.complete(Map.of(PretrainResult.CHECKPOINT, checkpoint, PretrainResult.CORPUS, services.store().put(corpus)),
         Map.of("pretrain/final_loss", r.finalLoss(), "pretrain/steps", (double) r.steps(),
             "pretrain/documents", (double) r.examples()));
   }
@@ -73,7 +72,7 @@ public final class PretrainActivitiesImpl implements PretrainActivities {
           + " has no pretraining corpus; set pretrain.epochs: 0 or use task assistant");
     }
     List<SftPair> out = new ArrayList<>();
-    for (String doc : task.corpus(spec.pretrain().documents(), Seeds.derive(spec.seed(), Stage.PRETRAIN, "corpus"))) {
+    for (String doc : task.corpus(spec.pretrain().documents(), Seeds.derive(spec.seed(), PretrainStage.NAME, "corpus"))) {
       out.add(new SftPair("", doc));
     }
     return out;

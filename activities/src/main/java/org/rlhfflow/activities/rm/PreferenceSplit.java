@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.train.EpochBatches;
 import org.rlhfflow.data.PreferencePair;
 import org.rlhfflow.model.Seeds;
@@ -31,7 +30,7 @@ record PreferenceSplit(List<PreferencePair> train, List<PreferencePair> heldout)
     }
     List<List<PreferencePair>> groups = new ArrayList<>(byPrompt.values());
     int[] order = EpochBatches.shuffled(groups.size(),
-        new SplittableRandom(Seeds.derive(seed, Stage.REWARD_MODEL, "split")));
+        new SplittableRandom(Seeds.derive(seed, RewardModelStage.NAME, "split")));
     long target = (long) Math.floor(pairs.size() * heldoutFraction);
     List<PreferencePair> train = new ArrayList<>();
     List<PreferencePair> heldout = new ArrayList<>();

@@ -11,14 +11,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.rlhfflow.activities.Models;
-import org.rlhfflow.activities.Stage;
-import org.rlhfflow.activities.StageActivities.RewardModelActivities;
 import org.rlhfflow.activities.StageFailures;
-import org.rlhfflow.activities.StageInputs.RewardModelInput;
 import org.rlhfflow.activities.StageResult;
-import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.StageRun.Progress;
+import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.collect.PreferenceSpec;
+import org.rlhfflow.activities.rm.RewardModelActivities;
+import org.rlhfflow.activities.rm.RewardModelInput;
+import org.rlhfflow.activities.rm.RewardModelSpec;
 import org.rlhfflow.activities.train.EpochBatches;
 import org.rlhfflow.activities.train.Hooks;
 import org.rlhfflow.activities.train.TrainingCheckpoints;
@@ -31,8 +32,6 @@ import org.rlhfflow.model.ckpt.CheckpointMeta;
 import org.rlhfflow.model.optim.AdamW;
 import org.rlhfflow.model.optim.LrSchedule;
 import org.rlhfflow.spec.ExperimentSpec;
-import org.rlhfflow.spec.PreferenceSpec;
-import org.rlhfflow.spec.RewardModelSpec;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.tasks.Task;
@@ -43,11 +42,6 @@ import org.rlhfflow.tasks.Task;
  * the held-out prompts. Outputs {@code checkpoint} (a {@link ScalarHeadModel} of kind reward).
  */
 public final class RewardModelActivitiesImpl implements RewardModelActivities {
-  /** Warmup as a fraction of the steps: the spec has no warmup field, and RM runs are short. */
-  static final double WARMUP_FRACTION = 0.1;
-  /** Final learning rate as a fraction of the peak, as for SFT. */
-  static final double MIN_LR_RATIO = 0.1;
-
   private final StageServices services;
 
   public RewardModelActivitiesImpl(StageServices services) {
@@ -55,19 +49,20 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
   }
 
   @Override
-  public StageResult trainRewardModel(RewardModelInput input) {
+  public RewardModelResult trainRewardModel(RewardModelInput input) {
     return trainRewardModel(input, Hooks.NONE);
   }
 
   /** As {@link #trainRewardModel(RewardModelInput)}, with test seams for resuming. */
-  StageResult trainRewardModel(RewardModelInput input, Hooks hooks) {
-    PreferenceData data = prepare(input);
+  RewardModelResult trainRewardModel(RewardModelInput input, Hooks hooks) {
+    PreferenceData data = StageRun.heartbeating(RewardModelStage.NAME, () -> prepare(input));
     Map<String, String> inputs = new TreeMap<>();
     inputs.put("preferences", data.sha256());
     if (input.sftModel() != null) {
       inputs.put("sft_model", input.sftModel().sha256());
     }
-    return StageRun.execute(services, input.ctx(), Stage.REWARD_MODEL, inputs, run -> train(run, input, data, hooks));
+    return RewardModelResult.of(
+        StageRun.execute(services, input.ctx(), RewardModelStage.DEF, inputs, run -> train(run, input, data, hooks)));
   }
 
   private PreferenceData prepare(RewardModelInput input) {
@@ -75,10 +70,10 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
       ExperimentSpec spec = SpecLoader.parse(input.ctx().specJson(), "resolved spec of " + input.ctx().experiment());
       return PreferenceData.resolve(services, spec, input.preferences());
     } catch (IOException e) {
-      var failure = StageFailures.nonRetryable(Stage.REWARD_MODEL, e); // a corrupt blob stays corrupt
+      var failure = StageFailures.nonRetryable(RewardModelStage.NAME, e); // a corrupt blob stays corrupt
       throw failure != null ? failure : new UncheckedIOException("preparing the preference pairs", e);
     } catch (RuntimeException e) {
-      var failure = StageFailures.nonRetryable(Stage.REWARD_MODEL, e);
+      var failure = StageFailures.nonRetryable(RewardModelStage.NAME, e);
       throw failure != null ? failure : e;
     }
   }
@@ -105,10 +100,10 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
         startStep = meta.step(); // not the heartbeat's step, which may be past the checkpoint
       }
       PairBatches train = new PairBatches(split.train(), rm);
-      EpochBatches batches = new EpochBatches(spec.seed(), Stage.REWARD_MODEL, train.size(), rms.batchSize());
+      EpochBatches batches = new EpochBatches(spec.seed(), RewardModelStage.NAME, train.size(), rms.batchSize());
       long total = (long) rms.epochs() * batches.stepsPerEpoch();
-      LrSchedule schedule = new LrSchedule(rms.learningRate(), (long) Math.ceil(total * WARMUP_FRACTION), total,
-          MIN_LR_RATIO);
+      LrSchedule schedule = new LrSchedule(rms.learningRate(), (long) Math.ceil(total * rms.warmupFraction()), total,
+          rms.minLrRatio());
       String specSha = input.ctx().specSha256();
       TrainingLoop loop = new TrainingLoop(run,
           new TrainingLoop.Config("rm", total, rms.checkpointEvery(), rms.maxGradNorm(), schedule),
@@ -123,12 +118,12 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
       metrics.put("rm/steps", (double) total);
       metrics.forEach((k, v) -> run.metric(k, v, total));
       ArtifactRef checkpoint = services.store().putDirectory(saveFinal(run, rm, total, specSha));
-      return run.complete(Map.of("checkpoint", checkpoint), metrics);
+      return run.complete(Map.of(RewardModelResult.CHECKPOINT, checkpoint), metrics);
     }
   }
 
   private static ScalarHeadModel startingModel(StageRun run, RewardModelInput input) throws IOException {
-    long headSeed = Seeds.derive(run.spec().seed(), Stage.REWARD_MODEL, "head");
+    long headSeed = Seeds.derive(run.spec().seed(), RewardModelStage.NAME, "head");
     try (LanguageModel lm = input.sftModel() == null
         ? Models.base(run.spec())
         : Models.loadLanguageModel(run, input.sftModel(), "sft_model")) {
@@ -151,7 +146,7 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
   private static Path saveFinal(StageRun run, ScalarHeadModel rm, long total, String specSha) throws IOException {
     Path dir = run.workDir("final");
     ObjectNode state = JsonNodeFactory.instance.objectNode();
-    state.put("stage", Stage.REWARD_MODEL);
+    state.put("stage", RewardModelStage.NAME);
     state.put("steps", total);
     rm.save(dir, total, specSha, state, null);
     return dir;

@@ -2,10 +2,10 @@ package org.rlhfflow.activities.rm;
 
 import ai.djl.ndarray.NDManager;
 import java.util.Map;
+import org.rlhfflow.activities.rm.RewardModelSpec;
 import org.rlhfflow.activities.train.TrainingLoop.StepLoss;
 import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.model.loss.BradleyTerryLoss;
-import org.rlhfflow.spec.RewardModelSpec;
 
 /**
  * One reward-model step: −log σ(r_c − r_r − m) over a batch of pairs (Ouyang et al. 2022, eq. 1),

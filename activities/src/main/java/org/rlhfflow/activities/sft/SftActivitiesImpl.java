@@ -5,10 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.TreeMap;
 import org.rlhfflow.activities.Models;
-import org.rlhfflow.activities.Stage;
-import org.rlhfflow.activities.StageActivities.SftActivities;
 import org.rlhfflow.activities.StageFailures;
-import org.rlhfflow.activities.StageInputs.SftInput;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.StageServices;
@@ -35,19 +32,19 @@ public final class SftActivitiesImpl implements SftActivities {
   }
 
   @Override
-  public StageResult sft(SftInput input) {
+  public SftResult sft(SftInput input) {
     return sft(input, Hooks.NONE);
   }
 
   /** As {@link #sft(SftInput)}, with test seams for resuming (see {@link Hooks}). */
-  StageResult sft(SftInput input, Hooks hooks) {
-    SftData data = prepare(input);
+  SftResult sft(SftInput input, Hooks hooks) {
+    SftData data = StageRun.heartbeating(SftStage.NAME, () -> prepare(input));
     Map<String, String> inputs = new TreeMap<>();
     inputs.put("dataset", data.sha256());
     if (input.baseModel() != null) {
       inputs.put("base_model", input.baseModel().sha256()); // else the model section, in the key already
     }
-    return StageRun.execute(services, input.ctx(), Stage.SFT, inputs, run -> train(run, input, data, hooks));
+    return SftResult.of(StageRun.execute(services, input.ctx(), SftStage.DEF, inputs, run -> train(run, input, data, hooks)));
   }
 
   /** Resolves the dataset before the run exists (its digest is part of the cache key). */
@@ -56,10 +53,10 @@ public final class SftActivitiesImpl implements SftActivities {
       ExperimentSpec spec = SpecLoader.parse(input.ctx().specJson(), "resolved spec of " + input.ctx().experiment());
       return SftData.resolve(services, spec, input.dataset());
     } catch (IOException e) {
-      var failure = StageFailures.nonRetryable(Stage.SFT, e); // a corrupt blob stays corrupt
+      var failure = StageFailures.nonRetryable(SftStage.NAME, e); // a corrupt blob stays corrupt
       throw failure != null ? failure : new UncheckedIOException("preparing the SFT dataset", e);
     } catch (RuntimeException e) {
-      var failure = StageFailures.nonRetryable(Stage.SFT, e);
+      var failure = StageFailures.nonRetryable(SftStage.NAME, e);
       throw failure != null ? failure : e;
     }
   }
@@ -68,11 +65,11 @@ public final class SftActivitiesImpl implements SftActivities {
     if (run.spec().sft().epochs() == 0) {
       throw new StageFailures.ValidationException("sft.epochs is 0: nothing to train (the pipeline skips SFT then)");
     }
-    CausalLmTraining.Result r = new CausalLmTraining(run, Stage.SFT, run.spec().sft(), hooks)
+    CausalLmTraining.Result r = new CausalLmTraining(run, SftStage.NAME, run.spec().sft(), hooks)
         .train(() -> startingModel(run, input), data.pairs(), input.ctx().specSha256());
     ArtifactRef checkpoint = services.store().putDirectory(r.finalDir());
     ArtifactRef dataset = data.stored() != null ? data.stored() : services.store().put(data.file());
-    return run.complete(Map.of("checkpoint", checkpoint, "dataset", dataset),
+    return run.complete(Map.of(SftResult.CHECKPOINT, checkpoint, SftResult.DATASET, dataset),
         Map.of("sft/final_loss", r.finalLoss(), "sft/steps", (double) r.steps(), "sft/examples", (double) r.examples()));
   }
 

@@ -32,9 +32,6 @@ import org.rlhfflow.spec.LmTrainingSpec;
  * }</pre>
  */
 public final class CausalLmTraining {
-  /** Final learning rate as a fraction of the peak (nanoGPT, Chinchilla: 0.1). */
-  public static final double MIN_LR_RATIO = 0.1;
-
   /** Where training starts when there is no checkpoint to resume from. */
   @FunctionalInterface
   public interface StartingModel {
@@ -72,7 +69,8 @@ public final class CausalLmTraining {
       List<Sequences.Encoded> examples = encode(lm, pairs);
       EpochBatches batches = new EpochBatches(run.spec().seed(), stage, examples.size(), spec.batchSize());
       long total = (long) spec.epochs() * batches.stepsPerEpoch();
-      LrSchedule schedule = new LrSchedule(spec.learningRate(), Math.min(spec.warmupSteps(), total), total, MIN_LR_RATIO);
+      LrSchedule schedule = new LrSchedule(spec.learningRate(), Math.min(spec.warmupSteps(), total), total,
+          spec.minLrRatio());
       TrainingLoop loop = new TrainingLoop(run,
           new TrainingLoop.Config(stage, total, spec.checkpointEvery(), spec.maxGradNorm(), schedule),
           lm.parameters(), adamw, batches, lm.manager(),

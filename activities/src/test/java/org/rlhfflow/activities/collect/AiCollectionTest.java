@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlhfflow.activities.StageContext;
 import org.rlhfflow.activities.StageFailures;
-import org.rlhfflow.activities.StageInputs.CollectInput;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.data.ArrowDatasets;
@@ -63,7 +62,7 @@ class AiCollectionTest {
     ArtifactRef policy = StageFixtures.nanoPolicy(services, tmp, 3);
     Path judge = judgeDir(8);
     StageResult r = new CollectPreferencesActivitiesImpl(services)
-        .collect(new CollectInput(StageFixtures.context(yaml(judge, 1)), policy, null));
+        .collect(new CollectInput(StageFixtures.context(yaml(judge, 1)), policy, null)).run();
     List<PreferencePair> pairs = read(services, r.output("preferences"), tmp);
     assertEquals(r.metrics().get("collect/ai/comparisons"), (double) pairs.size());
     assertTrue(pairs.size() > 0 && pairs.size() <= 5 * 3);
@@ -80,7 +79,7 @@ class AiCollectionTest {
     StageServices other = StageFixtures.services(tmp.resolve("two"));
     ArtifactRef policy2 = StageFixtures.nanoPolicy(other, tmp.resolve("p2"), 3);
     StageResult sharded = new CollectPreferencesActivitiesImpl(other)
-        .collect(new CollectInput(StageFixtures.context(yaml(judge, 3)), policy2, null));
+        .collect(new CollectInput(StageFixtures.context(yaml(judge, 3)), policy2, null)).run();
     // Batches of other widths round differently in the last bits; the labels are the same.
     List<PreferencePair> again = read(other, sharded.output("preferences"), tmp);
     assertEquals(pairs.size(), again.size());

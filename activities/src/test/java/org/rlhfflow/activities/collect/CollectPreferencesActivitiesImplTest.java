@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlhfflow.activities.StageContext;
 import org.rlhfflow.activities.StageFailures;
-import org.rlhfflow.activities.StageInputs.CollectInput;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.collect.CollectInput;
 import org.rlhfflow.data.ArrowDatasets;
 import org.rlhfflow.data.PreferencePair;
 import org.rlhfflow.spec.SpecLoader;
@@ -30,8 +30,7 @@ class CollectPreferencesActivitiesImplTest {
   private static final int K = 3;
   private static final String SIMULATED = "name: collect-test\nseed: 11\n"
       + "model:\n  preset: nano\n"
-      + "ppo:\n  max_new_tokens: 8\n"
-      + "preferences:\n  prompts: " + PROMPTS + "\n  responses_per_prompt: " + K
+      + "preferences:\n  max_new_tokens: 8\n  prompts: " + PROMPTS + "\n  responses_per_prompt: " + K
       + "\n  annotator_temperature: 0\n";
 
   @TempDir Path tmp;
@@ -41,7 +40,7 @@ class CollectPreferencesActivitiesImplTest {
     StageServices services = StageFixtures.services(tmp.resolve("one"));
     ArtifactRef policy = StageFixtures.digitPolicy(services, tmp, 3);
     CollectPreferencesActivitiesImpl impl = new CollectPreferencesActivitiesImpl(services);
-    StageResult r = impl.collect(new CollectInput(StageFixtures.context(SIMULATED), policy, null));
+    StageResult r = impl.collect(new CollectInput(StageFixtures.context(SIMULATED), policy, null)).run();
 
     assertFalse(r.reused());
     List<PreferencePair> pairs = read(services, r.output("preferences"));
@@ -65,14 +64,14 @@ class CollectPreferencesActivitiesImplTest {
     }
     assertTrue(strict > 0, "some pairs must differ in oracle score, or the ranking check is empty");
 
-    StageResult again = impl.collect(new CollectInput(StageFixtures.context(SIMULATED), policy, null));
+    StageResult again = impl.collect(new CollectInput(StageFixtures.context(SIMULATED), policy, null)).run();
     assertTrue(again.reused());
     assertEquals(r.output("preferences"), again.output("preferences"));
 
     StageServices fresh = StageFixtures.services(tmp.resolve("two"));
     ArtifactRef samePolicy = StageFixtures.digitPolicy(fresh, tmp.resolve("two"), 3);
     StageResult rerun = new CollectPreferencesActivitiesImpl(fresh)
-        .collect(new CollectInput(StageFixtures.context(SIMULATED), samePolicy, null));
+        .collect(new CollectInput(StageFixtures.context(SIMULATED), samePolicy, null)).run();
     assertFalse(rerun.reused());
     assertEquals(r.output("preferences").sha256(), rerun.output("preferences").sha256());
   }
@@ -101,7 +100,7 @@ class CollectPreferencesActivitiesImplTest {
         "{\"prompt\": \"Sky?\", \"chosen\": \" blue\", \"rejected\": \" grey\"}") + "\n");
     StageServices services = StageFixtures.services(tmp);
     StageResult r = new CollectPreferencesActivitiesImpl(services)
-        .collect(new CollectInput(StageFixtures.context(datasetYaml(file, "trl")), null, null));
+        .collect(new CollectInput(StageFixtures.context(datasetYaml(file, "trl")), null, null)).run();
     List<PreferencePair> pairs = read(services, r.output("preferences"));
     assertEquals(List.of(" green", " grey"),
         pairs.stream().filter(p -> p.prompt().equals("Sky?")).map(PreferencePair::rejected).toList());
@@ -117,7 +116,7 @@ class CollectPreferencesActivitiesImplTest {
         PreferencePair.of("p", "a", "b"), PreferencePair.of("p", "a", "a")));
     StageServices services = StageFixtures.services(tmp);
     StageResult r = new CollectPreferencesActivitiesImpl(services)
-        .collect(new CollectInput(StageFixtures.context(datasetYaml(file, "arrow")), null, null));
+        .collect(new CollectInput(StageFixtures.context(datasetYaml(file, "arrow")), null, null)).run();
     assertEquals(List.of(PreferencePair.of("p", "a", "b")), read(services, r.output("preferences")));
     assertEquals(1.0, r.metrics().get("collect/skipped_ties"));
   }

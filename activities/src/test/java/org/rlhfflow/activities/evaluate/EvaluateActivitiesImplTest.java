@@ -17,10 +17,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlhfflow.activities.StageFailures;
-import org.rlhfflow.activities.StageInputs.EvaluateInput;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.activities.collect.StageFixtures;
+import org.rlhfflow.activities.evaluate.EvaluateInput;
 import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.store.Json;
 
@@ -46,7 +46,7 @@ class EvaluateActivitiesImplTest {
 
     StageResult evaluate(String yaml, ArtifactRef ppoModel, ArtifactRef curveRef) {
       return new EvaluateActivitiesImpl(services)
-          .evaluate(new EvaluateInput(StageFixtures.context(yaml), sft, ppoModel, rm, curveRef));
+          .evaluate(new EvaluateInput(StageFixtures.context(yaml), sft, ppoModel, rm, curveRef)).run();
     }
   }
 

@@ -18,9 +18,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlhfflow.activities.StageFailures;
-import org.rlhfflow.activities.StageInputs.PpoInput;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun.Progress;
+import org.rlhfflow.activities.ppo.PpoInput;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.spec.ExperimentSpec;
@@ -34,7 +34,7 @@ class PpoActivitiesImplTest {
     ExperimentSpec spec = PpoFixture.spec(PpoFixture.BASE_YAML);
     PpoInput in = f.input(spec, List.of(), 20);
     PpoActivitiesImpl impl = new PpoActivitiesImpl(f.services);
-    StageResult r = impl.ppo(in);
+    StageResult r = impl.ppo(in).run();
 
     assertFalse(r.reused());
     r.metrics().forEach((k, v) -> assertTrue(Double.isFinite(v), k + "=" + v));
@@ -71,7 +71,7 @@ class PpoActivitiesImplTest {
     }
     assertEquals(m.get("ppo/rm_score").get(2), curve.path("rm_score").get(2).asDouble());
 
-    StageResult again = impl.ppo(in);
+    StageResult again = impl.ppo(in).run();
     assertTrue(again.reused());
     assertEquals(r.outputs(), again.outputs());
   }
@@ -83,8 +83,8 @@ class PpoActivitiesImplTest {
     PpoInput in = f.input(spec, List.of("ppo"), 20);
     PpoActivitiesImpl impl = new PpoActivitiesImpl(f.services);
     List<Progress> checkpoints = new ArrayList<>();
-    StageResult first = impl.execute(in, run -> Optional.empty(), checkpoints::add);
-    StageResult second = impl.execute(in, run -> Optional.empty(), p -> {});
+    StageResult first = impl.execute(in, run -> Optional.empty(), checkpoints::add).run();
+    StageResult second = impl.execute(in, run -> Optional.empty(), p -> {}).run();
     assertEquals(first.output("checkpoint"), second.output("checkpoint"));
     assertEquals(first.output("critic"), second.output("critic"));
     assertEquals(first.output("curve"), second.output("curve"));
@@ -92,7 +92,7 @@ class PpoActivitiesImplTest {
     assertEquals(List.of(1L, 2L), checkpoints.stream().map(Progress::step).toList());
     Progress mid = checkpoints.get(0);
     int logged = f.tracker.metrics.get("ppo/rm_score").size();
-    StageResult resumed = impl.execute(in, run -> Optional.of(mid), p -> {});
+    StageResult resumed = impl.execute(in, run -> Optional.of(mid), p -> {}).run();
     assertEquals(logged + 2, f.tracker.metrics.get("ppo/rm_score").size(), "resumed at iteration 1 of 3");
     assertEquals(first.output("checkpoint"), resumed.output("checkpoint"));
     assertEquals(first.output("critic"), resumed.output("critic"));
@@ -100,7 +100,7 @@ class PpoActivitiesImplTest {
 
     ExperimentSpec otherSeed = PpoFixture.spec(PpoFixture.BASE_YAML.replace("seed: 11", "seed: 12"));
     StageResult other = impl.execute(new PpoInput(PpoFixture.context(otherSeed, List.of("ppo")),
-        in.sftModel(), in.rewardModel()), run -> Optional.empty(), p -> {});
+        in.sftModel(), in.rewardModel()), run -> Optional.empty(), p -> {}).run();
     assertNotEquals(first.output("checkpoint"), other.output("checkpoint"));
   }
 
@@ -112,8 +112,8 @@ class PpoActivitiesImplTest {
     PpoInput in = f.input(spec, List.of("ppo"), 20);
     PpoActivitiesImpl impl = new PpoActivitiesImpl(f.services);
     List<Progress> checkpoints = new ArrayList<>();
-    StageResult first = impl.execute(in, run -> Optional.empty(), checkpoints::add);
-    StageResult resumed = impl.execute(in, run -> Optional.of(checkpoints.get(1)), p -> {});
+    StageResult first = impl.execute(in, run -> Optional.empty(), checkpoints::add).run();
+    StageResult resumed = impl.execute(in, run -> Optional.of(checkpoints.get(1)), p -> {}).run();
     assertEquals(first.output("checkpoint"), resumed.output("checkpoint"));
     assertEquals(first.output("critic"), resumed.output("critic"));
   }

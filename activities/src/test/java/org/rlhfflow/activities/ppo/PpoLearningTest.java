@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhfflow.activities.StageInputs.PpoInput;
+import org.rlhfflow.activities.ppo.PpoInput;
 import org.rlhfflow.spec.ExperimentSpec;
 
 /**

@@ -13,13 +13,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageContext;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun.Progress;
 import org.rlhfflow.activities.StageServices;
-import org.rlhfflow.activities.pretrain.PretrainActivities.PretrainInput;
 import org.rlhfflow.activities.train.Hooks;
 import org.rlhfflow.activities.train.StageFixture;
 import org.rlhfflow.data.ArrowDatasets;
@@ -58,7 +56,7 @@ class PretrainActivitiesImplTest {
 
   private StageResult run(Path dir, StageFixture.Recording tracker, StageContext ctx, Hooks hooks) {
     StageServices services = StageFixture.services(dir, tracker);
-    return new PretrainActivitiesImpl(services).pretrain(new PretrainInput(ctx), hooks);
+    return new PretrainActivitiesImpl(services).pretrain(new PretrainInput(ctx), hooks).run();
   }
 
   @Test
@@ -78,7 +76,7 @@ class PretrainActivitiesImplTest {
     for (Progress p : checkpoints) {
       tracker.clear();
       Progress heartbeat = new Progress(p.step() + 1, p.checkpoint());
-      StageResult resumed = run(tmp, tracker, StageFixture.context(YAML, Stage.PRETRAIN),
+      StageResult resumed = run(tmp, tracker, StageFixture.context(YAML, PretrainStage.NAME),
           new Hooks(Optional.of(heartbeat), x -> {}));
       assertFalse(resumed.reused());
       assertEquals(6 - p.step(), tracker.points("pretrain/loss").size(), "only the remaining steps run");

@@ -11,9 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhfflow.activities.StageInputs.RewardModelInput;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.rm.RewardModelInput;
 import org.rlhfflow.activities.train.StageFixture;
 import org.rlhfflow.data.ImportOptions;
 import org.rlhfflow.data.PreferenceImporter;
@@ -60,7 +60,7 @@ class HhRlhfRewardModelTest {
 
     long t0 = System.nanoTime();
     StageResult r = new RewardModelActivitiesImpl(services)
-        .trainRewardModel(new RewardModelInput(StageFixture.context(spec), null, prefs));
+        .trainRewardModel(new RewardModelInput(StageFixture.context(spec), null, prefs)).run();
     double seconds = (System.nanoTime() - t0) / 1e9;
 
     double accuracy = r.metrics().get("rm/heldout_accuracy");

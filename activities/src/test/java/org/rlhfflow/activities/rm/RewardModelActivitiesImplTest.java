@@ -18,15 +18,14 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageContext;
 import org.rlhfflow.activities.StageFailures;
-import org.rlhfflow.activities.StageInputs.RewardModelInput;
-import org.rlhfflow.activities.StageInputs.SftInput;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun.Progress;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.rm.RewardModelInput;
 import org.rlhfflow.activities.sft.SftActivitiesImpl;
+import org.rlhfflow.activities.sft.SftInput;
 import org.rlhfflow.activities.train.Hooks;
 import org.rlhfflow.activities.train.StageFixture;
 import org.rlhfflow.data.ArrowDatasets;
@@ -92,7 +91,7 @@ class RewardModelActivitiesImplTest {
   private StageResult run(Path dir, StageFixture.Recording tracker, StageContext ctx, Hooks hooks) throws IOException {
     StageServices services = StageFixture.services(dir, tracker);
     ArtifactRef prefs = storePairs(services, dir.resolve("in"), digitsPairs(24, 11));
-    return new RewardModelActivitiesImpl(services).trainRewardModel(new RewardModelInput(ctx, null, prefs), hooks);
+    return new RewardModelActivitiesImpl(services).trainRewardModel(new RewardModelInput(ctx, null, prefs), hooks).run();
   }
 
   @Test
@@ -138,7 +137,7 @@ class RewardModelActivitiesImplTest {
     for (Progress p : List.of(checkpoints.get(0), checkpoints.get(2))) { // mid-epoch 0, mid-epoch 1
       tracker.clear();
       StageResult resumed =
-          run(tmp, tracker, StageFixture.context(YAML, Stage.REWARD_MODEL), new Hooks(Optional.of(heartbeatAfter(p)), x -> {}));
+          run(tmp, tracker, StageFixture.context(YAML, RewardModelStage.NAME), new Hooks(Optional.of(heartbeatAfter(p)), x -> {}));
       assertEquals(10 - p.step(), tracker.points("rm/loss").size());
       assertEquals(full.output("checkpoint").sha256(), resumed.output("checkpoint").sha256(), "from step " + p.step());
       assertEquals(full.metrics().get("rm/final_loss"), resumed.metrics().get("rm/final_loss"));
@@ -150,10 +149,10 @@ class RewardModelActivitiesImplTest {
     StageFixture.Recording tracker = new StageFixture.Recording(tmp);
     StageServices services = StageFixture.services(tmp, tracker);
     StageContext ctx = StageFixture.context(YAML + "task:\n  train_prompts: 32\nsft:\n  epochs: 1\n  batch_size: 16\n");
-    ArtifactRef sft = new SftActivitiesImpl(services).sft(new SftInput(ctx, null, null)).output("checkpoint");
+    ArtifactRef sft = new SftActivitiesImpl(services).sft(new SftInput(ctx, null, null)).checkpoint();
     ArtifactRef prefs = storePairs(services, tmp.resolve("in"), digitsPairs(24, 11));
-    StageResult fromSft = new RewardModelActivitiesImpl(services).trainRewardModel(new RewardModelInput(ctx, sft, prefs));
-    StageResult fromBase = new RewardModelActivitiesImpl(services).trainRewardModel(new RewardModelInput(ctx, null, prefs));
+    StageResult fromSft = new RewardModelActivitiesImpl(services).trainRewardModel(new RewardModelInput(ctx, sft, prefs)).run();
+    StageResult fromBase = new RewardModelActivitiesImpl(services).trainRewardModel(new RewardModelInput(ctx, null, prefs)).run();
     assertFalse(fromBase.reused(), "the SFT model's digest is part of the cache key");
     assertNotEquals(fromSft.cacheKey(), fromBase.cacheKey());
     assertNotEquals(fromSft.output("checkpoint").sha256(), fromBase.output("checkpoint").sha256());

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhfflow.activities.StageInputs.RewardModelInput;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.rm.RewardModelInput;
 import org.rlhfflow.activities.train.StageFixture;
 import org.rlhfflow.model.Determinism;
 import org.rlhfflow.store.ArtifactRef;
@@ -44,7 +44,7 @@ class RewardModelQualityTest {
         RewardModelActivitiesImplTest.digitsPairs(256, 21));
     long t0 = System.nanoTime();
     StageResult r = new RewardModelActivitiesImpl(services)
-        .trainRewardModel(new RewardModelInput(StageFixture.context(YAML), null, prefs));
+        .trainRewardModel(new RewardModelInput(StageFixture.context(YAML), null, prefs)).run();
     double oracle = r.metrics().get("rm/heldout_oracle_accuracy");
     System.out.printf("RM quality: %.0f steps in %.1f s, final loss %.4f, held-out accuracy %.3f, oracle %.3f on %.0f pairs%n",
         r.metrics().get("rm/steps"), (System.nanoTime() - t0) / 1e9, r.metrics().get("rm/final_loss"),

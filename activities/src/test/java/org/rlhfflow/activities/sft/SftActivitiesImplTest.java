@@ -14,20 +14,19 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageContext;
 import org.rlhfflow.activities.StageFailures;
-import org.rlhfflow.activities.StageInputs.SftInput;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun.Progress;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.sft.SftInput;
 import org.rlhfflow.activities.train.Hooks;
 import org.rlhfflow.activities.train.StageFixture;
 import org.rlhfflow.data.ArrowDatasets;
 import org.rlhfflow.data.SftPair;
-import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.model.Determinism;
 import org.rlhfflow.model.LanguageModel;
+import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.tracking.MetricPoint;
 
 /** The SFT activity, run for real on a NANO model for a few steps. */
@@ -57,7 +56,7 @@ class SftActivitiesImplTest {
 
   private StageResult run(Path dir, StageFixture.Recording tracker, StageContext ctx, Hooks hooks) {
     StageServices services = StageFixture.services(dir, tracker);
-    return new SftActivitiesImpl(services).sft(new SftInput(ctx, null, null), hooks);
+    return new SftActivitiesImpl(services).sft(new SftInput(ctx, null, null), hooks).run();
   }
 
   @Test
@@ -108,7 +107,7 @@ class SftActivitiesImplTest {
     // A retry that starts from step 3 (mid-epoch 0) and one from step 6 (mid-epoch 1).
     for (Progress p : checkpoints) {
       tracker.clear();
-      StageResult resumed = run(tmp, tracker, StageFixture.context(YAML, Stage.SFT), new Hooks(Optional.of(heartbeatAfter(p)), x -> {}));
+      StageResult resumed = run(tmp, tracker, StageFixture.context(YAML, SftStage.NAME), new Hooks(Optional.of(heartbeatAfter(p)), x -> {}));
       assertFalse(resumed.reused());
       assertEquals(8 - p.step(), tracker.points("sft/loss").size(), "only the remaining steps run");
       assertEquals(full.output("checkpoint").sha256(), resumed.output("checkpoint").sha256(), "from step " + p.step());
@@ -125,7 +124,7 @@ class SftActivitiesImplTest {
     Path file = tmp.resolve("demos.arrow");
     ArrowDatasets.writeSftPairs(file, pairs);
     ArtifactRef ref = services.store().put(file);
-    StageResult r = new SftActivitiesImpl(services).sft(new SftInput(StageFixture.context(YAML), null, ref));
+    StageResult r = new SftActivitiesImpl(services).sft(new SftInput(StageFixture.context(YAML), null, ref)).run();
     assertEquals(ref, r.output("dataset"));
     assertEquals(2.0, r.metrics().get("sft/steps"), "3 pairs / batch 16 = 1 step per epoch, 2 epochs");
     assertEquals(3.0, r.metrics().get("sft/examples"));

@@ -8,9 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhfflow.activities.StageInputs.SftInput;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.sft.SftInput;
 import org.rlhfflow.activities.train.StageFixture;
 import org.rlhfflow.model.Determinism;
 import org.rlhfflow.model.LanguageModel;
@@ -53,7 +53,7 @@ class SftQualityTest {
     StageFixture.Recording tracker = new StageFixture.Recording(tmp);
     StageServices services = StageFixture.services(tmp, tracker);
     long t0 = System.nanoTime();
-    StageResult r = new SftActivitiesImpl(services).sft(new SftInput(StageFixture.context(YAML), null, null));
+    StageResult r = new SftActivitiesImpl(services).sft(new SftInput(StageFixture.context(YAML), null, null)).run();
     double seconds = (System.nanoTime() - t0) / 1e9;
     Path dir = services.store().getDirectory(r.output("checkpoint"), tmp.resolve("ckpt"));
     try (LanguageModel lm = LanguageModel.load(dir)) {

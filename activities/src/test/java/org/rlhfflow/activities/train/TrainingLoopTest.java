@@ -13,9 +13,9 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhfflow.activities.Stage;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageRun;
+import org.rlhfflow.activities.sft.SftStage;
 import org.rlhfflow.model.Determinism;
 import org.rlhfflow.model.GptConfig;
 import org.rlhfflow.model.LanguageModel;
@@ -41,7 +41,7 @@ class TrainingLoopTest {
       float[] before = lm.weights().get("wte.weight").toFloatArray();
       List<Sequences.Encoded> rows = List.of(Sequences.encode(lm.tokenizer(), "12=", "345", 16));
       ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> StageRun.execute(
-          StageFixture.services(tmp, tracker), StageFixture.context("name: t\n"), Stage.SFT, Map.of(), run -> {
+          StageFixture.services(tmp, tracker), StageFixture.context("name: t\n"), SftStage.DEF, Map.of(), run -> {
             TrainingLoop loop = new TrainingLoop(run,
                 new TrainingLoop.Config("sft", 4, 10, 1.0, LrSchedule.constant(1e-3)),
                 lm.parameters(), adamw, new EpochBatches(1, "sft", 1, 1), lm.manager(),

@@ -8,6 +8,11 @@ import org.rlhfflow.model.GptConfig;
  * to run (GPT-2 small takes seconds per step on 2 cores, so it gets fewer).
  */
 public record BenchCase(String preset, GptConfig config, int batch, int seq, int trainSteps, int newTokens) {
+  /** e.g. {@code NANO:16x64}, for {@code rlhf bench model --case}. */
+  public String label() {
+    return preset + ":" + batch + "x" + seq;
+  }
+
   /** The default sweep: finishes in well under 3 minutes on 2 CPU cores. */
   public static List<BenchCase> defaults() {
     return List.of(

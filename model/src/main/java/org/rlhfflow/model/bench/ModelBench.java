@@ -43,6 +43,8 @@ public final class ModelBench {
 
   /** Runs one case; {@code progress} receives a line per phase. */
   public static BenchResult run(BenchCase c, double peakGflops, Consumer<String> progress) {
+    ProcessStats.resetPeakRss();
+    long faults0 = ProcessStats.minorFaults();
     try (LanguageModel lm = LanguageModel.create(c.config(), new ByteTokenizer(), 0)) {
       progress.accept(c.preset() + " b=" + c.batch() + " t=" + c.seq() + ": train");
       double trainTps = trainTokensPerSecond(lm, c);
@@ -50,7 +52,9 @@ public final class ModelBench {
       progress.accept(c.preset() + " b=" + c.batch() + " t=" + c.seq() + ": generate");
       double kv = genTokensPerSecond(lm, c, true);
       double noKv = genTokensPerSecond(lm, c, false);
-      return new BenchResult(c.preset(), c.batch(), c.seq(), c.config().numParams(), trainTps, mfu, kv, noKv);
+      long faults = faults0 < 0 ? -1 : ProcessStats.minorFaults() - faults0;
+      return new BenchResult(c.preset(), c.batch(), c.seq(), c.config().numParams(), trainTps, mfu, kv, noKv,
+          ProcessStats.peakRssMiB(), faults);
     }
   }
 

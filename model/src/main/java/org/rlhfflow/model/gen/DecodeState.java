@@ -57,6 +57,11 @@ final class DecodeState {
     return batch;
   }
 
+  /** The widest the grid grows: the prompt width plus maxNewTokens. */
+  int capacity() {
+    return tokens[0].length;
+  }
+
   int width() {
     return width;
   }

@@ -44,7 +44,7 @@ public final class Generator {
     NDManager root = gpt.namedParameters().values().iterator().next().getArray().getManager();
     try (NoGrad ng = NoGrad.enter();
         NDManager manager = root.newSubManager();
-        KvCache cache = useKvCache ? new KvCache(manager, gpt.config().nLayer()) : null) {
+        KvCache cache = useKvCache ? new KvCache(manager, gpt.config().nLayer(), st.capacity()) : null) {
       while (!st.done()) {
         float[] next = nextTokenScores(st, cfg, cache, manager);
         st.append(pick(next, st, cfg, rngs));

@@ -5,6 +5,6 @@
  * <p>One PPO batch: {@link org.rlhfflow.model.rl.PpoRewards} → {@link org.rlhfflow.model.rl.Gae}
  * → {@link org.rlhfflow.model.rl.Whiten} (advantages) → for each epoch and minibatch
  * {@link org.rlhfflow.model.rl.PpoLoss} → then {@link org.rlhfflow.model.rl.KlController#update}
- * with the batch's mean KL sum. Defaults and sources: {@link org.rlhfflow.model.rl.PpoDefaults}.
+ * with the batch's mean KL sum. Defaults and sources: the activities' {@code PpoSpec}.
  */
 package org.rlhfflow.model.rl;

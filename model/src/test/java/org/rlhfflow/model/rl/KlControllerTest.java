@@ -37,7 +37,7 @@ class KlControllerTest {
 
   @Test
   void fixedControllerNeverMoves() {
-    KlController c = PpoDefaults.TRL.newKlController();
+    KlController c = new FixedKlController(0.05); // TRL's kl_coef
     c.update(100, 1000);
     assertEquals(0.05, c.value(), 0);
   }

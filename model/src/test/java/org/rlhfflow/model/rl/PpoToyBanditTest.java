@@ -13,10 +13,10 @@ import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.initializer.ConstantInitializer;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.rlhfflow.model.loss.TokenLogProbs;
 import org.rlhfflow.model.optim.AdamW;
 import org.rlhfflow.model.optim.GradClip;
-import org.junit.jupiter.api.Test;
 
 /**
  * The PPO pieces composed on a one-token bandit: the policy is a logit vector over V = 4 tokens,
@@ -38,9 +38,9 @@ class PpoToyBanditTest {
       params.add("policy_logits", logits);
       params.add("v_head", value);
       AdamW opt = AdamW.builder().setParameters(params).optWeightDecay(0).build();
-      PpoDefaults d = PpoDefaults.TRL;
-      PpoLoss ppo = new PpoLoss(d.clipRange(), d.clipRangeValue(), d.vfCoef());
-      PpoRewards rewardsFn = new PpoRewards(d.klEstimator(), 0);
+      // TRL's PPOConfig defaults: cliprange 0.2, cliprange_value 0.2, vf_coef 0.1, k1 KL.
+      PpoLoss ppo = new PpoLoss(0.2, 0.2, 0.1);
+      PpoRewards rewardsFn = new PpoRewards(KlEstimator.K1, 0);
       float[][] mask = new float[B][];
       float[][] refLogp = new float[B][];
       for (int b = 0; b < B; b++) {
@@ -58,10 +58,10 @@ class PpoToyBanditTest {
           for (int b = 0; b < B; b++) {
             scores[b] = tokens[2 * b + 1] == REWARDED ? 1 : 0;
           }
-          var r = rewardsFn.compute(oldLogp, refLogp, mask, scores, new boolean[B], d.klCoef());
-          Gae.Result gae = Gae.compute(r.rewards(), oldValues, mask, d.gamma(), d.lambda());
+          var r = rewardsFn.compute(oldLogp, refLogp, mask, scores, new boolean[B], 0.05);
+          Gae.Result gae = Gae.compute(r.rewards(), oldValues, mask, 1.0, 0.95); // TRL gamma, lam
           float[][] adv = Whiten.apply(gae.advantages(), mask, true);
-          for (int epoch = 0; epoch < d.ppoEpochs(); epoch++) {
+          for (int epoch = 0; epoch < 4; epoch++) {
             PpoLoss.Result res;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
               res = ppo.compute(policyLogp(step, logits, tok), flat(step, oldLogp),
