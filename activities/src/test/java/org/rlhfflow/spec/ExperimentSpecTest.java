@@ -73,8 +73,8 @@ class ExperimentSpecTest {
     assertEquals("rlhf-cpu", params.get("resources.task_queue"));
     assertFalse(params.containsKey("model.hf_checkpoint"));
     assertFalse(params.containsKey("description"));
-    // 78 leaf keys (5 + 5 + 5 + 3 + 7+2+2 + 8 + 10 + 25 + 4 + 2) minus 8 unset by default, plus the penalty set here.
-    assertEquals(71, params.size());
+    // 96 leaf keys (5 + 5 + 5 + 3 + 7+2+11 + 9 + 8 + 10 + 25 + 4 + 2) minus 7 unset by default, plus the penalty set here.
+    assertEquals(90, params.size());
     assertEquals("evaluate", params.get("until"));
   }
 

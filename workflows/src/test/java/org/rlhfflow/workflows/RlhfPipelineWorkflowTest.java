@@ -23,7 +23,6 @@ import org.rlhfflow.activities.evaluate.EvaluateInput;
 import org.rlhfflow.activities.evaluate.EvaluateStage;
 import org.rlhfflow.activities.ppo.PpoInput;
 import org.rlhfflow.activities.ppo.PpoStage;
-import org.rlhfflow.activities.registry.StageRegistry;
 import org.rlhfflow.activities.rm.RewardModelInput;
 import org.rlhfflow.activities.rm.RewardModelStage;
 import org.rlhfflow.activities.sft.SftStage;
@@ -51,7 +50,7 @@ class RlhfPipelineWorkflowTest {
 
     assertEquals(List.of("resolve", "start", SftStage.NAME, CollectStage.NAME, RewardModelStage.NAME, PpoStage.NAME,
         EvaluateStage.NAME, "finish"), fake.calls);
-    assertEquals(StageRegistry.names().size(), result.stages().size());
+    assertEquals(FakeStages.PLAN_SIZE, result.stages().size());
     assertEquals("FINISHED", fake.finishStatus);
     // the RM and PPO get the SFT checkpoint; PPO gets the RM's checkpoint.
     RewardModelInput rm = (RewardModelInput) fake.inputs.get(RewardModelStage.NAME);
@@ -113,7 +112,7 @@ class RlhfPipelineWorkflowTest {
     RlhfPipelineWorkflow wf = start(env, client, worker, fake, "wf-reuse");
     wf.run(new PipelineInput("x.yaml", null, null, List.of()));
     assertEquals(List.of(SftStage.NAME), wf.progress().reused());
-    assertEquals(StageRegistry.names().size(), wf.progress().completed().size());
+    assertEquals(FakeStages.PLAN_SIZE, wf.progress().completed().size());
   }
 
   @Test

@@ -39,7 +39,7 @@ class AiCollectionTest {
     return "name: ai-test\nseed: 4\nmodel:\n  preset: nano\n  block_size: 128\n"
         + "task:\n  name: assistant\n  train_prompts: 16\n  heldout_prompts: 8\nevaluation:\n  prompts: 8\n"
         + "ppo:\n  max_new_tokens: 8\n"
-        + "preferences:\n  source: ai\n  prompts: 5\n  responses_per_prompt: 3\n  ai:\n"
+        + "preferences:\n  source: ai\n  prompts: 5\n  responses_per_prompt: 3\n  max_new_tokens: 8\n  ai:\n"
         + "    constitution: " + Path.of("../experiments/constitutions/assistant.yaml").toAbsolutePath() + "\n"
         + "    judge: " + judge + "\n    batch_size: 4\n    exemplars: 1\n    shards: " + shards + "\n";
   }
