@@ -8,18 +8,21 @@ cd "$root"
 start=$(date +%s)
 stack="$root/infra/stack.sh"
 
-# A stack that was already up (e.g. a developer's) is used and left running; one we start, we stop.
-started_here=1
-if "$stack" status >/dev/null 2>&1; then
-  started_here=0
-  echo "test.sh: using the stack that is already running (it stays up afterwards)"
+# A service that was already running (e.g. a developer's stack) is used and left running; the ones
+# this script starts, it stops. A partly running stack is not ours: only its missing services are.
+running_before=()
+while read -r name state _; do
+  if [[ "$state" == healthy || "$state" == unhealthy ]]; then running_before+=("$name"); fi
+done < <("$stack" status 2>/dev/null | tail -n +2 || true)
+if ((${#running_before[@]} > 0)); then
+  echo "test.sh: using the running services (they stay up afterwards): ${running_before[*]}"
 fi
 
 finish() {
-  local rc=$?
-  if [[ $started_here == 1 ]]; then
-    "$stack" down || true
-  fi
+  local rc=$? name
+  for name in temporal minio mlflow; do
+    if [[ " ${running_before[*]} " != *" $name "* ]]; then "$stack" stop "$name" || true; fi
+  done
   echo "test.sh: $([[ $rc == 0 ]] && echo PASSED || echo "FAILED (exit $rc)") in $(($(date +%s) - start))s"
   exit "$rc"
 }

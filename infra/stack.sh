@@ -39,6 +39,14 @@ export RLHF_MLFLOW_PORT=$MLFLOW_PORT
 ENV
 }
 
+# env.sh holds the S3 secret key: readable by its owner only (0600), written whole then moved in.
+write_env_file() {
+  local tmp="$STACK_DIR/env.sh.tmp.$$"
+  (umask 077 && env_lines >"$tmp")
+  chmod 600 "$tmp"
+  mv -f "$tmp" "$STACK_DIR/env.sh"
+}
+
 cmd_up() {
   install_all || die "install failed (see above)"
   local name
@@ -52,7 +60,7 @@ cmd_up() {
   start_service mlflow
   wait_healthy temporal
   wait_healthy mlflow
-  env_lines >"$STACK_DIR/env.sh"
+  write_env_file
   log "stack is up (data in $DATA). Temporal UI http://$BIND_IP:$TEMPORAL_UI_PORT," \
     "MinIO console http://$BIND_IP:$MINIO_CONSOLE_PORT, MLflow http://$BIND_IP:$MLFLOW_PORT"
   log "point rlhf at it with: eval \"\$(infra/stack.sh env)\""

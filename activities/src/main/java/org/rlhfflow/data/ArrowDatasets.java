@@ -24,14 +24,30 @@ public final class ArrowDatasets {
   public static void writePreferences(Path file, List<PreferencePair> pairs) throws IOException {
     ArrowTables.write(file, DatasetSchemas.PREFERENCES, PREFERENCES, pairs,
         p -> new Object[] {p.prompt(), p.chosen(), p.rejected(), p.margin(), p.source(), p.annotator(), p.tags(),
-            p.softLabel(), p.principle(), p.judgeSha256()});
+            p.chosenIds(), p.rejectedIds(), p.softLabel(), p.principle(), p.judgeSha256()});
   }
 
   public static List<PreferencePair> readPreferences(Path file) {
     return ArrowTables.read(file, DatasetSchemas.PREFERENCES, PREFERENCES,
         r -> new PreferencePair(r.string("prompt"), r.string("chosen"), r.string("rejected"), r.optDouble("margin"),
-            r.optString("source"), r.optString("annotator"), r.strings("tags"), r.optDouble("soft_label"),
-            r.optString("principle"), r.optString("judge_sha256")));
+            r.optString("source"), r.optString("annotator"), r.strings("tags"), r.optInts("chosen_ids"),
+            r.optInts("rejected_ids"), r.optDouble("soft_label"), r.optString("principle"), r.optString("judge_sha256")));
+  }
+
+  /**
+   * The dataset input MLflow shows for an Arrow file stored as {@code ref}: digest = its sha256,
+   * source = its URI, schema as MLflow colspec, the row count as profile.
+   */
+  public static org.rlhfflow.tracking.DatasetInput input(String name, org.rlhfflow.store.ArtifactRef ref, Path file,
+      String context) {
+    return input(name, ref.sha256(), ref.uri(), file, context);
+  }
+
+  /** The same for a file not in the store: {@code source} says where it came from. */
+  public static org.rlhfflow.tracking.DatasetInput input(String name, String sha256, String source, Path file,
+      String context) {
+    ArrowTables.Profile p = ArrowTables.profile(file);
+    return new org.rlhfflow.tracking.DatasetInput(name, sha256, source, p.mlflowSchema(), p.rows(), context);
   }
 
   public static void writeSftPairs(Path file, List<SftPair> pairs) throws IOException {

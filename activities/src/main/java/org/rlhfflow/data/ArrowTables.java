@@ -15,6 +15,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
@@ -75,6 +76,8 @@ final class ArrowTables {
         } else {
           d.setSafe(r, (Double) value);
         }
+      } else if (v instanceof ListVector list && list.getDataVector() instanceof IntVector) {
+        setInts(list, r, (int[]) value);
       } else if (v instanceof ListVector list) {
         setStrings(list, r, (List<?>) value);
       } else {
@@ -92,6 +95,60 @@ final class ArrowTables {
       data.setSafe(offset + j, ((String) values.get(j)).getBytes(StandardCharsets.UTF_8));
     }
     list.endValue(r, n);
+  }
+
+  /** A list&lt;int32&gt; cell; null (unknown) is written as an empty list, which reads back as null. */
+  private static void setInts(ListVector list, int r, int[] values) {
+    int offset = list.startNewValue(r);
+    IntVector data = (IntVector) list.getDataVector();
+    int n = values == null ? 0 : values.length;
+    for (int j = 0; j < n; j++) {
+      data.setSafe(offset + j, values[j]);
+    }
+    list.endValue(r, n);
+  }
+
+  /**
+   * The file's schema as MLflow colspec JSON ({@code {"mlflow_colspec": [{"type": "string", "name":
+   * "prompt"}, ...]}}) and its row count, read from the footer and batch headers.
+   */
+  static Profile profile(Path file) {
+    try (BufferAllocator allocator = new RootAllocator();
+        FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+        ArrowFileReader arrow = new ArrowFileReader(in, allocator)) {
+      VectorSchemaRoot root = arrow.getVectorSchemaRoot();
+      long rows = 0;
+      for (ArrowBlock block : arrow.getRecordBlocks()) {
+        arrow.loadRecordBatch(block);
+        rows += root.getRowCount();
+      }
+      StringBuilder cols = new StringBuilder("{\"mlflow_colspec\": [");
+      List<org.apache.arrow.vector.types.pojo.Field> fields = root.getSchema().getFields();
+      for (int i = 0; i < fields.size(); i++) {
+        cols.append(i == 0 ? "" : ", ").append("{\"type\": ").append(colspecType(fields.get(i)))
+            .append(", \"name\": \"").append(fields.get(i).getName().replace("\"", "")).append("\"}");
+      }
+      return new Profile(cols.append("]}").toString(), rows);
+    } catch (IOException | RuntimeException e) {
+      throw new DatasetException(file, "not a readable Arrow IPC file (truncated or corrupted?): " + e, e);
+    }
+  }
+
+  /** A dataset file's MLflow schema and row count. */
+  record Profile(String mlflowSchema, long rows) {}
+
+  private static String colspecType(org.apache.arrow.vector.types.pojo.Field f) {
+    String t = Column.describe(f);
+    return switch (t) {
+      case "utf8" -> "\"string\"";
+      case "float64" -> "\"double\"";
+      case "float32" -> "\"float\"";
+      case "int32" -> "\"integer\"";
+      case "int64" -> "\"long\"";
+      default -> t.startsWith("list<") && f.getChildren().size() == 1
+          ? "{\"type\": \"array\", \"items\": {\"type\": " + colspecType(f.getChildren().get(0)) + "}}"
+          : "\"binary\"";
+    };
   }
 
   /** Reads every row; the schema is checked before the first row is read. */

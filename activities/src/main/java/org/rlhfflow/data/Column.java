@@ -16,7 +16,8 @@ record Column(String name, Kind kind, boolean required) {
   enum Kind {
     UTF8("utf8"),
     FLOAT64("float64"),
-    LIST_UTF8("list<utf8>");
+    LIST_UTF8("list<utf8>"),
+    LIST_INT32("list<int32>");
 
     final String label;
 
@@ -40,6 +41,8 @@ record Column(String name, Kind kind, boolean required) {
       case FLOAT64 -> new Field(name, FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)), null);
       case LIST_UTF8 -> new Field(name, FieldType.nullable(new ArrowType.List()),
           List.of(new Field("item", FieldType.nullable(new ArrowType.Utf8()), null)));
+      case LIST_INT32 -> new Field(name, FieldType.nullable(new ArrowType.List()),
+          List.of(new Field("item", FieldType.nullable(new ArrowType.Int(32, true)), null)));
     };
   }
 

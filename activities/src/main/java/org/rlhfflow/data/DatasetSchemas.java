@@ -1,6 +1,7 @@
 package org.rlhfflow.data;
 
 import static org.rlhfflow.data.Column.Kind.FLOAT64;
+import static org.rlhfflow.data.Column.Kind.LIST_INT32;
 import static org.rlhfflow.data.Column.Kind.LIST_UTF8;
 import static org.rlhfflow.data.Column.Kind.UTF8;
 
@@ -15,6 +16,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *   <li>SFT pairs: {@code prompt} utf8, {@code response} utf8;
  *   <li>preference pairs: {@code prompt}, {@code chosen}, {@code rejected} utf8; optional {@code
  *       margin} float64, {@code source} utf8, {@code annotator} utf8, {@code tags} list&lt;utf8&gt;,
+ *       {@code chosen_ids}, {@code rejected_ids} list&lt;int32&gt; (the sampled response tokens),
  *       {@code soft_label} float64, {@code principle} utf8, {@code judge_sha256} utf8.
  * </ul>
  *
@@ -35,6 +37,8 @@ final class DatasetSchemas {
           Column.optional("source", UTF8),
           Column.optional("annotator", UTF8),
           Column.optional("tags", LIST_UTF8),
+          Column.optional("chosen_ids", LIST_INT32),
+          Column.optional("rejected_ids", LIST_INT32),
           Column.optional("soft_label", FLOAT64),
           Column.optional("principle", UTF8),
           Column.optional("judge_sha256", UTF8));

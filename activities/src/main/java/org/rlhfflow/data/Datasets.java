@@ -19,12 +19,15 @@ public final class Datasets {
 
   private Datasets() {}
 
-  /** Preference pairs in the spec's {@code preferences.dataset_format}. */
+  /**
+   * Preference pairs in the spec's {@code preferences.dataset_format}. An empty file gives no pairs
+   * here: the stage that reads it fails naming its spec key, not the import CLI's --allow-empty.
+   */
   public static List<PreferencePair> preferences(Path file, PreferenceSpec.DatasetFormat format) {
     return switch (format) {
       case ARROW -> ArrowDatasets.readPreferences(file);
-      case TRL -> PreferenceImporter.read(file, ImportOptions.trl()).pairs();
-      case HH -> PreferenceImporter.read(file, ImportOptions.hh()).pairs();
+      case TRL -> PreferenceImporter.read(file, ImportOptions.trl().withAllowEmpty(true)).pairs();
+      case HH -> PreferenceImporter.read(file, ImportOptions.hh().withAllowEmpty(true)).pairs();
     };
   }
 

@@ -1,6 +1,5 @@
 package org.rlhfflow.data;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,10 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads a JSONL file line by line, gunzipping when the file starts with the gzip magic bytes.
@@ -35,17 +31,7 @@ final class JsonlLines implements AutoCloseable {
   }
 
   static JsonlLines open(Path file) {
-    try {
-      InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-      in.mark(2);
-      boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
-      in.reset();
-      return new JsonlLines(file, gzip ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in);
-    } catch (NoSuchFileException e) {
-      throw new DatasetException(file, "no such file", e);
-    } catch (IOException e) {
-      throw new DatasetException(file, "cannot open: " + e, e);
-    }
+    return new JsonlLines(file, Gzip.maybeGunzip(file));
   }
 
   /** The next line without its terminator ({@code \n} or {@code \r\n}), or null at the end. */

@@ -1,5 +1,6 @@
 package org.rlhfflow.data;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,8 +16,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Imports preference pairs from TRL-style or HH-RLHF JSONL (optionally gzipped) into an Arrow
- * preference dataset. Nothing is silent: every line is written or counted under a skip reason.
+ * Imports preference pairs into an Arrow preference dataset from TRL-style, HH-RLHF or rated
+ * (UltraFeedback-style) rows in JSONL, a JSON array or Parquet (optionally gzipped, all told by
+ * content). Nothing is silent: every row is used or counted under a skip reason.
  *
  * <pre>{@code
  * ImportReport report = PreferenceImporter.importTo(in, out, ImportOptions.hh().withOnBadLine(SKIP));
@@ -29,32 +31,51 @@ public final class PreferenceImporter {
   public record Result(List<PreferencePair> pairs, ImportReport report) {}
 
   /**
-   * Reads all pairs. In FAIL mode the first malformed line throws a {@link DatasetException} naming
-   * the file and the line; filtered pairs (prefix mismatch, identical responses) never fail.
+   * Reads all pairs. In FAIL mode the first malformed row throws a {@link DatasetException} naming
+   * the file and the row; filtered rows (prefix mismatch, identical responses, ties) never fail.
+   * No pair at all fails too, unless the options allow an empty result.
    */
   public static Result read(Path in, ImportOptions options) {
     PairParser parser = new PairParser(options);
     List<PreferencePair> pairs = new ArrayList<>();
     Map<String, Long> skipped = new TreeMap<>();
     List<ImportReport.BadLine> bad = new ArrayList<>();
-    try (JsonlLines lines = JsonlLines.open(in)) {
-      for (String line = lines.next(); line != null; line = lines.next()) {
+    long paired = 0;
+    try (RowSource rows = RowSource.open(in)) {
+      while (true) {
         try {
-          pairs.add(parser.parse(line));
-        } catch (PairParser.LineRejected r) {
+          JsonNode row = rows.next();
+          if (row == null) {
+            break;
+          }
+          pairs.addAll(parser.parse(row));
+          paired++;
+        } catch (LineRejected r) {
           if (r.malformed && options.onBadLine() == ImportOptions.OnBadLine.FAIL) {
-            throw new DatasetException(
-                in, "line " + lines.lineNumber() + ": " + r.getMessage() + " (use --on-bad-line skip to skip such lines)");
+            throw new DatasetException(in, rows.where() + ": " + r.getMessage() + " (use --on-bad-line skip to skip such rows)");
           }
           skipped.merge(r.reason, 1L, Long::sum);
           if (r.malformed && bad.size() < options.maxReportedBadLines()) {
-            bad.add(new ImportReport.BadLine(lines.lineNumber(), r.getMessage()));
+            bad.add(new ImportReport.BadLine(rows.where(), r.getMessage()));
           }
+        } catch (PairParser.UnpairedFeedback e) {
+          throw new DatasetException(in, rows.where() + ": " + e.getMessage());
         }
       }
-      long read = lines.lineNumber();
-      return new Result(pairs, new ImportReport(read, pairs.size(), skipped, bad, parser.promptMode(), null));
+      ImportReport report =
+          new ImportReport(rows.rowsRead(), paired, pairs.size(), skipped, bad, parser.promptMode(), parser.agreement(), null);
+      if (pairs.isEmpty() && !options.allowEmpty()) {
+        throw new DatasetException(in, empty(report) + "; pass --allow-empty to write an empty dataset");
+      }
+      return new Result(pairs, report);
     }
+  }
+
+  private static String empty(ImportReport report) {
+    if (report.rowsRead() == 0) {
+      return "no rows: the input is empty";
+    }
+    return "no pairs: all " + report.rowsRead() + " rows were skipped " + report.skipped();
   }
 
   /** Reads {@code in} and writes the pairs to {@code out} atomically: a failed import leaves {@code out} as it was. */

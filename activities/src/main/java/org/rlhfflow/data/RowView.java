@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -50,6 +51,29 @@ final class RowView {
   Double optDouble(String column) {
     FieldVector v = root.getVector(column);
     return v == null || v.isNull(index) ? null : ((Float8Vector) v).get(index);
+  }
+
+  /** An optional list&lt;int32&gt; cell; absent, null and empty all read as null (unknown). */
+  int[] optInts(String column) {
+    FieldVector v = root.getVector(column);
+    if (v == null || v.isNull(index)) {
+      return null;
+    }
+    ListVector list = (ListVector) v;
+    IntVector data = (IntVector) list.getDataVector();
+    int from = list.getElementStartIndex(index);
+    int to = list.getElementEndIndex(index);
+    if (from == to) {
+      return null;
+    }
+    int[] out = new int[to - from];
+    for (int j = from; j < to; j++) {
+      if (data.isNull(j)) {
+        throw new DatasetException(file, "row " + row + ": column \"" + column + "\" has a null element");
+      }
+      out[j - from] = data.get(j);
+    }
+    return out;
   }
 
   /** A list&lt;utf8&gt; cell; absent, null and empty all read as an empty list. */

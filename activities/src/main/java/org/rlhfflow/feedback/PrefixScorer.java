@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
-import org.rlhfflow.model.Gpt;
+import org.rlhfflow.model.Decoder;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.NoGrad;
 import org.rlhfflow.model.nn.KvCache;
@@ -36,7 +36,7 @@ final class PrefixScorer {
 
   /** Logits (first, second) per suffix row, after prefix + suffix. */
   float[][] score(int[] prefix, List<int[]> suffixes, OptionTokens options) {
-    Gpt gpt = lm.gpt();
+    Decoder gpt = lm.gpt();
     int width = suffixes.stream().mapToInt(s -> s.length).max().orElse(0);
     if (prefix.length + width > gpt.config().blockSize()) {
       throw new IllegalArgumentException("a judge prompt of " + (prefix.length + width) + " tokens exceeds the judge's"
@@ -56,7 +56,7 @@ final class PrefixScorer {
   }
 
   private NDArray cached(NDManager m, int[] prefix, List<int[]> suffixes, int width) {
-    Gpt gpt = lm.gpt();
+    Decoder gpt = lm.gpt();
     int n = suffixes.size();
     int p = prefix.length;
     try (KvCache shared = new KvCache(m, gpt.config().nLayer(), p)) {

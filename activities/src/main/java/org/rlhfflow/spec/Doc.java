@@ -31,6 +31,12 @@ public @interface Doc {
    */
   String def() default "";
 
+  /**
+   * On a section (a record-typed field): the section is absent, null, unless the spec sets it, e.g.
+   * an {@code sl_cai:} section whose presence adds a stage to the pipeline.
+   */
+  boolean optional() default false;
+
   /** The key must be present in the YAML file: it has no meaningful default. */
   boolean required() default false;
 }

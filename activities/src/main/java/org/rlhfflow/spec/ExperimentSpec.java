@@ -4,6 +4,10 @@ import static org.rlhfflow.spec.InvalidValueException.require;
 
 import java.util.Map;
 import org.rlhfflow.activities.collect.PreferenceSpec;
+import org.rlhfflow.activities.dpo.DpoSpec;
+import org.rlhfflow.activities.grpo.GrpoSpec;
+import org.rlhfflow.activities.grpo.RewardSpec;
+import org.rlhfflow.activities.grpo.RlooSpec;
 import org.rlhfflow.activities.evaluate.EvaluationSpec;
 import org.rlhfflow.activities.ppo.PpoSpec;
 import org.rlhfflow.activities.rm.RewardModelSpec;
@@ -24,7 +28,8 @@ public record ExperimentSpec(
     @Doc(value = "Experiment name: MLflow experiment and workflow id prefix.", required = true, def = "unnamed") String name,
     @Doc(value = "Root of every random stream; streams are derived from (seed, stage, step).", def = "0") long seed,
     @Doc("Free text: what the experiment is for.") String description,
-    @Doc(value = "Tuning method: the registry stage that optimises the SFT policy (ppo); the pipeline is composed from it.", def = "ppo")
+    @Doc(value = "Tuning method: the registry stage that optimises the SFT policy: ppo (RM + PPO), dpo (no RM), grpo or rloo (RM or verifier rewards); the pipeline is composed from it.",
+            source = "Ouyang et al. 2022; Rafailov et al. 2023; Shao et al. 2024; Ahmadian et al. 2024", def = "ppo")
         String method,
     ModelSpec model,
     TaskSpec task,
@@ -34,6 +39,10 @@ public record ExperimentSpec(
     SftSpec sft,
     RewardModelSpec rewardModel,
     PpoSpec ppo,
+    DpoSpec dpo,
+    GrpoSpec grpo,
+    RlooSpec rloo,
+    RewardSpec reward,
     EvaluationSpec evaluation,
     ResourcesSpec resources,
     @Doc(value = "Last stage to run, a stage of the method's pipeline; e.g. reward_model to only train an RM.", def = "evaluate")
@@ -72,6 +81,18 @@ public record ExperimentSpec(
         "preferences.ai.constitution",
         "is required when preferences.source is ai (the principles the judge applies)",
         "preferences.source");
+    // Fields are assigned after a compact constructor's body, so the rules get the values themselves.
+    MethodRules.check(new MethodRules.Sections(method, model, task, data, ppo, dpo, grpo, rloo, reward));
+  }
+
+  /** Whether the pipeline trains a reward model: PPO always, GRPO and RLOO unless the verifier rewards. */
+  public boolean usesRewardModel() {
+    return MethodRules.usesRewardModel(method, reward);
+  }
+
+  /** Whether the pipeline needs preference pairs: for a reward model or for DPO. */
+  public boolean usesPreferences() {
+    return MethodRules.usesPreferences(method, reward);
   }
 
   /** The same spec with another seed (e.g. {@code rlhf demo --seed 3}). */

@@ -9,9 +9,11 @@ public record ModelSpec(
             value = "Model size preset; ignored when hf_checkpoint is set.",
             source = "nanoGPT; GPT-2 (Radford et al. 2019) for gpt2_small", def = "tiny")
         Preset preset,
-    @Doc("Directory of a Hugging Face GPT-2 checkpoint to start from; overrides preset.")
+    @Doc("Directory of a Hugging Face GPT-2, Llama, Qwen2 or Mistral checkpoint to start from; overrides preset.")
         String hfCheckpoint,
-    @Doc(value = "Tokenizer: byte (256 symbols, needs no files) or hf (GPT-2 BPE read from hf_checkpoint).", def = "byte")
+    @Doc(
+            value = "Tokenizer: byte (256 symbols, needs no files) or hf (GPT-2 BPE read from hf_checkpoint); Llama-family checkpoints always use their own.",
+            def = "byte")
         Tokenizer tokenizer,
     @Doc(value = "Context length in tokens: prompt plus response must fit.", range = "[8, 4096]", def = "64")
         int blockSize,

@@ -8,7 +8,7 @@ import java.util.Map;
  */
 @Doc("Where stages run: Temporal task queues and heartbeat timeouts. No stage reads it, so it is in no cache key.")
 public record ResourcesSpec(
-    @Doc(value = "Task queue of every stage not overridden in stages. CPU workers poll rlhf-cpu, GPU workers rlhf-gpu.", def = "rlhf-cpu")
+    @Doc("Task queue of every stage not overridden in stages; unset, each stage's registry default (rlhf-cpu). CPU workers poll rlhf-cpu, GPU workers rlhf-gpu.")
         String taskQueue,
     @Doc(
             value = "Heartbeat timeout of every stage: a worker silent this long is declared dead and the stage is retried from its last checkpoint.",
@@ -26,10 +26,13 @@ public record ResourcesSpec(
     stages = stages == null ? Map.of() : Map.copyOf(stages);
   }
 
-  /** The task queue of {@code stage}. */
-  public String taskQueue(String stage) {
+  /** The task queue of {@code stage}: its override, else the section's, else {@code registryDefault}. */
+  public String taskQueue(String stage, String registryDefault) {
     StageResources r = stages.get(stage);
-    return r != null && r.taskQueue() != null ? r.taskQueue() : taskQueue;
+    if (r != null && r.taskQueue() != null) {
+      return r.taskQueue();
+    }
+    return taskQueue != null ? taskQueue : registryDefault;
   }
 
   /** The heartbeat timeout of {@code stage}, in seconds. */

@@ -42,6 +42,8 @@ final class SpecBinder {
         args[i] = value(c, defaults, entry.getValueNode(), join(path, key));
       } else if (doc(c) != null && doc(c).required()) {
         throw error(node, join(path, key), "required key is missing (expected " + ScalarParser.expected(c.getType()) + ")");
+      } else if (c.getType().isRecord() && doc(c) != null && doc(c).optional()) {
+        args[i] = null; // an optional section the file does not set
       } else {
         args[i] = c.getType().isRecord() ? bindRecord(c.getType(), null, join(path, key)) : SpecTree.value(defaults, c);
       }

@@ -43,13 +43,13 @@ public final class SpecDefaults {
 
   private static Object value(Class<?> owner, RecordComponent c) {
     Class<?> t = c.getType();
+    Doc doc = c.getAnnotation(Doc.class);
     if (t.isRecord()) {
-      return SpecBinder.defaults(t.asSubclass(Record.class));
+      return doc != null && doc.optional() ? null : SpecBinder.defaults(t.asSubclass(Record.class));
     }
     if (t == Map.class) {
       return Map.of();
     }
-    Doc doc = c.getAnnotation(Doc.class);
     String def = doc == null ? "" : doc.def();
     if (def.isEmpty()) {
       if (t.isPrimitive()) {

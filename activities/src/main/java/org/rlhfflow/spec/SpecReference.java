@@ -32,15 +32,15 @@ public final class SpecReference {
   /** One table per section, in spec order. */
   public static String markdown() {
     StringBuilder out = new StringBuilder();
-    section(out, ExperimentSpec.class, "");
+    section(out, ExperimentSpec.class, "", false);
     return out.toString();
   }
 
-  private static void section(StringBuilder out, Class<? extends Record> type, String path) {
+  private static void section(StringBuilder out, Class<? extends Record> type, String path, boolean optional) {
     Doc doc = type.getAnnotation(Doc.class);
     out.append("### ").append(path.isEmpty() ? "Top level" : "`" + path + "`").append("\n\n");
     if (doc != null && !path.isEmpty()) {
-      out.append(doc.value()).append("\n\n");
+      out.append(doc.value()).append(optional ? " Optional: absent unless the spec sets it." : "").append("\n\n");
     }
     out.append("| key | default | range | effect | source |\n|---|---|---|---|---|\n");
     Record defaults = SpecBinder.defaults(type);
@@ -52,10 +52,12 @@ public final class SpecReference {
     out.append('\n');
     for (RecordComponent c : type.getRecordComponents()) {
       if (c.getType().isRecord()) {
-        section(out, c.getType().asSubclass(Record.class), join(path, SpecTree.snake(c.getName())));
+        Doc sectionDoc = SpecBinder.doc(c);
+        section(out, c.getType().asSubclass(Record.class), join(path, SpecTree.snake(c.getName())),
+            sectionDoc != null && sectionDoc.optional());
       } else if (c.getType() == Map.class) {
         section(out, SpecBinder.mapValueType(c).asSubclass(Record.class),
-            join(path, SpecTree.snake(c.getName())) + ".<stage>");
+            join(path, SpecTree.snake(c.getName())) + ".<stage>", false);
       }
     }
   }

@@ -11,7 +11,7 @@ public record TaskSpec(
     @Doc(value = "SFT demonstrations generated per train prompt.", range = "[1, inf)", def = "1")
         int demosPerPrompt,
     @Doc(
-            value = "Probability that a demonstration token is replaced at random, so SFT leaves room for RLHF.",
+            value = "Probability that a demonstration step repeats the previous digit (a stutter), so SFT leaves room for RLHF.",
             range = "[0, 1]", def = "0.2")
         double demoNoise) {
 

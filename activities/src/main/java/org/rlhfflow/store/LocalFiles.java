@@ -26,6 +26,38 @@ final class LocalFiles {
       out.flush();
       ch.force(true); // the bytes are on disk before the name points at them
       return d;
+    } catch (IOException e) {
+      throw diskFull(tmp, e);
+    }
+  }
+
+  /**
+   * {@code e} as a one-line "disk full" error naming the directory and its free space when the
+   * filesystem is out of space (ENOSPC surfaces as a plain IOException), else {@code e} itself.
+   */
+  static IOException diskFull(Path file, IOException e) {
+    String msg = String.valueOf(e.getMessage());
+    if (!msg.contains("No space left on device") && !msg.contains("Disk quota exceeded")) {
+      return e;
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    long free = -1;
+    try {
+      free = Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException | RuntimeException ignored) {
+      // the message still names the directory
+    }
+    return new DiskFullException("local artifact store is full: writing " + file.getFileName() + " in " + dir
+        + " failed (" + msg + "; " + (free < 0 ? "free space unknown" : free + " bytes free")
+        + "); nothing was published under a final name; free space or point RLHF_HOME elsewhere", e);
+  }
+
+  /** The filesystem under the local store ran out of space (or quota). */
+  static final class DiskFullException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    DiskFullException(String message, IOException cause) {
+      super(message, cause);
     }
   }
 

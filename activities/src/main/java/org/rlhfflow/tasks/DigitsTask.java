@@ -97,6 +97,11 @@ public final class DigitsTask implements Task {
     return LENGTH + 4;
   }
 
+  @Override
+  public boolean isVerifier() {
+    return true;
+  }
+
   private static char lastDigit(String prompt) {
     if (prompt.length() < 2 || prompt.charAt(prompt.length() - 1) != '=') {
       throw new IllegalArgumentException("digits prompt must look like '4071=', got: '" + prompt + "'");

@@ -28,6 +28,23 @@ public interface Task {
   /** A generous bound on a good response's length in tokens, for generation. */
   int maxResponseTokens();
 
+  /**
+   * Whether the oracle is a programmatic verifier that may also train a policy (RLVR): a rule the
+   * task states, not a hidden preference. The digits rule (count on from the last digit for
+   * exactly 8 digits) is checkable by anyone, so it is.
+   */
+  default boolean isVerifier() {
+    return false;
+  }
+
+  /** Built-in tasks whose oracle is a verifier. */
+  java.util.List<String> WITH_VERIFIER = java.util.List.of(DigitsTask.NAME);
+
+  /** Whether the built-in task {@code name} has a verifier; false for unknown names. */
+  static boolean hasVerifier(String name) {
+    return WITH_VERIFIER.contains(name);
+  }
+
   static Task named(String name) {
     return switch (name) {
       case DigitsTask.NAME -> new DigitsTask();

@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.Metric;
 import org.mlflow.api.proto.Service.Param;
@@ -35,6 +38,11 @@ public final class MlflowTracker implements Tracker {
 
   /** Our tag holding the run's identity, so a retried activity finds its run instead of a twin. */
   public static final String RUN_KEY_TAG = "rlhf.run_key";
+
+  /** Tag of a registered model version: the sha256 of the checkpoint it points at. */
+  public static final String ARTIFACT_SHA_TAG = "rlhf.artifact_sha256";
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** MLflow's logBatch limit for params and tags (mlflow/utils/validation.py). */
   private static final int MAX_PARAMS_PER_BATCH = 100;
@@ -172,6 +180,72 @@ public final class MlflowTracker implements Tracker {
       artifacts.upload(target, file);
       return null;
     });
+  }
+
+  /** {@code runs/log-inputs}: MLflow keeps one input per (name, digest), so a retry adds nothing. */
+  @Override
+  public void logInputs(String runId, List<DatasetInput> datasets) {
+    if (datasets.isEmpty()) {
+      return;
+    }
+    ObjectNode body = JSON.createObjectNode().put("run_id", runId);
+    ArrayNode inputs = body.putArray("datasets");
+    for (DatasetInput d : datasets) {
+      ObjectNode input = inputs.addObject();
+      ObjectNode ds = input.putObject("dataset");
+      String digest = d.digest().substring(0, Math.min(d.digest().length(), DatasetInput.MLFLOW_DIGEST_CHARS));
+      ds.put("name", d.name()).put("digest", digest).put("source_type", d.sourceType())
+          .put("source", JSON.createObjectNode().put("uri", d.source()).toString());
+      if (d.schema() != null) {
+        ds.put("schema", d.schema());
+      }
+      ds.put("profile", JSON.createObjectNode().put("num_rows", d.rows()).put("sha256", d.digest()).toString());
+      if (d.context() != null) {
+        input.putArray("tags").addObject().put("key", "mlflow.data.context").put("value", d.context());
+      }
+    }
+    call("log dataset inputs of run " + runId, () -> client.sendPost("runs/log-inputs", body.toString()));
+  }
+
+  /**
+   * Creates the registered model if needed, then a version unless one with the same run and
+   * {@code rlhf.artifact_sha256} tag exists (a retried activity must not add a twin).
+   */
+  @Override
+  public String registerModelVersion(String modelName, String source, String runId, Map<String, String> tags) {
+    Map<String, String> clean = TrackingValues.clean(tags, "tag");
+    return call("register " + modelName + " version from run " + runId, () -> {
+      try {
+        client.sendPost("registered-models/create", JSON.createObjectNode().put("name", modelName).toString());
+      } catch (RuntimeException e) {
+        if (!MlflowErrors.alreadyExists(e)) {
+          throw e;
+        }
+      }
+      String existing = existingVersion(modelName, runId, clean.get(ARTIFACT_SHA_TAG));
+      if (existing != null) {
+        return existing;
+      }
+      ObjectNode body = JSON.createObjectNode().put("name", modelName).put("source", source).put("run_id", runId);
+      ArrayNode ts = body.putArray("tags");
+      clean.forEach((k, v) -> ts.addObject().put("key", k).put("value", v));
+      JsonNode created = JSON.readTree(client.sendPost("model-versions/create", body.toString()));
+      return created.path("model_version").path("version").asText();
+    });
+  }
+
+  private String existingVersion(String modelName, String runId, String sha) throws IOException {
+    String filter = "name='" + modelName.replace("'", "") + "' and run_id='" + runId + "'";
+    JsonNode found = JSON.readTree(client.sendGet("model-versions/search?filter="
+        + java.net.URLEncoder.encode(filter, java.nio.charset.StandardCharsets.UTF_8)));
+    for (JsonNode v : found.path("model_versions")) {
+      for (JsonNode t : v.path("tags")) {
+        if (ARTIFACT_SHA_TAG.equals(t.path("key").asText()) && t.path("value").asText().equals(sha)) {
+          return v.path("version").asText();
+        }
+      }
+    }
+    return null;
   }
 
   @Override

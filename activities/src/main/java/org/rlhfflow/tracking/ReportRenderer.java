@@ -11,15 +11,17 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
+import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler.LegendPosition;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Renders a {@link LocalTracker} directory as PNG line plots: one image per metric group ({@code
- * sft}, {@code rm}, {@code ppo}...) with one panel per metric, plus proxy vs oracle reward over PPO
- * steps when both were logged.
+ * Renders a {@link LocalTracker} directory as a report: first proxy vs oracle reward as the KL
+ * grows and SFT vs PPO at evaluation ({@link ReportCharts}), then one PNG per metric group ({@code
+ * sft}, {@code rm}, {@code ppo}...) with one line panel per metric that has a history. Scalars (one
+ * point) go to the summary's table only.
  *
  * <pre>{@code
  * ReportRenderer.Report r = ReportRenderer.render(Path.of(".rlhf/metrics"), Path.of("report"));
@@ -37,9 +39,10 @@ public final class ReportRenderer {
   public static final String RM_SCORE = "ppo/rm_score";
   public static final String ORACLE_SCORE = "ppo/oracle_score";
   public static final String OVEROPTIMISATION_PNG = "reward_overoptimisation.png";
+  public static final String SFT_VS_PPO_PNG = "sft_vs_ppo.png";
 
-  private static final int PANEL_WIDTH = 520;
-  private static final int PANEL_HEIGHT = 340;
+  static final int PANEL_WIDTH = 520;
+  static final int PANEL_HEIGHT = 340;
   private static final int MAX_COLUMNS = 3;
   private static final int MARKER_LIMIT = 40;
   private static final int X_LABELS = 6;
@@ -49,7 +52,8 @@ public final class ReportRenderer {
       String metric, String run, int points, long lastStep, double last, double min, double max) {}
 
   /**
-   * @param charts the PNGs written, one per group, then the over-optimisation chart if any
+   * @param charts the PNGs written: the over-optimisation and SFT-vs-PPO charts if any, then one per
+   *     group that has a metric with a history
    * @param rows the summary, by metric then run
    * @param nonFinite NaN or infinite points left out of the plots
    * @param summary {@code summary.md}: the table and the charts on one page
@@ -63,45 +67,30 @@ public final class ReportRenderer {
     Files.createDirectories(outDir);
     List<Path> charts = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
+    Optional<XYChart> gap = ReportCharts.overoptimisation(series);
+    if (gap.isPresent()) {
+      charts.add(save(gap.get(), outDir.resolve(OVEROPTIMISATION_PNG)));
+    }
+    Optional<CategoryChart> versus = ReportCharts.sftVsPpo(series);
+    if (versus.isPresent()) {
+      BitmapEncoder.saveBitmap(versus.get(), outDir.resolve(SFT_VS_PPO_PNG).toString(), BitmapFormat.PNG);
+      charts.add(outDir.resolve(SFT_VS_PPO_PNG));
+    }
     for (var group : series.groups.entrySet()) {
       List<XYChart> panels = new ArrayList<>();
       for (var metric : group.getValue().entrySet()) {
-        panels.add(panel(metric.getKey(), metric.getValue()));
+        if (ReportCharts.isSeries(metric.getValue())) {
+          panels.add(panel(metric.getKey(), metric.getValue()));
+        }
         metric.getValue().forEach((run, points) -> rows.add(row(metric.getKey(), run, points)));
       }
-      charts.add(savePanels(panels, outDir.resolve(fileName(group.getKey()) + ".png")));
-    }
-    Optional<XYChart> gap = overoptimisation(series);
-    if (gap.isPresent()) {
-      charts.add(save(gap.get(), outDir.resolve(OVEROPTIMISATION_PNG)));
+      if (!panels.isEmpty()) {
+        charts.add(savePanels(panels, outDir.resolve(fileName(group.getKey()) + ".png")));
+      }
     }
     Path summary = Files.writeString(
         outDir.resolve("summary.md"), ReportSummary.markdown(rows, charts, series.nonFinite));
     return new Report(charts, rows, series.nonFinite, summary);
-  }
-
-  /**
-   * The proxy reward the policy is trained on against the oracle ("gold") reward: the gap that
-   * opens as PPO optimises the proxy is reward over-optimisation (Gao et al. 2022, "Scaling Laws
-   * for Reward Model Overoptimization", fig. 1).
-   */
-  private static Optional<XYChart> overoptimisation(MetricSeries s) {
-    Map<String, NavigableMap<Long, Double>> rm = s.metric(RM_SCORE);
-    Map<String, NavigableMap<Long, Double>> oracle = s.metric(ORACLE_SCORE);
-    XYChart chart = chart("Reward over-optimisation: proxy RM vs oracle", "PPO step", "score");
-    List<NavigableMap<Long, Double>> plotted = new ArrayList<>();
-    for (var run : rm.entrySet()) {
-      NavigableMap<Long, Double> gold = oracle.get(run.getKey());
-      if (gold != null) {
-        String prefix = rm.size() > 1 ? run.getKey() + " " : "";
-        addSeries(chart, prefix + "rm_score (proxy)", run.getValue());
-        addSeries(chart, prefix + "oracle_score (gold)", gold);
-        plotted.add(run.getValue());
-        plotted.add(gold);
-      }
-    }
-    labelSteps(chart, plotted);
-    return chart.getSeriesMap().isEmpty() ? Optional.empty() : Optional.of(chart);
   }
 
   private static XYChart panel(String key, Map<String, NavigableMap<Long, Double>> runs) {
@@ -112,7 +101,7 @@ public final class ReportRenderer {
     return chart;
   }
 
-  private static XYChart chart(String title, String xTitle, String yTitle) {
+  static XYChart chart(String title, String xTitle, String yTitle) {
     XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT)
         .title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
     // Below the plot, so a legend never hides the end of a curve, where the story usually is.

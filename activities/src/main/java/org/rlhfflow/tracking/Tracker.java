@@ -25,6 +25,19 @@ public interface Tracker extends AutoCloseable {
   /** Uploads a file (a report, a plot) into the run's artifacts under {@code artifactPath}. */
   void logArtifact(String runId, Path file, String artifactPath);
 
+  /** Records the datasets the run read (MLflow's dataset inputs); trackers without them ignore it. */
+  default void logInputs(String runId, java.util.List<DatasetInput> datasets) {}
+
+  /**
+   * Registers {@code source} as a new version of the registered model {@code modelName} (created if
+   * absent), linked to {@code runId} and tagged with {@code tags}.
+   *
+   * @return the version number, or null when the tracker has no model registry
+   */
+  default String registerModelVersion(String modelName, String source, String runId, Map<String, String> tags) {
+    return null;
+  }
+
   /** Ends the run with FINISHED, FAILED or KILLED. */
   void endRun(String runId, String status);
 

@@ -33,7 +33,9 @@ class ArrowDatasetsTest {
     return List.of(
         new PreferencePair("Q: 2+2?", " 4", " 5", 1.5, "hh-rlhf", "a1", List.of("math", "easy")),
         new PreferencePair("", "", "x", null, null, null, List.of()),
-        new PreferencePair("héllo ✓ 日本", "ok\n\nAssistant: yes", "no", -0.25, "trl", null, List.of("ünï")));
+        new PreferencePair("héllo ✓ 日本", "ok\n\nAssistant: yes", "no", -0.25, "trl", null, List.of("ünï")),
+        new PreferencePair("1=", "23", "2", null, "simulated", "oracle", List.of(),
+            new int[] {'2', '3', 257}, new int[] {'2', 300}));
   }
 
   @Test

@@ -86,7 +86,7 @@ class PreferenceImporterTest {
   void badLineFailsByDefaultNamingFileAndLine() throws IOException {
     Path in = oneBadLine();
     DatasetException e = assertThrows(DatasetException.class, () -> PreferenceImporter.read(in, ImportOptions.trl()));
-    assertEquals(in + ": line 2: missing field \"rejected\" (use --on-bad-line skip to skip such lines)", e.getMessage());
+    assertEquals(in + ": line 2: missing field \"rejected\" (use --on-bad-line skip to skip such rows)", e.getMessage());
   }
 
   @Test
@@ -96,7 +96,7 @@ class PreferenceImporterTest {
     assertEquals(3, r.report().rowsRead());
     assertEquals(2, r.report().rowsWritten());
     assertEquals(Map.of("missing_field", 1L), r.report().skipped());
-    assertEquals(List.of(new ImportReport.BadLine(2, "missing field \"rejected\"")), r.report().firstBadLines());
+    assertEquals(List.of(new ImportReport.BadLine("line 2", "missing field \"rejected\"")), r.report().firstBadLines());
     assertTrue(r.report().table().contains("line 2: missing field \"rejected\""), r.report().table());
   }
 
@@ -114,12 +114,14 @@ class PreferenceImporterTest {
     ImportOptions options = ImportOptions.trl().withOnBadLine(ImportOptions.OnBadLine.SKIP);
     ImportReport report = PreferenceImporter.read(in, options).report();
     assertEquals(
-        Map.of("empty_line", 1L, "invalid_json", 1L, "not_an_object", 1L, "wrong_type", 2L, "missing_field", 1L,
+        Map.of("empty_line", 1L, "invalid_json", 1L, "not_an_object", 1L, "wrong_type", 1L, "bad_message", 1L, "missing_field", 1L,
             "identical_responses", 1L),
         report.skipped());
     assertEquals(report.rowsRead(), report.rowsWritten() + report.skippedTotal());
-    assertEquals(List.of(2L, 3L, 4L, 5L, 6L, 7L), report.firstBadLines().stream().map(ImportReport.BadLine::line).toList());
-    assertTrue(report.firstBadLines().get(4).reason().contains("conversational"), report.table());
+    assertEquals(
+        List.of("line 2", "line 3", "line 4", "line 5", "line 6", "line 7"),
+        report.firstBadLines().stream().map(ImportReport.BadLine::where).toList());
+    assertEquals("field \"chosen\" message 0: expected {\"role\": string, \"content\": string}", report.firstBadLines().get(4).reason());
   }
 
   @Test

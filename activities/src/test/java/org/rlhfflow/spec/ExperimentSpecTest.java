@@ -70,11 +70,12 @@ class ExperimentSpecTest {
     assertEquals("1.5", params.get("ppo.missing_eos_penalty"));
     assertEquals("tiny", params.get("model.preset"));
     assertEquals("8080", params.get("preferences.human.ui_port"));
-    assertEquals("rlhf-cpu", params.get("resources.task_queue"));
+    assertEquals("5.0", params.get("resources.heartbeat_timeout_s"));
     assertFalse(params.containsKey("model.hf_checkpoint"));
     assertFalse(params.containsKey("description"));
-    // 96 leaf keys (5 + 5 + 5 + 3 + 7+2+11 + 9 + 8 + 10 + 25 + 4 + 2) minus 7 unset by default, plus the penalty set here.
-    assertEquals(90, params.size());
+    // 135 leaf keys (5 + 5 + 5 + 3 + 7+2+11 + 9 + 8 + 10 + 25 + 11 + 15 + 12 + 1 + 4 + 2) minus 9 unset by
+    // default (grpo.epsilon_high among them), plus the penalty set here.
+    assertEquals(127, params.size());
     assertEquals("evaluate", params.get("until"));
   }
 

@@ -24,7 +24,7 @@ class SpecLoaderTest {
     assertEquals(ExperimentSpec.named("x"), spec);
     assertEquals(ModelSpec.Preset.TINY, spec.model().preset());
     assertEquals(0.05, spec.ppo().klCoef());
-    assertEquals("rlhf-cpu", spec.resources().taskQueue("ppo"));
+    assertNull(spec.resources().taskQueue()); // each stage's registry default
     assertNull(spec.ppo().missingEosPenalty());
   }
 
@@ -165,6 +165,17 @@ class SpecLoaderTest {
     assertEquals("ppo.minibatch_size", e.keyPath());
     assertEquals(4, e.line());
     assertTrue(e.problem().contains("24 does not divide rollout_batch_size 64"), e.getMessage());
+  }
+
+  @Test
+  void truncatedSamplingInPpoIsRejectedWithItsReason() {
+    SpecException k = error("name: x\nppo:\n  top_k: 50\n");
+    assertEquals("ppo.top_k", k.keyPath());
+    assertEquals(3, k.line());
+    assertTrue(k.problem().contains("bias the ratio and the KL"), k.getMessage());
+    SpecException p = error("name: x\nppo:\n  temperature: 1.0\n  top_p: 0.9\n");
+    assertEquals("ppo.top_p", p.keyPath());
+    assertEquals(4, p.line());
   }
 
   @Test

@@ -42,16 +42,24 @@ class ReportRendererTest {
         t.logMetric(ppo, "ppo/rm_score", Math.sqrt(kl) * 4, s);
         t.logMetric(ppo, "ppo/oracle_score", Math.sqrt(kl) * 4 - 6 * kl, s); // Gao et al. 2022's shape
       }
+      String eval = t.startRun("rlhf", "evaluate", p, Map.of());
+      t.logMetric(eval, "eval/oracle_score_sft", 0.54, 0);
+      t.logMetric(eval, "eval/oracle_score_ppo", 0.89, 0);
+      t.logMetric(eval, "eval/rm_score_sft", 0.73, 0);
+      t.logMetric(eval, "eval/rm_score_ppo", 3.0, 0);
+      t.logMetric(eval, "eval/ppo_vs_sft_win_rate", 0.96, 0);
     }
     return dir;
   }
 
   @Test
-  void rendersOnePngPerGroupPlusTheOveroptimisationChart() throws Exception {
+  void leadsWithOveroptimisationAndSftVsPpoThenOnePngPerGroupWithHistories() throws Exception {
     ReportRenderer.Report r = ReportRenderer.render(samplePipeline(tmp.resolve("metrics")), tmp.resolve("out"));
 
     List<String> names = r.charts().stream().map(c -> c.getFileName().toString()).toList();
-    assertEquals(List.of("ppo.png", "rm.png", "sft.png", ReportRenderer.OVEROPTIMISATION_PNG), names);
+    // eval logs scalars only: they are in the SFT-vs-PPO chart and the table, not in an eval.png of dots
+    assertEquals(List.of(ReportRenderer.OVEROPTIMISATION_PNG, ReportRenderer.SFT_VS_PPO_PNG, "ppo.png", "rm.png", "sft.png"),
+        names);
     for (Path png : r.charts()) {
       assertTrue(Files.size(png) > 0, png.toString());
       BufferedImage img = ImageIO.read(png.toFile());
@@ -105,6 +113,31 @@ class ReportRendererTest {
     }
     assertTrue(page.contains("](" + ReportRenderer.OVEROPTIMISATION_PNG + ")"), page);
     assertTrue(page.contains("1 NaN or infinite points"), page);
+    assertTrue(page.indexOf(ReportRenderer.OVEROPTIMISATION_PNG) < page.indexOf(ReportRenderer.SFT_VS_PPO_PNG)
+        && page.indexOf(ReportRenderer.SFT_VS_PPO_PNG) < page.indexOf("## Scalars")
+        && page.indexOf("## Scalars") < page.indexOf("## Histories")
+        && page.indexOf("## Histories") < page.indexOf("](ppo.png)"), page);
+    assertTrue(page.contains("| eval/ppo_vs_sft_win_rate     | evaluate     |         0.96 |"), page);
+  }
+
+  @Test
+  void theOveroptimisationChartIsAgainstTheSquareRootOfTheKl() throws Exception {
+    MetricSeries s = MetricSeries.of(LocalRuns.read(samplePipeline(tmp.resolve("metrics"))));
+    var chart = ReportCharts.overoptimisation(s).orElseThrow();
+    var gold = chart.getSeriesMap().get("oracle_score (gold)");
+    assertEquals(100, gold.getXData().length);
+    assertEquals(Math.sqrt(0.002 * 37), gold.getXData()[37], 1e-12);
+    assertEquals(Math.sqrt(0.002 * 37) * 4 - 6 * 0.002 * 37, gold.getYData()[37], 1e-12);
+    assertTrue(chart.getTitle().endsWith("as KL grows"), chart.getTitle());
+  }
+
+  @Test
+  void sftVsPpoPairsTheEvalMetricsOfBothPolicies() throws Exception {
+    MetricSeries s = MetricSeries.of(LocalRuns.read(samplePipeline(tmp.resolve("metrics"))));
+    var chart = ReportCharts.sftVsPpo(s).orElseThrow();
+    assertEquals(List.of("oracle_score", "rm_score"), chart.getSeriesMap().get("SFT").getXData());
+    assertEquals(List.of(0.54, 0.73), chart.getSeriesMap().get("SFT").getYData());
+    assertEquals(List.of(0.89, 3.0), chart.getSeriesMap().get("PPO").getYData());
   }
 
   @Test
@@ -125,7 +158,7 @@ class ReportRendererTest {
       t.logMetric(ppo, "loss", 1.0, 0);
     }
     ReportRenderer.Report r = ReportRenderer.render(dir, tmp.resolve("out"));
-    assertEquals(List.of("other.png", "ppo.png"),
-        r.charts().stream().map(c -> c.getFileName().toString()).toList());
+    assertEquals(List.of(), r.charts(), "one point each: table rows, no charts of single dots");
+    assertTrue(Files.readString(r.summary()).contains("| ppo/rm_score "), "scalars are in the table");
   }
 }

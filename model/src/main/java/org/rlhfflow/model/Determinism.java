@@ -89,6 +89,7 @@ public final class Determinism {
     if (intraOpThreads <= 0) {
       throw new IllegalArgumentException("intraOpThreads=" + intraOpThreads + " must be > 0");
     }
+    Reproducibility.verify(); // a half-set reproducible mode fails here, before the engine loads
     setIfAbsent(NUM_THREADS, Integer.toString(intraOpThreads));
     setIfAbsent(NUM_INTEROP_THREADS, "1");
     // The TorchScript graph optimizer only matters for traced models, which we do not use.

@@ -34,7 +34,7 @@ import org.rlhfflow.model.nn.TransformerBlock;
  * NDArray logits = gpt.logits(gpt.hidden(ids, mask)); // (B, T, V)
  * }</pre>
  */
-public final class Gpt extends Module {
+public final class Gpt extends Module implements Decoder {
   /** Added to attention scores of masked keys; exp() of it underflows to exactly 0. */
   private static final double MASKED = -1e9;
 
@@ -54,6 +54,7 @@ public final class Gpt extends Module {
     lnF = child("ln_f", new LayerNormLayer(config.nEmbd(), config.bias(), config.layerNormEps()));
   }
 
+  @Override
   public GptConfig config() {
     return config;
   }
@@ -76,6 +77,7 @@ public final class Gpt extends Module {
    * @param positions (B, T) position ids
    * @param keyMask (B, S) mask over all keys, cached ones first
    */
+  @Override
   public NDArray hidden(NDArray ids, NDArray positions, NDArray keyMask, KvCache cache) {
     long t = ids.getShape().get(1);
     long s = keyMask.getShape().get(1);
@@ -92,6 +94,7 @@ public final class Gpt extends Module {
   }
 
   /** Next-token logits (B, T, V) from hidden states (B, T, C), through the head tied to wte. */
+  @Override
   public NDArray logits(NDArray hidden) {
     return Linear.linear(hidden, wte.weight()).head();
   }

@@ -17,7 +17,8 @@ package org.rlhfflow.model;
  * @param layerNormEps LayerNorm epsilon (GPT-2: 1e-5)
  */
 public record GptConfig(
-    int vocabSize, int blockSize, int nLayer, int nHead, int nEmbd, boolean bias, double layerNormEps) {
+    int vocabSize, int blockSize, int nLayer, int nHead, int nEmbd, boolean bias, double layerNormEps)
+    implements DecoderConfig {
 
   /** ~0.12M params with the 259-id byte tokenizer; for unit tests. */
   public static final GptConfig NANO = new GptConfig(259, 64, 2, 4, 64, true, 1e-5);
@@ -57,12 +58,18 @@ public record GptConfig(
     return new GptConfig(vocabSize, newBlockSize, nLayer, nHead, nEmbd, bias, layerNormEps);
   }
 
+  @Override
+  public int hiddenSize() {
+    return nEmbd;
+  }
+
   /** Head size hs = C / nh. */
   public int headSize() {
     return nEmbd / nHead;
   }
 
   /** Total trainable parameters; the LM head is tied to {@code wte}, so it adds none. */
+  @Override
   public long numParams() {
     long c = nEmbd;
     long b = bias ? 1 : 0;

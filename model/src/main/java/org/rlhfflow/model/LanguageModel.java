@@ -11,11 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rlhfflow.model.ckpt.Checkpoint;
 import org.rlhfflow.model.ckpt.CheckpointMeta;
+import org.rlhfflow.model.ckpt.SpecStamp;
+import org.rlhfflow.model.gen.GenerationConfig;
+import org.rlhfflow.model.nn.Ops;
 import org.rlhfflow.model.nn.Init;
 import org.rlhfflow.model.tokenizer.Tokenizer;
 
 /**
- * A {@link Gpt} with its tokenizer, owning the NDManager its weights live on.
+ * A {@link Decoder} of either family ({@link Gpt} or {@link Llama}) with its tokenizer, owning the
+ * NDManager its weights live on.
  *
  * <pre>{@code
  * try (LanguageModel lm = LanguageModel.create(GptConfig.TINY, new ByteTokenizer(), seed);
@@ -28,13 +32,13 @@ public final class LanguageModel implements AutoCloseable {
   public static final String KIND = "lm";
 
   private final NDManager manager;
-  private final Gpt gpt;
+  private final Decoder gpt;
   private final Tokenizer tokenizer;
   private final CheckpointMeta loadedMeta;
   private final LinkedHashMap<String, NDArray> loadedExtras;
 
   private LanguageModel(
-      NDManager manager, Gpt gpt, Tokenizer tokenizer, Checkpoint.Loaded loaded) {
+      NDManager manager, Decoder gpt, Tokenizer tokenizer, Checkpoint.Loaded loaded) {
     this.manager = manager;
     this.gpt = gpt;
     this.tokenizer = tokenizer;
@@ -43,25 +47,25 @@ public final class LanguageModel implements AutoCloseable {
   }
 
   /** A freshly initialised model (float32). */
-  public static LanguageModel create(GptConfig config, Tokenizer tokenizer, long seed) {
+  public static LanguageModel create(DecoderConfig config, Tokenizer tokenizer, long seed) {
     return create(config, tokenizer, seed, DataType.FLOAT32);
   }
 
   /** A freshly initialised model of the given float type (FLOAT64 for gradient checks). */
-  public static LanguageModel create(GptConfig config, Tokenizer tokenizer, long seed, DataType type) {
+  public static LanguageModel create(
+      DecoderConfig config, Tokenizer tokenizer, long seed, DataType type) {
     checkVocab(config, tokenizer);
     NDManager manager = NDManager.newBaseManager();
-    Gpt gpt = new Gpt(config);
-    gpt.initialize(manager, seed, type);
+    Decoder gpt = Decoder.create(config, manager, seed, type);
     return new LanguageModel(manager, gpt, tokenizer, null);
   }
 
-  /** A model holding copies of {@code weights} (keys as {@link Gpt#namedParameters()}). */
+  /** A model holding copies of {@code weights} (keys as {@link Decoder#namedParameters()}). */
   public static LanguageModel fromWeights(
-      GptConfig config, Tokenizer tokenizer, Map<String, NDArray> weights) {
+      DecoderConfig config, Tokenizer tokenizer, Map<String, NDArray> weights) {
     checkVocab(config, tokenizer);
     NDManager manager = NDManager.newBaseManager();
-    Gpt gpt = new Gpt(config);
+    Decoder gpt = Decoder.of(config);
     Weights.assign(gpt, weights, manager);
     return new LanguageModel(manager, gpt, tokenizer, null);
   }
@@ -73,7 +77,7 @@ public final class LanguageModel implements AutoCloseable {
     checkVocab(meta.config(), tokenizer);
     NDManager manager = NDManager.newBaseManager();
     try {
-      Gpt gpt = new Gpt(meta.config());
+      Decoder gpt = Decoder.of(meta.config());
       Checkpoint.Loaded loaded = Checkpoint.load(dir, manager, gpt.parameterShapes());
       for (Map.Entry<String, Parameter> e : gpt.namedParameters().entrySet()) {
         Init.setArray(e.getValue(), loaded.model().get(e.getKey()));
@@ -85,7 +89,7 @@ public final class LanguageModel implements AutoCloseable {
     }
   }
 
-  private static void checkVocab(GptConfig config, Tokenizer tokenizer) {
+  private static void checkVocab(DecoderConfig config, Tokenizer tokenizer) {
     if (config.vocabSize() < tokenizer.vocabSize()) {
       throw new IllegalArgumentException(
           "config vocabSize=" + config.vocabSize() + " < tokenizer vocabSize=" + tokenizer.vocabSize());
@@ -100,8 +104,15 @@ public final class LanguageModel implements AutoCloseable {
   public void save(
       Path dir, long step, String specHash, JsonNode trainingState, Map<String, NDArray> extras)
       throws IOException {
+    save(dir, step, SpecStamp.hashOnly(specHash), trainingState, extras);
+  }
+
+  /** Writes a checkpoint whose sidecar embeds the resolved spec. */
+  public void save(
+      Path dir, long step, SpecStamp spec, JsonNode trainingState, Map<String, NDArray> extras)
+      throws IOException {
     CheckpointMeta meta =
-        CheckpointMeta.of(KIND, config(), tokenizer.describe(), specHash, step, trainingState);
+        CheckpointMeta.of(KIND, config(), tokenizer.describe(), spec, step, trainingState);
     java.nio.file.Files.createDirectories(dir);
     tokenizer.saveFiles(dir.toAbsolutePath());
     Checkpoint.save(dir, meta, weights(), extras);
@@ -122,6 +133,49 @@ public final class LanguageModel implements AutoCloseable {
     return Scoring.score(logits(ids, mask), ids, mask, true);
   }
 
+  /**
+   * Log-probs (and entropies) under the distribution the generator samples from at {@code
+   * temperature}: logits divided by it and BOS/PAD removed, as {@code Generator} does. PPO's ratio,
+   * its KL and the evaluation KL must use these, not the temperature-1 softmax (Huang et al. 2024,
+   * detail 23; TRL divides logits by the temperature). Logits are built one row chunk at a time.
+   */
+  public Scoring.TokenScores scoreSampled(NDArray ids, NDArray mask, double temperature, boolean entropy) {
+    if (!(temperature > 0)) {
+      throw new IllegalArgumentException("scoring temperature must be > 0, got " + temperature
+          + " (greedy decoding has no distribution to score)");
+    }
+    NDArray hidden = gpt.hidden(ids, mask); // (B, T, C)
+    NDArray bias = blockBias(hidden.getManager());
+    boolean inPlace = !ai.djl.pytorch.jni.JniUtils.isGradMode(); // the head's output is its own
+    java.util.function.UnaryOperator<NDArray> head = h -> {
+      NDArray z = gpt.logits(h); // (1, n, V)
+      if (temperature != 1.0) {
+        z = inPlace ? z.divi(temperature) : Ops.div(z, temperature);
+      }
+      return bias == null ? z : inPlace ? z.addi(bias) : z.add(bias);
+    };
+    return Scoring.scoreHidden(hidden, head, true, ids, mask, entropy,
+        Scoring.positionsPerChunk(config().vocabSize()));
+  }
+
+  /**
+   * (V) with a large negative value at BOS and PAD, or null. Finite, not -inf: a masked-out PAD
+   * position would otherwise give 0 * -inf = NaN.
+   */
+  private NDArray blockBias(NDManager m) {
+    int[] blocked = GenerationConfig.blocked(tokenizer.bosId(), tokenizer.padId(), tokenizer.eosId());
+    if (blocked.length == 0) {
+      return null;
+    }
+    float[] bias = new float[config().vocabSize()];
+    for (int id : blocked) {
+      if (id < bias.length) {
+        bias[id] = -1e9f;
+      }
+    }
+    return m.create(bias);
+  }
+
   /** The trainable parameters by checkpoint key, for an optimizer. */
   public ai.djl.nn.ParameterList parameters() {
     return gpt.getParameters();
@@ -132,11 +186,17 @@ public final class LanguageModel implements AutoCloseable {
     return Weights.arrays(gpt);
   }
 
-  public Gpt gpt() {
+  /** The decoder, of either family. */
+  public Decoder decoder() {
     return gpt;
   }
 
-  public GptConfig config() {
+  /** The decoder; the name predates the Llama family and is kept so that callers compile. */
+  public Decoder gpt() {
+    return gpt;
+  }
+
+  public DecoderConfig config() {
     return gpt.config();
   }
 

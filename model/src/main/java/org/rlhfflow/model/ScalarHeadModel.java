@@ -13,13 +13,14 @@ import java.util.Locale;
 import java.util.Map;
 import org.rlhfflow.model.ckpt.Checkpoint;
 import org.rlhfflow.model.ckpt.CheckpointMeta;
+import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.nn.Init;
 import org.rlhfflow.model.nn.LinearLayer;
 import org.rlhfflow.model.nn.Module;
 import org.rlhfflow.model.tokenizer.Tokenizer;
 
 /**
- * A GPT trunk plus Linear(C -> 1): the reward model (a scalar read at each row's last real token,
+ * A decoder trunk (either family) plus Linear(C -> 1): the reward model (a scalar read at each row's last real token,
  * Ouyang et al. 2022) or the PPO critic (a value per token). By default it owns a separate trunk,
  * as TRL does; {@link #sharingTrunk} instead reuses the policy's trunk (one model, two heads).
  *
@@ -42,24 +43,25 @@ public final class ScalarHeadModel implements AutoCloseable {
 
   private final Kind kind;
   private final NDManager manager;
-  private final Gpt trunk;
+  private final Decoder trunk;
   private final boolean sharedTrunk;
   private final Head head;
   private final Tokenizer tokenizer;
 
-  private ScalarHeadModel(Kind kind, NDManager manager, Gpt trunk, boolean shared, Tokenizer tok) {
+  private ScalarHeadModel(
+      Kind kind, NDManager manager, Decoder trunk, boolean shared, Tokenizer tok) {
     this.kind = kind;
     this.manager = manager;
     this.trunk = trunk;
     this.sharedTrunk = shared;
-    this.head = new Head(trunk.config().nEmbd());
+    this.head = new Head(trunk.config().hiddenSize());
     this.tokenizer = tok;
   }
 
   /** A separate trunk initialised as a copy of {@code lm}'s weights, and a fresh head. */
   public static ScalarHeadModel fromLanguageModel(Kind kind, LanguageModel lm, long seed) {
     NDManager manager = NDManager.newBaseManager();
-    Gpt trunk = new Gpt(lm.config());
+    Decoder trunk = Decoder.of(lm.config());
     Weights.assign(trunk, lm.weights(), manager);
     ScalarHeadModel m = new ScalarHeadModel(kind, manager, trunk, false, lm.tokenizer());
     m.initHead(seed, lm.gpt().dataType());
@@ -67,10 +69,9 @@ public final class ScalarHeadModel implements AutoCloseable {
   }
 
   /** A fresh trunk and head (e.g. a reward model trained from scratch). */
-  public static ScalarHeadModel create(Kind kind, GptConfig config, Tokenizer tok, long seed) {
+  public static ScalarHeadModel create(Kind kind, DecoderConfig config, Tokenizer tok, long seed) {
     NDManager manager = NDManager.newBaseManager();
-    Gpt trunk = new Gpt(config);
-    trunk.initialize(manager, seed, DataType.FLOAT32);
+    Decoder trunk = Decoder.create(config, manager, seed, DataType.FLOAT32);
     ScalarHeadModel m = new ScalarHeadModel(kind, manager, trunk, false, tok);
     m.initHead(seed, DataType.FLOAT32);
     return m;
@@ -91,7 +92,7 @@ public final class ScalarHeadModel implements AutoCloseable {
     Tokenizer tok = Tokenizer.fromDescription(meta.tokenizer(), dir);
     NDManager manager = NDManager.newBaseManager();
     try {
-      ScalarHeadModel m = new ScalarHeadModel(kind, manager, new Gpt(meta.config()), false, tok);
+      ScalarHeadModel m = new ScalarHeadModel(kind, manager, Decoder.of(meta.config()), false, tok);
       Checkpoint.Loaded loaded = Checkpoint.load(dir, manager, m.parameterShapes());
       m.parameters().forEach((k, p) -> Init.setArray(p, loaded.model().get(k)));
       return m;
@@ -120,7 +121,7 @@ public final class ScalarHeadModel implements AutoCloseable {
     return v.gather(last, 1).squeeze(1); // (B)
   }
 
-  /** All parameters: trunk keys as in {@link Gpt}, then {@code head.weight}, {@code head.bias}. */
+  /** All parameters: trunk keys as in its {@link Decoder}, then {@code head.weight}, {@code head.bias}. */
   public LinkedHashMap<String, NDArray> weights() {
     LinkedHashMap<String, NDArray> out = new LinkedHashMap<>();
     parameters().forEach((k, p) -> out.put(k, p.getArray()));
@@ -156,8 +157,15 @@ public final class ScalarHeadModel implements AutoCloseable {
   public void save(
       Path dir, long step, String specHash, JsonNode trainingState, Map<String, NDArray> extras)
       throws IOException {
+    save(dir, step, SpecStamp.hashOnly(specHash), trainingState, extras);
+  }
+
+  /** Writes a checkpoint whose sidecar embeds the resolved spec. */
+  public void save(
+      Path dir, long step, SpecStamp spec, JsonNode trainingState, Map<String, NDArray> extras)
+      throws IOException {
     CheckpointMeta meta =
-        CheckpointMeta.of(kind.checkpointKind(), trunk.config(), tokenizer.describe(), specHash, step, trainingState);
+        CheckpointMeta.of(kind.checkpointKind(), trunk.config(), tokenizer.describe(), spec, step, trainingState);
     java.nio.file.Files.createDirectories(dir);
     tokenizer.saveFiles(dir.toAbsolutePath());
     Checkpoint.save(dir, meta, weights(), extras);
@@ -167,7 +175,7 @@ public final class ScalarHeadModel implements AutoCloseable {
     return kind;
   }
 
-  public Gpt trunk() {
+  public Decoder trunk() {
     return trunk;
   }
 

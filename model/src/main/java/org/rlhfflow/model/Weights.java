@@ -7,9 +7,9 @@ import ai.djl.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rlhfflow.model.nn.Init;
-import org.rlhfflow.model.nn.Module;
+import org.rlhfflow.model.nn.Parameterized;
 
-/** Moving parameter arrays in and out of a {@link Module} by checkpoint key. */
+/** Moving parameter arrays in and out of a module or decoder by checkpoint key. */
 public final class Weights {
   private Weights() {}
 
@@ -19,7 +19,7 @@ public final class Weights {
   }
 
   /** The live arrays of {@code module}'s parameters, by key. */
-  public static LinkedHashMap<String, NDArray> arrays(Module module) {
+  public static LinkedHashMap<String, NDArray> arrays(Parameterized module) {
     LinkedHashMap<String, NDArray> out = new LinkedHashMap<>();
     module.namedParameters().forEach((k, p) -> out.put(k, p.getArray()));
     return out;
@@ -29,7 +29,7 @@ public final class Weights {
    * Gives every parameter of a fresh {@code module} a copy of {@code weights.get(key)} on {@code
    * manager}; keys outside the module are ignored, missing keys and shape mismatches throw.
    */
-  public static void assign(Module module, Map<String, NDArray> weights, NDManager manager) {
+  public static void assign(Parameterized module, Map<String, NDArray> weights, NDManager manager) {
     Map<String, Shape> shapes = module.parameterShapes();
     for (Map.Entry<String, Parameter> e : module.namedParameters().entrySet()) {
       NDArray src = weights.get(e.getKey());

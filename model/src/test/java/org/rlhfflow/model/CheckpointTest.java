@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rlhfflow.model.ckpt.Checkpoint;
 import org.rlhfflow.model.ckpt.CheckpointException;
 import org.rlhfflow.model.ckpt.Safetensors;
+import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.tokenizer.ByteTokenizer;
 
 class CheckpointTest {
@@ -40,6 +41,23 @@ class CheckpointTest {
           assertArrayEquals(e.getValue().toFloatArray(), back.weights().get(e.getKey()).toFloatArray(), e.getKey());
         }
       }
+    }
+  }
+
+  @Test
+  void theResolvedSpecTravelsWithTheCheckpoint(@TempDir Path dir) throws Exception {
+    var spec = JsonNodeFactory.instance.objectNode().put("name", "demo").put("seed", 3);
+    spec.putObject("ppo").put("kl_coef", 0.05);
+    try (LanguageModel lm = LanguageModel.create(GptConfig.NANO, new ByteTokenizer(), 9)) {
+      lm.save(dir.resolve("stamped"), 1, new SpecStamp("f00d", spec), null, null);
+      lm.save(dir.resolve("hash-only"), 1, "f00d", null, null);
+    }
+    try (LanguageModel back = LanguageModel.load(dir.resolve("stamped"))) {
+      assertEquals("f00d", back.checkpointMeta().specHash());
+      assertEquals(spec, back.checkpointMeta().spec());
+    }
+    try (LanguageModel back = LanguageModel.load(dir.resolve("hash-only"))) {
+      assertEquals(null, back.checkpointMeta().spec()); // as in checkpoints written before specs were embedded
     }
   }
 

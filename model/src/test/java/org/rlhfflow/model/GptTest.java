@@ -77,7 +77,7 @@ class GptTest {
       NDArray mask = TestData.leftPadMask(m, t, 0, 2, 4);
       NDArray full = lm.logits(ids, mask); // (B, T, V)
       NDArray pos = Gpt.positions(mask);
-      Gpt gpt = lm.gpt();
+      Decoder gpt = lm.decoder();
       NDArray first = gpt.logits(gpt.hidden(
           ids.get(":, :" + prefix), pos.get(":, :" + prefix), mask.get(":, :" + prefix), cache));
       float worst = TestData.maxAbsDiff(first.get(":, -1, :"), full.get(":, " + (prefix - 1) + ", :"));
@@ -100,7 +100,7 @@ class GptTest {
       NDArray ids = TestData.ids(m, TestData.ids(2, 5, 256, 8));
       NDArray mask = TestData.leftPadMask(m, 5, 0, 1);
       ai.djl.ndarray.NDList out =
-          lm.gpt().forward(new ai.djl.training.ParameterStore(m, false), new ai.djl.ndarray.NDList(ids, mask), false);
+          ((Gpt) lm.decoder()).forward(new ai.djl.training.ParameterStore(m, false), new ai.djl.ndarray.NDList(ids, mask), false);
       assertEquals(new Shape(2, 5, 259), out.get(0).getShape());
       assertEquals(new Shape(2, 5, 64), out.get(1).getShape());
       assertEquals(0f, TestData.maxAbsDiff(out.get(0), lm.logits(ids, mask)), 0f);

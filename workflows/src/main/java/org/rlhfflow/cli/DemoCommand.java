@@ -42,7 +42,7 @@ public final class DemoCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--force", split = ",", paramLabel = "STAGE",
-      description = "Recompute these stages even if cached (collect, sft, reward_model, ppo, evaluate, all).")
+      description = "Recompute these stages even if cached (collect, sft, reward_model, ppo, dpo, grpo, rloo, evaluate, all).")
   List<String> force = List.of();
 
   @Spec CommandSpec spec;

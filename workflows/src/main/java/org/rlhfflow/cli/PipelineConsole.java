@@ -37,6 +37,7 @@ final class PipelineConsole {
     CompletableFuture<PipelineResult> result = stub.getResultAsync(PipelineResult.class);
     boolean tty = System.console() != null;
     long start = System.nanoTime();
+    StepEta eta = new StepEta();
     String lastLine = "";
     while (true) {
       try {
@@ -46,7 +47,7 @@ final class PipelineConsole {
         }
         return r;
       } catch (TimeoutException e) {
-        String line = progressLine(client, stub, (System.nanoTime() - start) / 1_000_000_000L);
+        String line = progressLine(client, stub, (System.nanoTime() - start) / 1_000_000_000L, eta);
         if (tty) {
           out.print("\r" + line + " ".repeat(Math.max(0, lastLine.length() - line.length())));
           out.flush();
@@ -64,7 +65,7 @@ final class PipelineConsole {
     return line.isEmpty() ? "" : line.substring(i + 1).trim().split(" ")[1];
   }
 
-  static String progressLine(WorkflowClient client, WorkflowStub stub, long elapsedSeconds) {
+  static String progressLine(WorkflowClient client, WorkflowStub stub, long elapsedSeconds, StepEta eta) {
     Progress p;
     try {
       p = stub.query("progress", Progress.class);
@@ -75,13 +76,15 @@ final class PipelineConsole {
     int done = p.completed().size();
     int width = 20;
     int filled = width * done / total;
-    String step = currentStep(client, stub.getExecution()).map(s -> " step " + s).orElse("");
+    String stage = p.stage();
+    String step = currentStep(client, stub.getExecution())
+        .map(s -> " " + eta.describe(stage, s.step(), s.total(), System.nanoTime())).orElse("");
     return String.format("[%s%s] %d/%d %s%s  %02d:%02d", "#".repeat(filled), "-".repeat(width - filled), done,
         total, p.stage(), step, elapsedSeconds / 60, elapsedSeconds % 60);
   }
 
-  /** The running stage's step, read from its last heartbeat. */
-  private static Optional<Long> currentStep(WorkflowClient client, WorkflowExecution execution) {
+  /** The running stage's step and step count, read from its last heartbeat. */
+  static Optional<StageRun.Progress> currentStep(WorkflowClient client, WorkflowExecution execution) {
     try {
       var response = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
           DescribeWorkflowExecutionRequest.newBuilder()
@@ -90,7 +93,7 @@ final class PipelineConsole {
         if (a.hasHeartbeatDetails()) {
           StageRun.Progress progress = client.getOptions().getDataConverter().fromPayloads(
               0, Optional.of(a.getHeartbeatDetails()), StageRun.Progress.class, StageRun.Progress.class);
-          return Optional.of(progress.step());
+          return Optional.of(progress);
         }
       }
     } catch (RuntimeException e) {

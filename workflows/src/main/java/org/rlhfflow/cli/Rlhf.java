@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
 public final class Rlhf {
   public static void main(String[] args) {
     Determinism.configure(); // PyTorch thread settings, before the engine loads
-    System.exit(new CommandLine(new Rlhf()).execute(args));
+    System.exit(new CommandLine(new Rlhf())
+        .setExecutionExceptionHandler(new CliErrors(System.getenv("RLHF_LOG_LEVEL")))
+        .execute(args));
   }
 }

@@ -33,6 +33,9 @@ public final class StatusCommand implements Callable<Integer> {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
     Progress p = stub.query("progress", Progress.class);
     out.println("stage:     " + p.stage());
+    PipelineConsole.currentStep(client, info.getExecution()).ifPresent(
+        s -> out.println("step:      " + s.step() + (s.total() > 0 ? " of " + s.total() : "")
+            + (s.checkpoint() != null ? " (last checkpoint " + s.checkpoint().sha256().substring(0, 12) + ")" : "")));
     out.println("planned:   " + p.planned());
     out.println("completed: " + p.completed());
     out.println("reused:    " + p.reused());

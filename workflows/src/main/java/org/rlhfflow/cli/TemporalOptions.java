@@ -34,8 +34,18 @@ final class TemporalOptions {
   }
 
   WorkflowClient connect() {
-    WorkflowServiceStubs service = WorkflowServiceStubs.newConnectedServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(address()).build(), Duration.ofSeconds(15));
+    String address = address();
+    WorkflowServiceStubs service;
+    try {
+      service = WorkflowServiceStubs.newConnectedServiceStubs(
+          WorkflowServiceStubsOptions.newBuilder().setTarget(address).build(), Duration.ofSeconds(15));
+    } catch (RuntimeException e) {
+      if (CliErrors.unreachable(e)) {
+        throw new CliErrors.UserError("no Temporal server at " + address + " (RLHF_TEMPORAL_ADDRESS or --temporal): "
+            + "start the local stack with ./rlhf stack up, or run without a server: ./rlhf demo", e);
+      }
+      throw e;
+    }
     return WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace(namespace()).build());
   }
 

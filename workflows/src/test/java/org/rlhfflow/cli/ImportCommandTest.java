@@ -33,14 +33,43 @@ class ImportCommandTest {
   }
 
   @Test
-  void badLineFailsWithExitCodeOneAndNoOutput() throws IOException {
+  void badLineIsAUserErrorWithExitCodeTwoAndNoOutput() throws IOException {
     Path in = dir.resolve("in.jsonl");
     Files.writeString(in, "{\"prompt\": \"p\", \"chosen\": \"c\", \"rejected\": \"r\"}\nnot json\n");
     Path out = dir.resolve("out.arrow");
-    assertEquals(1, run("import", "--format", "trl", in.toString(), "--out", out.toString()));
+    assertEquals(2, run("import", "--format", "trl", in.toString(), "--out", out.toString()));
     assertFalse(Files.exists(out));
     assertEquals(0, run("import", "--format", "trl", in.toString(), "--out", out.toString(), "--on-bad-line", "skip"));
     assertEquals(1, ArrowDatasets.readPreferences(out).size());
+  }
+
+  @Test
+  void labelFieldSwapsAndEmptyInputNeedsAllowEmpty() throws IOException {
+    Path in = dir.resolve("labelled.json");
+    Files.writeString(in, "[{\"prompt\": \"p\", \"output_1\": \"a\", \"output_2\": \"b\", \"label\": 2}]");
+    Path out = dir.resolve("out.arrow");
+    assertEquals(0, run("import", "--format", "trl", in.toString(), "--out", out.toString(),
+        "--chosen-field", "output_1", "--rejected-field", "output_2", "--label-field", "label"));
+    assertEquals(List.of(new PreferencePair("p", "b", "a", null, "trl", null, List.of())), ArrowDatasets.readPreferences(out));
+    Path empty = dir.resolve("empty.jsonl");
+    Files.writeString(empty, "");
+    Path none = dir.resolve("none.arrow");
+    assertEquals(2, run("import", "--format", "trl", empty.toString(), "--out", none.toString()));
+    assertFalse(Files.exists(none));
+    assertEquals(0, run("import", "--format", "trl", empty.toString(), "--out", none.toString(), "--allow-empty"));
+    assertEquals(List.of(), ArrowDatasets.readPreferences(none));
+  }
+
+  @Test
+  void ratedRowsWithAllPairs() throws IOException {
+    Path in = dir.resolve("uf.jsonl");
+    Files.writeString(in, "{\"instruction\": \"q\", \"completions\": [{\"response\": \"a\", \"overall_score\": 1},"
+        + " {\"response\": \"b\", \"overall_score\": 3}, {\"response\": \"c\", \"overall_score\": 2}]}\n");
+    Path out = dir.resolve("uf.arrow");
+    assertEquals(0, run("import", "--format", "ultrafeedback", in.toString(), "--out", out.toString(), "--pairs", "all-above-gap"));
+    assertEquals(List.of("b>a", "c>a", "b>c"),
+        ArrowDatasets.readPreferences(out).stream().map(p -> p.chosen() + ">" + p.rejected()).toList());
+    assertEquals(2, run("import", "--format", "rated", in.toString(), "--out", out.toString(), "--pairs", "best"));
   }
 
   @Test

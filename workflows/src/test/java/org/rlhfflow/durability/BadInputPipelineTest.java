@@ -110,6 +110,41 @@ class BadInputPipelineTest {
   }
 
   @Test
+  void dpoWithAPpoSectionNamesTheFileAndLine() throws Exception {
+    String yaml = BASE + "method: dpo\nppo:\n  kl_coef: 0.2\n";
+    int line = (int) yaml.lines().takeWhile(l -> !l.startsWith("ppo:")).count() + 2; // the section's first key
+    String message = fails("dpo-ppo.yaml", yaml);
+    assertTrue(message.contains("dpo-ppo.yaml:" + line + ":"), message);
+    assertTrue(message.contains("method dpo does not use the ppo section"), message);
+  }
+
+  @Test
+  void oneGenerationPerPromptNamesTheFileAndKey() throws Exception {
+    String message = fails("g1.yaml", BASE + "method: grpo\ngrpo:\n  num_generations: 1\n");
+    assertTrue(message.matches("(?s).*g1\\.yaml:\\d+:\\d+: grpo\\.num_generations: .*"), message);
+  }
+
+  @Test
+  void aVerifierOnATaskWithoutOneNamesTheFileAndKey() throws Exception {
+    String message = fails("v.yaml", BASE.replace("task:\n", "task:\n  name: essays\n")
+        + "method: grpo\nreward:\n  source: verifier\n");
+    assertTrue(message.matches("(?s).*v\\.yaml:\\d+:\\d+: reward\\.source: .*"), message);
+    assertTrue(message.contains("task essays has no verifier"), message);
+  }
+
+  @Test
+  void dpoOnADatasetWithNoPairsLeftAfterFilteringFailsBeforeTraining() throws Exception {
+    Path jsonl = home.resolve("ties.jsonl");
+    Files.writeString(jsonl, String.join("\n",
+        "{\"prompt\": \"1 2 =\", \"chosen\": \"3 4\", \"rejected\": \"3 4\"}",
+        "{\"prompt\": \"5 =\", \"chosen\": \"6\", \"rejected\": \"6\"}", ""));
+    String message = fails("ties.yaml", BASE + "  source: dataset\n  dataset_format: trl\nmethod: dpo\n"
+        + "data:\n  preference_dataset: " + jsonl + "\n");
+    assertTrue(message.contains(jsonl.toString()), message);
+    assertTrue(message.contains("no usable pairs"), message);
+  }
+
+  @Test
   void jsonlWithOneBadLineNamesTheFileAndLine() throws Exception {
     Path jsonl = home.resolve("sft.jsonl");
     Files.writeString(jsonl, String.join("\n",

@@ -48,15 +48,25 @@ final class DurabilityStack implements AutoCloseable {
 
   /** The durability spec with its resources pointing at {@code queue}. */
   static String specYaml(String queue) throws IOException {
-    try (InputStream in = DurabilityStack.class.getResourceAsStream("/durability.yaml")) {
+    return specYaml("durability.yaml", queue);
+  }
+
+  /** A durability spec from the test resources with its resources pointing at {@code queue}. */
+  static String specYaml(String resource, String queue) throws IOException {
+    try (InputStream in = DurabilityStack.class.getResourceAsStream("/" + resource)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("QUEUE", queue);
     }
   }
 
   WorkflowStub start(String workflowId, String queue, long seed, List<String> force) throws IOException {
+    return start("durability.yaml", workflowId, queue, seed, force);
+  }
+
+  WorkflowStub start(String resource, String workflowId, String queue, long seed, List<String> force)
+      throws IOException {
     WorkflowStub stub = client.newUntypedWorkflowStub("RlhfPipeline",
         WorkflowOptions.newBuilder().setWorkflowId(workflowId).setTaskQueue(queue).build());
-    stub.start(new PipelineInput("durability.yaml", specYaml(queue), seed, force));
+    stub.start(new PipelineInput(resource, specYaml(resource, queue), seed, force));
     return stub;
   }
 

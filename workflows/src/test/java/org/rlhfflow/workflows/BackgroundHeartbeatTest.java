@@ -34,18 +34,20 @@ import org.rlhfflow.activities.sft.SftStage;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.store.LocalArtifactStore;
 import org.rlhfflow.tracking.LocalTracker;
+import org.rlhfflow.worker.PipelineWorkers;
 
 /**
- * A stage heartbeats on a schedule of its own, not once per step: a step three times longer than
- * the heartbeat timeout does not fail the stage, while the same silent step outside a StageRun does.
+ * A stage heartbeats on a schedule of its own, not once per step: a step longer than twice the
+ * heartbeat timeout does not fail the stage, while the same silent step outside a StageRun does.
  */
 class BackgroundHeartbeatTest {
-  static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
-  static final long STEP_MILLIS = 6_000;
+  static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(3);
+  static final long STEP_MILLIS = 8_000;
 
   @RegisterExtension
   static final TestWorkflowExtension env = TestWorkflowExtension.newBuilder()
       .registerWorkflowImplementationTypes(OneStepImpl.class)
+      .setWorkerOptions(PipelineWorkers.options()) // the real workers' 1 s heartbeat throttle
       .setDoNotStart(true)
       .build();
 

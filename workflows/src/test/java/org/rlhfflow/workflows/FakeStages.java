@@ -76,16 +76,12 @@ class FakeStages
     StageRegistry.names().forEach(s -> queues.put(s, taskQueue));
     StageRegistry.names().forEach(s -> heartbeats.put(s, 5.0));
     // the registry's plan, as the real resolve computes it: simulated labels need the SFT policy first
-    // (pretrain is skipped: pretrain.epochs is 0 by default)
     List<String> plan = "dataset".equals(preferenceSource)
         ? List.of(CollectStage.NAME, SftStage.NAME, RewardModelStage.NAME, PpoStage.NAME, EvaluateStage.NAME)
         : List.of(SftStage.NAME, CollectStage.NAME, RewardModelStage.NAME, PpoStage.NAME, EvaluateStage.NAME);
     return new ResolvedSpec("exp", source.seed() == null ? 0 : source.seed(), "{}", "ab".repeat(32), queues,
         preferenceSource, plan, heartbeats);
   }
-
-  /** Stages in the plans above. */
-  static final int PLAN_SIZE = 5;
 
   @Override
   public String startPipelineRun(StartInput input) {

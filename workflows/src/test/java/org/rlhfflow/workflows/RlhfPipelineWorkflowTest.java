@@ -23,6 +23,7 @@ import org.rlhfflow.activities.evaluate.EvaluateInput;
 import org.rlhfflow.activities.evaluate.EvaluateStage;
 import org.rlhfflow.activities.ppo.PpoInput;
 import org.rlhfflow.activities.ppo.PpoStage;
+import org.rlhfflow.activities.registry.StageRegistry;
 import org.rlhfflow.activities.rm.RewardModelInput;
 import org.rlhfflow.activities.rm.RewardModelStage;
 import org.rlhfflow.activities.sft.SftStage;
@@ -30,6 +31,9 @@ import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineInput;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineResult;
 
 class RlhfPipelineWorkflowTest {
+  /** The stages of the default (PPO) pipeline; the registry also holds the other methods' stages. */
+  private static final int PPO_PIPELINE = StageRegistry.plan(org.rlhfflow.spec.ExperimentSpec.named("x")).size();
+
   @RegisterExtension static final TestWorkflowExtension testWorkflow = WorkflowTestSupport.extension();
 
   private static RlhfPipelineWorkflow start(TestWorkflowEnvironment env, WorkflowClient client, Worker worker,
@@ -50,7 +54,7 @@ class RlhfPipelineWorkflowTest {
 
     assertEquals(List.of("resolve", "start", SftStage.NAME, CollectStage.NAME, RewardModelStage.NAME, PpoStage.NAME,
         EvaluateStage.NAME, "finish"), fake.calls);
-    assertEquals(FakeStages.PLAN_SIZE, result.stages().size());
+    assertEquals(PPO_PIPELINE, result.stages().size());
     assertEquals("FINISHED", fake.finishStatus);
     // the RM and PPO get the SFT checkpoint; PPO gets the RM's checkpoint.
     RewardModelInput rm = (RewardModelInput) fake.inputs.get(RewardModelStage.NAME);
@@ -112,7 +116,7 @@ class RlhfPipelineWorkflowTest {
     RlhfPipelineWorkflow wf = start(env, client, worker, fake, "wf-reuse");
     wf.run(new PipelineInput("x.yaml", null, null, List.of()));
     assertEquals(List.of(SftStage.NAME), wf.progress().reused());
-    assertEquals(FakeStages.PLAN_SIZE, wf.progress().completed().size());
+    assertEquals(PPO_PIPELINE, wf.progress().completed().size());
   }
 
   @Test

@@ -112,7 +112,7 @@ final class AiCollection {
     double p = v.softLabel();
     boolean aWins = p >= 0.5;
     return new PreferencePair(c.prompt(), aWins ? c.a() : c.b(), aWins ? c.b() : c.a(), null, SOURCE,
-        "judge", List.of(), aWins ? p : 1 - p, c.principle().id(), judgeSha);
+        "judge", List.of(), null, null, aWins ? p : 1 - p, c.principle().id(), judgeSha);
   }
 
   private static Path partial(StageRun run, List<PreferencePair> pairs, long step) throws IOException {

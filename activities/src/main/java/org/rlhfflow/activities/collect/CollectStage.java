@@ -19,6 +19,7 @@ public final class CollectStage {
           .setReads("model", "task", "data.prompt_dataset", "data.preference_dataset", "preferences")
           .optFiles("data.prompt_dataset", "data.preference_dataset")
           .setBudget(Duration.ofHours(2)) // sampling K responses per prompt
+          .optSkip(spec -> spec.usesPreferences() ? null : "method " + spec.method() + " with verifier rewards needs no preferences")
           // Simulated labels rank samples of the SFT policy (InstructGPT); a dataset needs no policy, so
           // it runs first and a bad file fails before any training.
           // AI feedback samples the SFT policy too, and its judge may be a stage's output

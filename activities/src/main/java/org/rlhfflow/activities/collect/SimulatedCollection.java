@@ -3,7 +3,9 @@ package org.rlhfflow.activities.collect;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.data.ArrowDatasets;
@@ -60,10 +62,12 @@ final class SimulatedCollection {
       List<String> responses = PromptBatches.responses(lm.tokenizer(), g);
       for (int p = 0; p < batch.size(); p++) {
         List<String> mine = responses.subList(p * k, (p + 1) * k);
-        for (String r : mine) {
-          scoreSum += task.oracleScore(batch.get(p), r);
+        Map<String, int[]> ids = new HashMap<>();
+        for (int j = 0; j < k; j++) {
+          scoreSum += task.oracleScore(batch.get(p), mine.get(j));
+          ids.putIfAbsent(mine.get(j), g.response(p * k + j)); // the sampled ids, EOS only if emitted
         }
-        List<PreferencePair> labelled = label(batch.get(p), mine);
+        List<PreferencePair> labelled = label(batch.get(p), mine, ids);
         skipped += k * (k - 1) / 2 - labelled.size();
         pairs.addAll(labelled);
       }
@@ -73,12 +77,21 @@ final class SimulatedCollection {
     return new Result(pairs, scoreSum / ((double) prompts.size() * k), skipped);
   }
 
-  /** All pairs of distinct responses to one prompt, the preferred one first. */
+  /** All pairs of distinct responses to one prompt, the preferred one first, without token ids. */
   List<PreferencePair> label(String prompt, List<String> responses) {
+    return label(prompt, responses, Map.of());
+  }
+
+  /**
+   * All pairs of distinct responses to one prompt, the preferred one first, each response with its
+   * sampled token ids from {@code ids} (by text: two id sequences that decode to one text are one
+   * response to the labeller, a tie).
+   */
+  List<PreferencePair> label(String prompt, List<String> responses, Map<String, int[]> ids) {
     List<PreferencePair> out = new ArrayList<>();
     for (SimulatedAnnotator.Judgement j : annotator.judge(prompt, responses, annotatorRng)) {
-      out.add(new PreferencePair(
-          prompt, j.chosen(), j.rejected(), j.margin(), SOURCE, annotator.id(), List.of()));
+      out.add(new PreferencePair(prompt, j.chosen(), j.rejected(), j.margin(), SOURCE, annotator.id(), List.of(),
+          ids.get(j.chosen()), ids.get(j.rejected())));
     }
     return out;
   }

@@ -11,7 +11,7 @@ import org.rlhfflow.store.Json;
 import org.rlhfflow.tasks.OracleAxes;
 import org.rlhfflow.tasks.Task;
 
-/** The evaluation's figures, from paired SFT and PPO samples, and the JSON report around them. */
+/** The evaluation's figures, from paired SFT and trained-policy samples, and the JSON report around them. */
 final class EvalReport {
   /** Example prompts shown in the report, with both policies' first responses. */
   static final int EXAMPLES = 10;
@@ -23,16 +23,26 @@ final class EvalReport {
    * a made-up number would be worse than none.
    */
   static Map<String, Double> metrics(PolicySamples sft, PolicySamples ppo, int prompts) {
+    return metrics(sft, ppo, prompts, "ppo");
+  }
+
+  /** As above, naming the trained policy {@code name} (its method): {@code eval/oracle_score_dpo}. */
+  static Map<String, Double> metrics(PolicySamples sft, PolicySamples ppo, int prompts, String name) {
     Map<String, Double> m = new LinkedHashMap<>();
     if (sft.oracle() != null && ppo.oracle() != null) {
       m.put("eval/oracle_score_sft", mean(sft.oracle()));
-      m.put("eval/oracle_score_ppo", mean(ppo.oracle()));
-      m.put("eval/ppo_vs_sft_win_rate", winRate(ppo.oracle(), sft.oracle()));
+      m.put("eval/oracle_score_" + name, mean(ppo.oracle()));
+      m.put("eval/" + name + "_vs_sft_win_rate", winRate(ppo.oracle(), sft.oracle()));
     }
-    m.put("eval/rm_score_sft", mean(sft.rm()));
-    m.put("eval/rm_score_ppo", mean(ppo.rm()));
-    // Sequence-level KL(ppo || sft) estimated from PPO's own samples, in nats (Ziegler et al. 2019).
-    m.put("eval/kl_to_ref_ppo", mean(ppo.kl()));
+    if (sft.rm() != null && ppo.rm() != null) {
+      m.put("eval/rm_score_sft", mean(sft.rm()));
+      m.put("eval/rm_score_" + name, mean(ppo.rm()));
+    }
+    // Sequence-level KL(policy || sft) at the sampling temperature, estimated from the policy's own
+    // samples, in nats (Ziegler et al. 2019). Greedy decoding samples no distribution: no KL is reported.
+    if (ppo.kl() != null) {
+      m.put("eval/kl_to_ref_" + name, mean(ppo.kl()));
+    }
     m.put("eval/prompts", (double) prompts);
     return m;
   }
@@ -53,20 +63,20 @@ final class EvalReport {
   }
 
   /**
-   * {@code eval/<axis>_sft} and {@code eval/<axis>_ppo} for every axis of a task that scores
+   * {@code eval/<axis>_sft} and {@code eval/<axis>_<method>} for every axis of a task that scores
    * several (the assistant world: harmless rate and helpfulness).
    */
-  static void putAxes(Map<String, Double> m, Task task, PolicySamples sft, PolicySamples ppo) {
+  static void putAxes(Map<String, Double> m, Task task, PolicySamples sft, PolicySamples ppo, String name) {
     if (!(task instanceof OracleAxes axes) || sft.oracle() == null) {
       return;
     }
-    for (String name : java.util.List.of("sft", "ppo")) {
+    for (String policy : java.util.List.of("sft", name)) {
       Map<String, Double> sums = new java.util.TreeMap<>();
-      PolicySamples s = name.equals("sft") ? sft : ppo;
+      PolicySamples s = policy.equals("sft") ? sft : ppo;
       for (int i = 0; i < s.responses().size(); i++) {
         axes.oracleAxes(s.prompts().get(i), s.responses().get(i)).forEach((k, v) -> sums.merge(k, v, Double::sum));
       }
-      sums.forEach((k, v) -> m.put("eval/" + k + "_" + name, v / s.responses().size()));
+      sums.forEach((k, v) -> m.put("eval/" + k + "_" + policy, v / s.responses().size()));
     }
   }
 
@@ -81,6 +91,11 @@ final class EvalReport {
   /** Writes the figures, the settings and the first {@link #EXAMPLES} prompts with both responses. */
   static Path write(Path file, EvaluationSpec spec, Map<String, Double> metrics, PolicySamples sft,
       PolicySamples ppo) throws IOException {
+    return write(file, spec, metrics, sft, ppo, "ppo");
+  }
+
+  static Path write(Path file, EvaluationSpec spec, Map<String, Double> metrics, PolicySamples sft,
+      PolicySamples ppo, String name) throws IOException {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("prompts", metrics.get("eval/prompts").intValue());
     root.put("samples_per_prompt", spec.samplesPerPrompt());
@@ -95,7 +110,7 @@ final class EvalReport {
       ObjectNode ex = examples.addObject();
       ex.put("prompt", sft.prompts().get(row));
       example(ex.putObject("sft"), sft, row);
-      example(ex.putObject("ppo"), ppo, row);
+      example(ex.putObject(name), ppo, row);
     }
     Files.write(file, Json.MAPPER.writeValueAsBytes(root));
     return file;
@@ -103,7 +118,9 @@ final class EvalReport {
 
   private static void example(ObjectNode node, PolicySamples s, int row) {
     node.put("response", s.responses().get(row));
-    node.put("rm_score", s.rm()[row]);
+    if (s.rm() != null) {
+      node.put("rm_score", s.rm()[row]);
+    }
     if (s.oracle() != null) {
       node.put("oracle_score", s.oracle()[row]);
     }

@@ -19,6 +19,7 @@ import org.rlhfflow.activities.evaluate.EvaluateInput;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.spec.ExperimentSpec;
+import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.tasks.Task;
 
@@ -65,16 +66,26 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
     Map<String, String> inputs = new LinkedHashMap<>();
     inputs.put("sft_model", require(input.sftModel(), "sftModel").sha256());
     inputs.put("ppo_model", require(input.ppoModel(), "ppoModel").sha256());
-    inputs.put("reward_model", require(input.rewardModel(), "rewardModel").sha256());
+    if (input.rewardModel() != null) { // absent with DPO and verifier rewards
+      inputs.put("reward_model", input.rewardModel().sha256());
+    }
     if (input.ppoCurve() != null) {
       inputs.put("ppo_curve", input.ppoCurve().sha256());
+    }
+    String method = method(input);
+    if (!"ppo".equals(method)) { // names the figures; left out for PPO so its cache keys stay as they were
+      inputs.put("method", method);
     }
     return inputs;
   }
 
+  private static String method(EvaluateInput input) {
+    return SpecLoader.parse(input.ctx().specJson(), "resolved spec of " + input.ctx().experiment()).method();
+  }
+
   private static ArtifactRef require(ArtifactRef ref, String field) {
     if (ref == null) {
-      throw new ValidationException("EvaluateInput." + field + " is missing: evaluation needs the SFT, PPO and reward models");
+      throw new ValidationException("EvaluateInput." + field + " is missing: evaluation needs the SFT model and the tuned policy");
     }
     return ref;
   }
@@ -88,20 +99,28 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
     Path plot = input.ppoCurve() == null ? null : plot(run, input.ppoCurve());
     PolicySamples sft;
     PolicySamples ppo;
+    String name = spec.method(); // the tuned policy's name in the figures: ppo, dpo, grpo or rloo
     try (LanguageModel sftLm = Models.loadLanguageModel(run, input.sftModel(), "sft");
-        LanguageModel ppoLm = Models.loadLanguageModel(run, input.ppoModel(), "ppo");
-        ScalarHeadModel rm = ScalarHeadModel.load(Models.fetch(run, input.rewardModel(), "reward_model"))) {
-      sameTokenizer(rm.tokenizer().describe(), sftLm, ppoLm);
+        LanguageModel ppoLm = Models.loadLanguageModel(run, input.ppoModel(), name);
+        ScalarHeadModel rm = input.rewardModel() == null ? null
+            : ScalarHeadModel.load(Models.fetch(run, input.rewardModel(), "reward_model"))) {
+      if (rm != null) {
+        sameTokenizer(rm.tokenizer().describe(), sftLm, ppoLm);
+      } else if (!oracle) {
+        throw new ValidationException("evaluation without a reward model needs the task's oracle, but imported "
+            + "preferences (preferences.source: dataset) have none: nothing would be measured but the KL");
+      }
       var sampler = new PolicySamples.Sampler(run, spec.evaluation(), spec.seed(), rm, oracle ? task : null);
       sft = sampler.sample(sftLm, null, prompts, 0);
       ppo = sampler.sample(ppoLm, sftLm, prompts, prompts.size());
     }
-    Map<String, Double> metrics = EvalReport.metrics(sft, ppo, prompts.size());
-    EvalReport.putAxes(metrics, task, sft, ppo);
+    Map<String, Double> metrics = EvalReport.metrics(sft, ppo, prompts.size(), name);
+    EvalReport.putAxes(metrics, task, sft, ppo, name);
     run.checkFinite(0, metrics);
     metrics.forEach((k, v) -> run.metric(k, v, 0));
     Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
-    Path report = EvalReport.write(run.workDir("out").resolve("eval_report.json"), spec.evaluation(), metrics, sft, ppo);
+    Path report = EvalReport.write(run.workDir("out").resolve("eval_report.json"), spec.evaluation(), metrics, sft, ppo,
+        name);
     outputs.put(EvaluateResult.REPORT, publish(run, report));
     if (plot != null) {
       outputs.put(EvaluateResult.PLOT, publish(run, plot));

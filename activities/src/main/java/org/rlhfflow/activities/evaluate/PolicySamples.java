@@ -23,8 +23,9 @@ import org.rlhfflow.tasks.Task;
  * policies give identical samples and the comparison between policies is paired.
  *
  * @param oracle task oracle score per row; null when the task has no oracle
- * @param rm reward-model score per row
- * @param klToRef log p_policy(response) - log p_ref(response) per row; null when not asked for
+ * @param rm reward-model score per row; null when there is no reward model
+ * @param kl log p_policy(response) - log p_ref(response) per row, both at the sampling
+ *     temperature; null when not asked for, and when decoding is greedy (no distribution)
  */
 record PolicySamples(
     List<String> prompts, List<String> responses, double[] oracle, double[] rm, double[] kl) {
@@ -33,7 +34,7 @@ record PolicySamples(
   record Sampler(StageRun run, EvaluationSpec spec, long seed, ScalarHeadModel rewardModel, Task oracle) {
 
     /**
-     * @param reference the model to measure KL against; null skips KL
+     * @param reference the model to measure KL against; null skips KL, as does greedy decoding
      * @param stepOffset where this policy's batches start in the heartbeat count
      */
     PolicySamples sample(LanguageModel policy, LanguageModel reference, List<String> prompts,
@@ -45,19 +46,25 @@ record PolicySamples(
       List<String> responses = new ArrayList<>();
       List<double[]> rm = new ArrayList<>();
       List<double[]> kl = new ArrayList<>();
+      // The samples come from the policy at this temperature, so the KL is E_{y~p_T}[log p_T(y) -
+      // q_T(y)] with both models scored at T: a true KL, >= 0, comparable to ppo/objective/kl.
+      boolean withKl = reference != null && spec.temperature() > 0;
       List<List<String>> batches = PromptBatches.chunks(prompts, PromptBatches.promptsPerBatch(s));
       for (int i = 0; i < batches.size(); i++) {
         Generation g = PromptBatches.sample(policy, batches.get(i), s, cfg, Seeds.derive(seed, "evaluate", i));
         batches.get(i).forEach(p -> rowPrompts.addAll(Collections.nCopies(s, p)));
         responses.addAll(PromptBatches.responses(policy.tokenizer(), g));
-        rm.add(SequenceScores.rewards(rewardModel, g));
-        if (reference != null) {
-          kl.add(minus(SequenceScores.responseLogprobs(policy, g), SequenceScores.responseLogprobs(reference, g)));
+        if (rewardModel != null) {
+          rm.add(SequenceScores.rewards(rewardModel, g));
+        }
+        if (withKl) {
+          double t = spec.temperature();
+          kl.add(minus(SequenceScores.responseLogprobs(policy, g, t), SequenceScores.responseLogprobs(reference, g, t)));
         }
         run.heartbeat(stepOffset + i, at -> progressNote(run, at));
       }
       return new PolicySamples(rowPrompts, responses, oracleScores(rowPrompts, responses),
-          concat(rm), reference == null ? null : concat(kl));
+          rewardModel == null ? null : concat(rm), withKl ? concat(kl) : null);
     }
 
     private double[] oracleScores(List<String> rowPrompts, List<String> responses) {

@@ -20,12 +20,15 @@ final class SequenceScores {
     }
   }
 
-  /** log p(response | prompt) per row: the sum of the response tokens' log-probs, EOS included. */
-  static double[] responseLogprobs(LanguageModel lm, Generation g) {
+  /**
+   * log p(response | prompt) per row under the distribution sampled at {@code temperature} (logits
+   * / temperature, BOS and PAD removed): the sum of the response tokens' log-probs, EOS included.
+   */
+  static double[] responseLogprobs(LanguageModel lm, Generation g, double temperature) {
     try (NoGrad ng = NoGrad.enter();
         NDManager m = lm.manager().newSubManager();
         Generation.Batch b = g.toBatch(m)) {
-      NDArray logp = lm.tokenLogprobs(b.inputIds(), b.attentionMask()); // (B, T)
+      NDArray logp = lm.scoreSampled(b.inputIds(), b.attentionMask(), temperature, false).logprobs(); // (B, T)
       return toDoubles(logp.mul(b.responseMask()).sum(new int[] {1}).toFloatArray()); // (B)
     }
   }

@@ -50,7 +50,7 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
       Map<String, String> queues = new LinkedHashMap<>();
       Map<String, Double> heartbeats = new LinkedHashMap<>();
       for (String stage : plan) {
-        queues.put(stage, spec.resources().taskQueue(stage));
+        queues.put(stage, spec.resources().taskQueue(stage, StageRegistry.get(stage).defaultTaskQueue()));
         heartbeats.put(stage, spec.resources().heartbeatTimeoutS(stage));
       }
       return new ResolvedSpec(spec.name(), spec.seed(), spec.canonicalJson(), spec.sha256(),
@@ -106,7 +106,10 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
       ArtifactRef ref = services.store().put(file);
       String runId = input.ctx().parentRunId();
       SummaryFigures.numeric(figures).forEach((k, v) -> services.tracker().logMetric(runId, k, v, 0));
+      SummaryFigures.methodNeutral(figures).forEach((k, v) -> services.tracker().logMetric(runId, k, v, 0));
       services.tracker().logArtifact(runId, file, "summary");
+      ModelRegistry.register(services.tracker(), input)
+          .forEach((name, version) -> services.tracker().setTags(runId, Map.of("rlhf.registered." + name, version)));
       if (input.message() != null) {
         String message = input.message();
         services.tracker().setTags(runId, Map.of("rlhf.failed_stage", String.valueOf(input.failedStage()),

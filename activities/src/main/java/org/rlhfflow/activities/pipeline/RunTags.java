@@ -6,8 +6,9 @@ import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rlhfflow.activities.StageRun;
+import org.rlhfflow.model.Reproducibility;
 
-/** Tags that make a pipeline run traceable: code, spec, engine, host and Temporal ids. */
+/** Tags that make a pipeline run traceable: code, spec, engine, host, CPU, threads, reproducible mode and Temporal ids. */
 final class RunTags {
   /** Set by the ./rlhf launcher and the worker image from {@code git rev-parse HEAD}. */
   static final String GIT_COMMIT_PROPERTY = "rlhf.git.commit";
@@ -25,6 +26,8 @@ final class RunTags {
     Engine engine = Engine.getInstance();
     tags.put("rlhf.engine", engine.getEngineName() + " " + engine.getVersion());
     tags.put("rlhf.host", host());
+    // rlhf.reproducible, rlhf.cpu_model, rlhf.threads: what decides whether two runs can be bit-identical.
+    tags.putAll(Reproducibility.tags());
     return tags;
   }
 

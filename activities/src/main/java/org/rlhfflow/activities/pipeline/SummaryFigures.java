@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Map;
 import org.rlhfflow.activities.PipelineActivities.FinishInput;
 import org.rlhfflow.activities.StageResult;
+import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecLoader;
 
 /**
  * The figures of summary.json, gathered from the stages' final metrics. Keys are stable: tools and
- * tests read them. Figures a pipeline did not produce (no PPO, no oracle) are null.
+ * tests read them. The trained policy is named by its method ({@code oracle_score.dpo},
+ * {@code dpo_vs_sft_win_rate}). Figures a pipeline did not produce (no RM, no oracle) are null.
  */
 final class SummaryFigures {
   private SummaryFigures() {}
@@ -19,13 +21,16 @@ final class SummaryFigures {
     Map<String, Double> m = new HashMap<>();
     in.stages().values().forEach(r -> m.putAll(r.metrics()));
     Map<String, Object> f = new LinkedHashMap<>();
+    ExperimentSpec spec = SpecLoader.parse(in.ctx().specJson(), "resolved spec");
+    String p = spec.method(); // the trained policy's name: ppo, dpo, grpo or rloo
     f.put("experiment", in.ctx().experiment());
-    f.put("seed", SpecLoader.parse(in.ctx().specJson(), "resolved spec").seed());
+    f.put("method", p);
+    f.put("seed", spec.seed());
     f.put("status", in.status());
-    f.put("oracle_score", pair("sft", m.get("eval/oracle_score_sft"), "ppo", m.get("eval/oracle_score_ppo")));
-    f.put("rm_score", pair("sft", m.get("eval/rm_score_sft"), "ppo", m.get("eval/rm_score_ppo")));
-    f.put("kl_to_ref", pair("ppo", m.get("eval/kl_to_ref_ppo"), null, null));
-    f.put("ppo_vs_sft_win_rate", m.get("eval/ppo_vs_sft_win_rate"));
+    f.put("oracle_score", pair("sft", m.get("eval/oracle_score_sft"), p, m.get("eval/oracle_score_" + p)));
+    f.put("rm_score", pair("sft", m.get("eval/rm_score_sft"), p, m.get("eval/rm_score_" + p)));
+    f.put("kl_to_ref", pair(p, m.get("eval/kl_to_ref_" + p), null, null));
+    f.put(p + "_vs_sft_win_rate", m.get("eval/" + p + "_vs_sft_win_rate"));
     // Agreement with the oracle where there is one (built-in tasks), else with the held-out labels.
     f.put("rm_heldout_accuracy", m.getOrDefault("rm/heldout_oracle_accuracy", m.get("rm/heldout_accuracy")));
     if (m.containsKey("collect/ai/comparisons")) {
@@ -60,6 +65,33 @@ final class SummaryFigures {
       p.put(k2, v2);
     }
     return p;
+  }
+
+  /**
+   * The trained policy's figures under names that do not depend on its method, so the runs of
+   * {@code experiments/compare/} line up in one MLflow table: {@code compare/oracle_score},
+   * {@code compare/oracle_score_sft}, {@code compare/win_rate_vs_sft}, {@code compare/kl_to_ref},
+   * {@code compare/wall_s}. Figures the run did not produce are left out.
+   */
+  static Map<String, Double> methodNeutral(Map<String, Object> figures) {
+    String p = String.valueOf(figures.get("method"));
+    Map<String, Double> out = new LinkedHashMap<>();
+    putIfNumber(out, "compare/oracle_score", sub(figures, "oracle_score", p));
+    putIfNumber(out, "compare/oracle_score_sft", sub(figures, "oracle_score", "sft"));
+    putIfNumber(out, "compare/win_rate_vs_sft", figures.get(p + "_vs_sft_win_rate"));
+    putIfNumber(out, "compare/kl_to_ref", sub(figures, "kl_to_ref", p));
+    putIfNumber(out, "compare/wall_s", figures.get("wall_s"));
+    return out;
+  }
+
+  private static Object sub(Map<String, Object> figures, String key, String name) {
+    return figures.get(key) instanceof Map<?, ?> m ? m.get(name) : null;
+  }
+
+  private static void putIfNumber(Map<String, Double> out, String key, Object v) {
+    if (v instanceof Number n) {
+      out.put(key, n.doubleValue());
+    }
   }
 
   /** Numeric figures flattened to metric names, e.g. {@code summary/oracle_score/ppo}. */

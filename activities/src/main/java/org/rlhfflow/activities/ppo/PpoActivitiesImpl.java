@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.rlhfflow.activities.CheckpointSpecs;
 import org.rlhfflow.activities.Models;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
@@ -61,7 +62,7 @@ public final class PpoActivitiesImpl implements PpoActivities {
 
   private static StageResult finish(StageRun run, PpoTrainer trainer, PpoModels models) throws IOException {
     long iterations = run.spec().ppo().iterations();
-    Path dir = models.save(run.workDir("final"), run.context().specSha256(), trainer.state(iterations));
+    Path dir = models.save(run.workDir("final"), CheckpointSpecs.of(run.context()), trainer.state(iterations));
     Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
     outputs.put(PpoResult.CHECKPOINT, run.services().store().putDirectory(dir.resolve(PpoModels.POLICY_DIR)));
     outputs.put(PpoResult.CRITIC, run.services().store().putDirectory(dir.resolve(PpoModels.CRITIC_DIR)));

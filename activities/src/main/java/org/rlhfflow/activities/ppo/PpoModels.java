@@ -2,6 +2,7 @@ package org.rlhfflow.activities.ppo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.model.Seeds;
 import org.rlhfflow.model.Weights;
 import org.rlhfflow.model.ckpt.Checkpoint;
+import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.optim.AdamW;
 import org.rlhfflow.model.rl.AdaptiveKlController;
 import org.rlhfflow.model.rl.FixedKlController;
@@ -30,6 +32,7 @@ import org.rlhfflow.spec.ExperimentSpec;
  * with its optimizer's moments as extras and the trainer's state in its sidecar.
  */
 final class PpoModels implements AutoCloseable {
+  private static final NDIndex ALL = new NDIndex("...");
   static final String POLICY_DIR = "policy";
   static final String CRITIC_DIR = "critic";
 
@@ -117,10 +120,10 @@ final class PpoModels implements AutoCloseable {
   }
 
   /** Writes policy/ and critic/ under {@code dir} with both optimizer states and {@code state}. */
-  Path save(Path dir, String specSha256, JsonNode state) throws IOException {
+  Path save(Path dir, SpecStamp spec, JsonNode state) throws IOException {
     try (NDManager m = policy.manager().newSubManager()) {
-      policy.save(dir.resolve(POLICY_DIR), policyOpt.stepCount(), specSha256, state, policyOpt.exportState(m));
-      critic.save(dir.resolve(CRITIC_DIR), criticOpt.stepCount(), specSha256, state, criticOpt.exportState(m));
+      policy.save(dir.resolve(POLICY_DIR), policyOpt.stepCount(), spec, state, policyOpt.exportState(m));
+      critic.save(dir.resolve(CRITIC_DIR), criticOpt.stepCount(), spec, state, criticOpt.exportState(m));
     }
     return dir;
   }
@@ -131,15 +134,21 @@ final class PpoModels implements AutoCloseable {
     return out;
   }
 
-  /** Copies the bytes of {@code src.get(k)} into every {@code dst.get(k)}, in place. */
+  /**
+   * Copies the bytes of {@code src.get(k)} into every {@code dst.get(k)}, in place. An indexed copy
+   * ({@code copy_}, bit-exact for one dtype) under no-grad, not {@code NDArray.set(Buffer)}, whose
+   * native side enters PyTorch's deprecated AutoNonVariableTypeMode and prints a warning.
+   */
   private static void copyInto(Map<String, NDArray> dst, Map<String, NDArray> src) {
-    dst.forEach((k, d) -> {
-      NDArray s = src.get(k);
-      if (s == null || !s.getShape().equals(d.getShape())) {
-        throw new StageFailures.ValidationException("checkpoint tensor " + k + " is missing or has the wrong shape");
-      }
-      d.set(s.toByteBuffer());
-    });
+    try (NoGrad g = NoGrad.enter()) {
+      dst.forEach((k, d) -> {
+        NDArray s = src.get(k);
+        if (s == null || !s.getShape().equals(d.getShape())) {
+          throw new StageFailures.ValidationException("checkpoint tensor " + k + " is missing or has the wrong shape");
+        }
+        d.set(ALL, s);
+      });
+    }
   }
 
   private static void closeQuietly(AutoCloseable c, Exception primary) {

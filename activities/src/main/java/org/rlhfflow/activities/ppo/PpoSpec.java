@@ -53,9 +53,15 @@ public record PpoSpec(
             range = "(0, 10]",
             source = "Huang et al. 2024 (temperature in training)", def = "0.7")
         double temperature,
-    @Doc(value = "Sample from the k most likely tokens; 0 is off.", range = "[0, inf)", source = "Fan et al. 2018", def = "0")
+    @Doc(
+            value = "Must stay 0 (off): rollouts are scored under the full softmax, so truncated sampling would bias the ratio and the KL.",
+            source = "TRL PPOTrainer fixes top_k off",
+            def = "0")
         int topK,
-    @Doc(value = "Nucleus sampling mass; 1 is off.", range = "(0, 1]", source = "Holtzman et al. 2020", def = "1.0")
+    @Doc(
+            value = "Must stay 1 (off), for the same reason as top_k.",
+            source = "TRL PPOTrainer fixes top_p off",
+            def = "1.0")
         double topP,
     @Doc(value = "Tokens generated per rollout response.", range = "[1, inf)", def = "16") int maxNewTokens,
     @Doc(
@@ -72,6 +78,12 @@ public record PpoSpec(
   public static final PpoSpec DEFAULT = SpecDefaults.of(PpoSpec.class);
 
   public PpoSpec {
+    // PPO's importance ratio and KL penalty need log-probs of the distribution that was sampled.
+    // Scoring under top-k/top-p truncation is not implemented, so refuse rather than bias them.
+    require(topK == 0, "top_k", topK + " is not supported: PPO scores rollouts under the full softmax, so"
+        + " truncated sampling would bias the ratio and the KL (TRL fixes top_k off); use 0");
+    require(topP == 1.0, "top_p", topP + " is not supported: PPO scores rollouts under the full softmax, so"
+        + " truncated sampling would bias the ratio and the KL (TRL fixes top_p off); use 1.0");
     require(
         rolloutBatchSize % minibatchSize == 0,
         "minibatch_size",

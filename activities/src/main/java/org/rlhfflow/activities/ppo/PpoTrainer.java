@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.rlhfflow.activities.CheckpointSpecs;
 import org.rlhfflow.activities.Models;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageRun.Progress;
@@ -64,7 +65,7 @@ final class PpoTrainer {
         ArtifactRef ref = run.checkpoint(done, this::writeCheckpoint);
         onCheckpoint.accept(new Progress(done, ref));
       }
-      run.heartbeat(done, this::writeCheckpoint);
+      run.heartbeat(done, ppo.iterations(), this::writeCheckpoint);
     }
   }
 
@@ -124,7 +125,7 @@ final class PpoTrainer {
   /** The full training state at {@code iteration} completed iterations. */
   Path writeCheckpoint(long iteration) throws IOException {
     Path dir = run.workDir("ckpt-" + iteration);
-    return models.save(dir, run.context().specSha256(), state(iteration));
+    return models.save(dir, CheckpointSpecs.of(run.context()), state(iteration));
   }
 
   ObjectNode state(long iteration) {

@@ -7,10 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.rlhfflow.activities.ppo.PpoSpec;
-import org.rlhfflow.model.Scoring;
+import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.model.Seeds;
-import org.rlhfflow.model.nn.Ops;
 import org.rlhfflow.model.optim.GradClip;
 import org.rlhfflow.model.rl.PpoLoss;
 
@@ -51,7 +49,7 @@ final class PpoUpdater {
           new SplittableRandom(Seeds.derive(seed, "ppo", "mb", iteration, epoch)));
       for (int start = 0; start < perm.length; start += ppo.minibatchSize()) {
         int[] rows = Arrays.copyOfRange(perm, start, Math.min(perm.length, start + ppo.minibatchSize()));
-        PpoLoss.Result r = step(rollout, rows, sums);
+        PpoLoss.Result r = step(rollout, rows, sums, iteration, steps);
         if (steps++ == 0) {
           firstRatio = r.ratioMean();
           firstClip = r.clipfrac();
@@ -63,13 +61,12 @@ final class PpoUpdater {
   }
 
   /** One minibatch: forward, backward, clip, step; every array lives on the step's manager. */
-  private PpoLoss.Result step(Rollout rollout, int[] rows, double[] sums) {
+  private PpoLoss.Result step(Rollout rollout, int[] rows, double[] sums, long iteration, int step) {
     try (NDManager m = models.policy.manager().newSubManager()) {
       Rollout.Minibatch mb = rollout.slice(rows, m);
       PpoLoss.Result r;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        NDArray logits = Ops.div(models.policy.logits(mb.ids(), mb.attention()), ppo.temperature());
-        NDArray logp = Scoring.tokenLogprobs(logits, mb.ids(), mb.attention());
+        NDArray logp = models.policy.scoreSampled(mb.ids(), mb.attention(), ppo.temperature(), false).logprobs();
         NDArray values = stateValues(models.critic.values(mb.ids(), mb.attention()));
         r = loss.compute(logp, mb.oldLogp(), mb.advantages(), values, mb.oldValues(), mb.returns(),
             mb.response());
@@ -80,15 +77,29 @@ final class PpoUpdater {
       sums[2] += r.ratioMean();
       sums[3] += r.valueLoss().getFloat();
       sums[4] += r.policyLoss().getFloat();
-      if (ppo.maxGradNorm() > 0) {
-        GradClip.clipByGlobalNorm(models.policy.parameters(), ppo.maxGradNorm());
-        GradClip.clipByGlobalNorm(models.critic.trainableParameters(), ppo.maxGradNorm());
-      }
+      double clip = ppo.maxGradNorm() > 0 ? ppo.maxGradNorm() : Double.MAX_VALUE;
+      double policyNorm = GradClip.clipByGlobalNorm(models.policy.parameters(), clip);
+      double criticNorm = GradClip.clipByGlobalNorm(models.critic.trainableParameters(), clip);
+      // Before the step, as TrainingLoop does for SFT and RM: clipping skips a NaN norm, so without
+      // this check a NaN gradient would reach the weights and AdamW's moments.
+      requireFinite(iteration, step, r.policyLoss().getFloat(), r.valueLoss().getFloat(), policyNorm, criticNorm);
       models.policyOpt.step(ppo.learningRate());
       models.criticOpt.step(ppo.criticLearningRate());
       models.policyOpt.zeroGrad();
       models.criticOpt.zeroGrad();
       return r;
+    }
+  }
+
+  /** Fails the stage, non-retryably, naming where and what is not finite. */
+  static void requireFinite(long iteration, int step, double policyLoss, double valueLoss, double policyNorm,
+      double criticNorm) {
+    if (!(Double.isFinite(policyLoss) && Double.isFinite(valueLoss) && Double.isFinite(policyNorm)
+        && Double.isFinite(criticNorm))) {
+      throw new StageFailures.TrainingDivergedException("non-finite PPO update at iteration " + iteration
+          + ", minibatch step " + step + ": ppo/loss/policy " + policyLoss + ", ppo/val/vf_loss " + valueLoss
+          + ", policy grad norm " + policyNorm + ", critic grad norm " + criticNorm
+          + "; no optimizer step was taken");
     }
   }
 

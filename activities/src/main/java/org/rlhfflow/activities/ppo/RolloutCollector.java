@@ -9,7 +9,6 @@ import org.rlhfflow.model.Scoring;
 import org.rlhfflow.model.gen.Generation;
 import org.rlhfflow.model.gen.GenerationConfig;
 import org.rlhfflow.model.gen.Generator;
-import org.rlhfflow.model.nn.Ops;
 import org.rlhfflow.model.rl.Gae;
 import org.rlhfflow.model.rl.PpoRewards;
 import org.rlhfflow.model.rl.Whiten;
@@ -57,8 +56,9 @@ final class RolloutCollector {
         Generation.Batch b = g.toBatch(m)) {
       NDArray ids = b.inputIds();
       NDArray att = b.attentionMask();
-      Scoring.TokenScores pol = Scoring.score(scaled(models.policy.logits(ids, att)), ids, att, true);
-      NDArray refLogp = Scoring.tokenLogprobs(scaled(models.reference.logits(ids, att)), ids, att);
+      // Both models scored under the sampler's distribution (temperature, BOS/PAD removed).
+      Scoring.TokenScores pol = models.policy.scoreSampled(ids, att, ppo.temperature(), true);
+      NDArray refLogp = models.reference.scoreSampled(ids, att, ppo.temperature(), false).logprobs();
       NDArray values = PpoUpdater.stateValues(models.critic.values(ids, att));
       double[] scores = toDoubles(models.reward.rewards(ids, att).toFloatArray());
       float[][] mask = rows(b.responseMask(), batch, width);
@@ -74,11 +74,6 @@ final class RolloutCollector {
       return new Rollout(batch, width, flatten(g.tokens()), att.toFloatArray(),
           b.responseMask().toFloatArray(), logp, oldValues, adv, gae.returns(), stats);
     }
-  }
-
-  /** Logits divided by the sampling temperature, so log-probs are those of the sampler. */
-  private NDArray scaled(NDArray logits) {
-    return Ops.div(logits, ppo.temperature());
   }
 
   /** Mean hidden-oracle score of the responses (EOS and padding dropped by decode), or NaN. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.rlhfflow.activities.CheckpointSpecs;
 import org.rlhfflow.activities.Models;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
@@ -55,7 +56,7 @@ public final class PretrainActivitiesImpl implements PretrainActivities {
     }
     List<SftPair> docs = documents(spec);
     CausalLmTraining.Result r = new CausalLmTraining(run, PretrainStage.NAME, spec.pretrain(), hooks)
-        .train(() -> Models.base(spec), docs, run.context().specSha256());
+        .train(() -> Models.base(spec), docs, CheckpointSpecs.of(run.context()));
     ArtifactRef checkpoint = services.store().putDirectory(r.finalDir());
     Path corpus = run.workDir("out").resolve("corpus.arrow");
     Files.createDirectories(corpus.getParent());

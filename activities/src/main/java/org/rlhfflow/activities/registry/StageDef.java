@@ -58,6 +58,7 @@ public final class StageDef<I, R> {
   private final List<String> reads;
   private final List<String> files;
   private final Duration budget;
+  private final String taskQueue;
   private final Function<ExperimentSpec, List<String>> needs;
   private final Function<ExperimentSpec, List<String>> uses;
   private final Skip skip;
@@ -74,6 +75,7 @@ public final class StageDef<I, R> {
     reads = List.copyOf(b.reads);
     files = List.copyOf(b.files);
     budget = b.budget;
+    taskQueue = b.taskQueue;
     needs = b.needs;
     uses = b.uses;
     skip = b.skip;
@@ -114,6 +116,11 @@ public final class StageDef<I, R> {
   /** Spec keys naming files the stage reads; their content (hashed once) is in its cache key. */
   public List<String> files() {
     return files;
+  }
+
+  /** The queue the stage runs on unless the spec's resources say otherwise. */
+  public String defaultTaskQueue() {
+    return taskQueue;
   }
 
   /** Stages whose outputs this one requires in a pipeline for {@code spec}. */
@@ -181,6 +188,7 @@ public final class StageDef<I, R> {
     private List<String> reads;
     private List<String> files = List.of();
     private Duration budget;
+    private String taskQueue = "rlhf-cpu"; // RlhfConfig.CPU_QUEUE: every worker polls it by default
     private Function<ExperimentSpec, List<String>> needs = spec -> List.of();
     private Function<ExperimentSpec, List<String>> uses = spec -> List.of();
     private Skip skip = spec -> null;
@@ -213,6 +221,12 @@ public final class StageDef<I, R> {
     /** Start-to-close timeout of one attempt; say why in a comment at the call. */
     public Builder<I, R> setBudget(Duration budget) {
       this.budget = budget;
+      return this;
+    }
+
+    /** The stage's default task queue, e.g. {@code rlhf-gpu} for a stage that needs a GPU. */
+    public Builder<I, R> optTaskQueue(String taskQueue) {
+      this.taskQueue = taskQueue;
       return this;
     }
 

@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.rlhfflow.activities.StageFailures.ValidationException;
 import org.rlhfflow.activities.collect.CollectStage;
+import org.rlhfflow.activities.dpo.DpoStage;
+import org.rlhfflow.activities.grpo.GroupStages;
 import org.rlhfflow.activities.evaluate.EvaluateStage;
 import org.rlhfflow.activities.ppo.PpoStage;
 import org.rlhfflow.activities.pretrain.PretrainStage;
@@ -29,6 +31,9 @@ public final class StageRegistry {
       SftStage.DEF,
       RewardModelStage.DEF,
       PpoStage.DEF,
+      DpoStage.DEF,
+      GroupStages.GRPO_DEF,
+      GroupStages.RLOO_DEF,
       EvaluateStage.DEF);
 
   private static final Map<String, StageDef<?, ?>> BY_NAME =

@@ -9,8 +9,8 @@ import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.tasks.Task;
 
 /**
- * Held-out agreement of the trained reward model: with the held-out labels
- * ({@code rm/heldout_accuracy}) and, for simulated preferences on a built-in task, with the hidden
+ * Held-out agreement of the trained reward model: with the held-out labels ({@code
+ * rm/heldout_accuracy}, AUC, calibration, precision/recall/F1: see {@link PreferenceMetrics}) and, for simulated preferences on a built-in task, with the hidden
  * oracle on pairs whose oracle scores differ ({@code rm/heldout_oracle_accuracy}). The second is
  * the one that matters: labels are noisy, the oracle is what PPO will be judged by.
  */
@@ -19,34 +19,36 @@ final class HeldoutEval {
 
   private HeldoutEval() {}
 
+  /**
+   * The held-out figures and the validation they come from (null when there are no held-out
+   * pairs, and then the metrics are empty).
+   */
+  record Result(Map<String, Double> metrics, PreferenceMetrics validation) {}
+
   /** Empty when there are no held-out pairs; {@code oracle} may be null. */
-  static Map<String, Double> evaluate(ScalarHeadModel rm, PairBatches heldout, Task oracle) {
+  static Result evaluate(ScalarHeadModel rm, PairBatches heldout, Task oracle) {
     Map<String, Double> out = new LinkedHashMap<>();
     if (heldout.size() == 0) {
-      return out;
+      return new Result(out, null);
     }
     double[] margins = rewardMargins(rm, heldout);
-    int agree = 0;
+    PreferenceMetrics validation = PreferenceMetrics.of(margins);
+    out.putAll(validation.metrics("rm/heldout"));
     int oracleDecided = 0;
     int oracleAgree = 0;
-    for (int i = 0; i < margins.length; i++) {
-      agree += margins[i] > 0 ? 1 : 0; // ties count as wrong, as in BradleyTerryLoss
-      if (oracle != null) {
-        PreferencePair p = heldout.pair(i);
-        double gap = oracle.oracleScore(p.prompt(), p.chosen()) - oracle.oracleScore(p.prompt(), p.rejected());
-        if (gap != 0) {
-          oracleDecided++;
-          oracleAgree += Math.signum(gap) == Math.signum(margins[i]) ? 1 : 0;
-        }
+    for (int i = 0; i < margins.length && oracle != null; i++) {
+      PreferencePair p = heldout.pair(i);
+      double gap = oracle.oracleScore(p.prompt(), p.chosen()) - oracle.oracleScore(p.prompt(), p.rejected());
+      if (gap != 0) {
+        oracleDecided++;
+        oracleAgree += Math.signum(gap) == Math.signum(margins[i]) ? 1 : 0;
       }
     }
-    out.put("rm/heldout_accuracy", (double) agree / margins.length);
-    out.put("rm/heldout_pairs", (double) margins.length);
     if (oracle != null && oracleDecided > 0) {
       out.put("rm/heldout_oracle_accuracy", (double) oracleAgree / oracleDecided);
       out.put("rm/heldout_oracle_pairs", (double) oracleDecided);
     }
-    return out;
+    return new Result(out, validation);
   }
 
   /** r(chosen) - r(rejected) per held-out pair, without building a graph. */

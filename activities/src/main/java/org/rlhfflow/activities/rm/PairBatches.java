@@ -24,9 +24,19 @@ final class PairBatches {
     this.padId = rm.tokenizer().padId();
     int block = rm.trunk().config().blockSize();
     for (PreferencePair p : pairs) {
-      chosen.add(Sequences.encode(rm.tokenizer(), p.prompt(), p.chosen(), block));
-      rejected.add(Sequences.encode(rm.tokenizer(), p.prompt(), p.rejected(), block));
+      chosen.add(encode(rm, p.prompt(), p.chosen(), p.chosenIds(), block));
+      rejected.add(encode(rm, p.prompt(), p.rejected(), p.rejectedIds(), block));
     }
+  }
+
+  /**
+   * Sampled responses from their own token ids (EOS only where the sampler emitted it: the RM then
+   * learns to score truncated responses as PPO will show them); text from elsewhere with EOS.
+   */
+  private static Sequences.Encoded encode(ScalarHeadModel rm, String prompt, String text, int[] ids, int block) {
+    return ids != null
+        ? Sequences.encodeSampled(rm.tokenizer(), prompt, ids, block)
+        : Sequences.encode(rm.tokenizer(), prompt, text, block);
   }
 
   int size() {

@@ -12,21 +12,24 @@ import org.rlhfflow.data.PreferencePair;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.store.Sha256;
+import org.rlhfflow.tracking.DatasetInput;
 
 /**
  * The preference pairs a reward model trains on, with the digest that goes into its cache key: the
  * input artifact (the collect stage's output), else the spec's {@code data.preference_dataset} read
- * in {@code preferences.dataset_format} (an RM-only experiment on imported pairs).
+ * in {@code preferences.dataset_format} (an RM-only experiment on imported pairs). DPO reads it too.
+ *
+ * @param input the pairs as a tracking dataset input (digest, source, schema, rows)
  */
-record PreferenceData(List<PreferencePair> pairs, String sha256) {
+public record PreferenceData(List<PreferencePair> pairs, String sha256, DatasetInput input) {
 
-  static PreferenceData resolve(StageServices services, ExperimentSpec spec, ArtifactRef input) throws IOException {
+  public static PreferenceData resolve(StageServices services, ExperimentSpec spec, ArtifactRef input) throws IOException {
     Path dir = services.scratch().resolve("rm-data");
     Files.createDirectories(dir);
     if (input != null) {
       Path file = services.store().get(input, dir.resolve(input.sha256() + ".arrow"));
       return new PreferenceData(checked(ArrowDatasets.readPreferences(file), "preferences " + input.uri()),
-          input.sha256());
+          input.sha256(), ArrowDatasets.input("preferences", input, file, "training"));
     }
     String name = spec.data().preferenceDataset();
     if (name == null) {
@@ -43,8 +46,10 @@ record PreferenceData(List<PreferencePair> pairs, String sha256) {
     Path tmp = Files.createTempFile(dir, "preferences-", ".arrow"); // the digest of what is trained on
     ArrowDatasets.writePreferences(tmp, pairs);
     String sha = Sha256.of(tmp).hex();
+    DatasetInput logged = ArrowDatasets.input("preferences", sha, source.toAbsolutePath().toUri().toString(), tmp,
+        "training");
     Files.delete(tmp);
-    return new PreferenceData(pairs, sha);
+    return new PreferenceData(pairs, sha, logged);
   }
 
   private static List<PreferencePair> checked(List<PreferencePair> pairs, String what) {

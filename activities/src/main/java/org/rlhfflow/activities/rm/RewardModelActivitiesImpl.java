@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.rlhfflow.activities.CheckpointSpecs;
 import org.rlhfflow.activities.Models;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
@@ -27,6 +29,7 @@ import org.rlhfflow.activities.train.TrainingLoop;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.model.Seeds;
+import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.ckpt.Checkpoint;
 import org.rlhfflow.model.ckpt.CheckpointMeta;
 import org.rlhfflow.model.optim.AdamW;
@@ -82,6 +85,7 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
       throws IOException {
     ExperimentSpec spec = run.spec();
     RewardModelSpec rms = spec.rewardModel();
+    run.inputs(List.of(data.input()));
     PreferenceSplit split = PreferenceSplit.of(data.pairs(), rms.heldoutFraction(), spec.seed());
     if (split.train().isEmpty()) {
       throw new StageFailures.ValidationException("reward_model.heldout_fraction " + rms.heldoutFraction()
@@ -104,22 +108,38 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
       long total = (long) rms.epochs() * batches.stepsPerEpoch();
       LrSchedule schedule = new LrSchedule(rms.learningRate(), (long) Math.ceil(total * rms.warmupFraction()), total,
           rms.minLrRatio());
-      String specSha = input.ctx().specSha256();
+      SpecStamp specStamp = CheckpointSpecs.of(input.ctx());
       TrainingLoop loop = new TrainingLoop(run,
           new TrainingLoop.Config("rm", total, rms.checkpointEvery(), rms.maxGradNorm(), schedule),
           rm.trainableParameters(), adamw, batches, rm.manager(),
-          (dir, step, state, optim) -> rm.save(dir, step, specSha, state, optim), hooks);
+          (dir, step, state, optim) -> rm.save(dir, step, specStamp, state, optim), hooks);
       RewardStep step = new RewardStep(rm, train, rms);
       double finalLoss = loop.run(startStep, resumedState, step::loss);
-      Map<String, Double> metrics = new HashMap<>(
-          HeldoutEval.evaluate(rm, new PairBatches(split.heldout(), rm), oracle(spec)));
+      HeldoutEval.Result heldout = HeldoutEval.evaluate(rm, new PairBatches(split.heldout(), rm), oracle(spec));
+      Map<String, Double> metrics = new HashMap<>(heldout.metrics());
       metrics.put("rm/final_loss", finalLoss);
       metrics.put("rm/train_pairs", (double) train.size());
       metrics.put("rm/steps", (double) total);
       metrics.forEach((k, v) -> run.metric(k, v, total));
-      ArtifactRef checkpoint = services.store().putDirectory(saveFinal(run, rm, total, specSha));
-      return run.complete(Map.of(RewardModelResult.CHECKPOINT, checkpoint), metrics);
+      Map<String, ArtifactRef> outputs = new java.util.LinkedHashMap<>();
+      outputs.put(RewardModelResult.CHECKPOINT, services.store().putDirectory(saveFinal(run, rm, total, specStamp)));
+      if (heldout.validation() != null) {
+        outputs.putAll(validationReport(run, heldout.validation()));
+      }
+      return run.complete(outputs, metrics);
     }
+  }
+
+  /** The reliability diagram and the validation figures as JSON, logged and stored. */
+  private Map<String, ArtifactRef> validationReport(StageRun run, PreferenceMetrics heldout) throws IOException {
+    Path dir = run.workDir("validation");
+    java.util.List<String> splits = java.util.List.of("held-out");
+    java.util.List<PreferenceMetrics> figures = java.util.List.of(heldout);
+    Path png = ReliabilityPlot.render(splits, figures, dir.resolve("rm_reliability.png"));
+    Path json = ReliabilityPlot.writeJson(splits, figures, dir.resolve("rm_validation.json"));
+    run.artifact(png, RewardModelStage.NAME);
+    run.artifact(json, RewardModelStage.NAME);
+    return Map.of("reliability", services.store().put(png), "validation", services.store().put(json));
   }
 
   private static ScalarHeadModel startingModel(StageRun run, RewardModelInput input) throws IOException {
@@ -143,12 +163,12 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
     }
   }
 
-  private static Path saveFinal(StageRun run, ScalarHeadModel rm, long total, String specSha) throws IOException {
+  private static Path saveFinal(StageRun run, ScalarHeadModel rm, long total, SpecStamp specStamp) throws IOException {
     Path dir = run.workDir("final");
     ObjectNode state = JsonNodeFactory.instance.objectNode();
     state.put("stage", RewardModelStage.NAME);
     state.put("steps", total);
-    rm.save(dir, total, specSha, state, null);
+    rm.save(dir, total, specStamp, state, null);
     return dir;
   }
 }

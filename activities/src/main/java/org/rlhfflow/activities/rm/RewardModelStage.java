@@ -19,6 +19,9 @@ public final class RewardModelStage {
           .setBudget(Duration.ofHours(12)) // a whole attempt; the heartbeat timeout catches dead workers
           .optNeeds(spec -> List.of(CollectStage.NAME))
           .optUses(spec -> List.of(SftStage.NAME)) // its trunk; without SFT, the base model's
+          // DPO learns from the pairs directly; verifier rewards need no learned reward.
+          .optSkip(spec -> spec.usesRewardModel() ? null : "method " + spec.method() + " with reward.source "
+              + spec.reward().source().name().toLowerCase() + " trains no reward model")
           .setInput((ctx, up) -> {
             SftResult sft = up.get(SftStage.DEF);
             return new RewardModelInput(ctx, sft == null ? null : sft.checkpoint(),

@@ -2,8 +2,11 @@ package org.rlhfflow.activities.sft;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.rlhfflow.activities.CheckpointSpecs;
+import org.rlhfflow.activities.CheckpointSpecs;
 import org.rlhfflow.activities.Models;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
@@ -12,6 +15,7 @@ import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.activities.train.CausalLmTraining;
 import org.rlhfflow.activities.train.Hooks;
 import org.rlhfflow.activities.train.Sequences;
+import org.rlhfflow.data.ArrowDatasets;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecLoader;
@@ -66,9 +70,10 @@ public final class SftActivitiesImpl implements SftActivities {
       throw new StageFailures.ValidationException("sft.epochs is 0: nothing to train (the pipeline skips SFT then)");
     }
     CausalLmTraining.Result r = new CausalLmTraining(run, SftStage.NAME, run.spec().sft(), hooks)
-        .train(() -> startingModel(run, input), data.pairs(), input.ctx().specSha256());
+        .train(() -> startingModel(run, input), data.pairs(), CheckpointSpecs.of(input.ctx()));
     ArtifactRef checkpoint = services.store().putDirectory(r.finalDir());
     ArtifactRef dataset = data.stored() != null ? data.stored() : services.store().put(data.file());
+    run.inputs(List.of(ArrowDatasets.input("sft_pairs", dataset, data.file(), "training")));
     return run.complete(Map.of(SftResult.CHECKPOINT, checkpoint, SftResult.DATASET, dataset),
         Map.of("sft/final_loss", r.finalLoss(), "sft/steps", (double) r.steps(), "sft/examples", (double) r.examples()));
   }

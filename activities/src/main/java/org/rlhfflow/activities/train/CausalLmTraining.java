@@ -15,6 +15,7 @@ import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.StageRun.Progress;
 import org.rlhfflow.data.SftPair;
 import org.rlhfflow.model.LanguageModel;
+import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.loss.SftLoss;
 import org.rlhfflow.model.optim.AdamW;
 import org.rlhfflow.model.optim.LrSchedule;
@@ -28,7 +29,7 @@ import org.rlhfflow.spec.LmTrainingSpec;
  *
  * <pre>{@code
  * CausalLmTraining.Result r = new CausalLmTraining(run, "sft", spec.sft(), hooks)
- *     .train(() -> Models.base(spec), pairs, specSha);
+ *     .train(() -> Models.base(spec), pairs, CheckpointSpecs.of(ctx));
  * }</pre>
  */
 public final class CausalLmTraining {
@@ -57,7 +58,7 @@ public final class CausalLmTraining {
     this.hooks = hooks;
   }
 
-  public Result train(StartingModel start, List<SftPair> pairs, String specSha) throws IOException {
+  public Result train(StartingModel start, List<SftPair> pairs, SpecStamp specStamp) throws IOException {
     Optional<Progress> resume = hooks.resumePoint(run);
     try (LanguageModel lm = resume.isPresent()
             ? Models.loadLanguageModel(run, resume.get().checkpoint(), "resume")
@@ -74,13 +75,13 @@ public final class CausalLmTraining {
       TrainingLoop loop = new TrainingLoop(run,
           new TrainingLoop.Config(stage, total, spec.checkpointEvery(), spec.maxGradNorm(), schedule),
           lm.parameters(), adamw, batches, lm.manager(),
-          (dir, step, state, optim) -> lm.save(dir, step, specSha, state, optim), hooks);
+          (dir, step, state, optim) -> lm.save(dir, step, specStamp, state, optim), hooks);
       // The checkpoint's own step, not the heartbeat's: a heartbeat carries the latest step done
       // and the last checkpoint, which may be older.
       double finalLoss = loop.run(resume.isPresent() ? lm.checkpointMeta().step() : 0L,
           resume.isPresent() ? lm.checkpointMeta().trainingState() : null,
           (rows, m) -> new TrainingLoop.StepLoss(loss(lm, examples, rows, m), Map.of()));
-      return new Result(saveFinal(lm, total, specSha), finalLoss, total, examples.size());
+      return new Result(saveFinal(lm, total, specStamp), finalLoss, total, examples.size());
     }
   }
 
@@ -102,12 +103,12 @@ public final class CausalLmTraining {
   }
 
   /** The output: weights only (no optimizer state), step = total steps. */
-  private Path saveFinal(LanguageModel lm, long total, String specSha) throws IOException {
+  private Path saveFinal(LanguageModel lm, long total, SpecStamp specStamp) throws IOException {
     Path dir = run.workDir("final");
     ObjectNode state = JsonNodeFactory.instance.objectNode();
     state.put("stage", stage);
     state.put("steps", total);
-    lm.save(dir, total, specSha, state, null);
+    lm.save(dir, total, specStamp, state, null);
     return dir;
   }
 }

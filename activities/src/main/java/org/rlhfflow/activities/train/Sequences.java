@@ -7,7 +7,8 @@ import java.util.List;
 import org.rlhfflow.model.tokenizer.Tokenizer;
 
 /**
- * Token sequences for training: {@code [BOS] prompt response [EOS]}, right-padded into batches.
+ * Token sequences for training: {@code [BOS] prompt response [EOS]}, right-padded into batches;
+ * sampled responses keep their own ids and end in EOS only if the sampler emitted it.
  *
  * <p>Truncation keeps the end. A sequence longer than the block keeps BOS and drops the oldest
  * tokens after it: the start of the prompt first (a long conversation loses its early turns), and
@@ -31,9 +32,26 @@ public final class Sequences {
 
   /** Encodes and truncates one (prompt, response) pair to at most {@code blockSize} tokens. */
   public static Encoded encode(Tokenizer tok, String prompt, String response, int blockSize) {
-    int[] p = tok.encode(prompt);
-    int[] r = tok.encode(response);
-    int full = 1 + p.length + r.length + 1;
+    return assemble(tok, tok.encode(prompt), withEos(tok.encode(response), tok.eosId()), blockSize);
+  }
+
+  /**
+   * {@code [BOS] prompt responseIds}: the response exactly as sampled, so a response cut off at
+   * max_new_tokens stays without EOS, as PPO scores it (the reward is read at the last real token).
+   */
+  public static Encoded encodeSampled(Tokenizer tok, String prompt, int[] responseIds, int blockSize) {
+    return assemble(tok, tok.encode(prompt), responseIds, blockSize);
+  }
+
+  private static int[] withEos(int[] r, int eos) {
+    int[] out = java.util.Arrays.copyOf(r, r.length + 1);
+    out[r.length] = eos;
+    return out;
+  }
+
+  /** BOS, prompt, response (its EOS, if any, included), dropping the oldest tokens after BOS. */
+  private static Encoded assemble(Tokenizer tok, int[] p, int[] r, int blockSize) {
+    int full = 1 + p.length + r.length;
     int drop = Math.max(0, full - blockSize); // oldest tokens after BOS that do not fit
     int[] out = new int[full - drop];
     out[0] = tok.bosId();
@@ -45,7 +63,6 @@ public final class Sequences {
     for (int k = Math.max(0, drop - p.length); k < r.length; k++) {
       out[i++] = r[k];
     }
-    out[i] = tok.eosId();
     return new Encoded(out, Math.min(responseStart, out.length - 1));
   }
 

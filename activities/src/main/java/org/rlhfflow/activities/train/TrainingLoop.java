@@ -97,7 +97,7 @@ public final class TrainingLoop {
       }
       step(s, lossFn);
       long done = s + 1;
-      run.heartbeat(done, this::writeCheckpoint);
+      run.heartbeat(done, config.totalSteps(), this::writeCheckpoint);
       if (done % config.checkpointEvery() == 0 && done < config.totalSteps()) {
         hooks.onCheckpoint().accept(new Progress(done, run.checkpoint(done, this::writeCheckpoint)));
       }

@@ -124,7 +124,7 @@ class AiCollectionTest {
     StageServices services = StageFixtures.services(tmp);
     Path file = tmp.resolve("p.arrow");
     ArrowDatasets.writePreferences(file, List.of(new PreferencePair("fix bike x3?", "ok: fix bike x3.", "no.",
-        null, "ai", "judge", List.of(), 0.8, "kind", null)));
+        null, "ai", "judge", List.of(), null, null, 0.8, "kind", null)));
     String yaml = "name: d\npreferences:\n  source: dataset\n  ai:\n    constitution: "
         + Path.of("../experiments/constitutions/assistant.yaml").toAbsolutePath()
         + "\ndata:\n  preference_dataset: " + file + "\n";

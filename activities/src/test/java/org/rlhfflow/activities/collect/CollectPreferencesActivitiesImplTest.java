@@ -60,6 +60,14 @@ class CollectPreferencesActivitiesImplTest {
       assertTrue(p.chosen().matches("[0-9]{8}"), p.chosen()); // the digit policy at work
       assertEquals("simulated", p.source());
       assertNotEquals(p.chosen(), p.rejected());
+      // The sampled ids travel with the text: they decode to it, and end in EOS only if emitted.
+      var tok = new org.rlhfflow.model.tokenizer.ByteTokenizer();
+      for (int[] ids : new int[][] {p.chosenIds(), p.rejectedIds()}) {
+        assertTrue(ids != null && ids.length > 0, p.toString());
+        assertTrue(java.util.Arrays.stream(ids).noneMatch(t -> t == tok.bosId() || t == tok.padId()), p.toString());
+      }
+      assertEquals(p.chosen(), tok.decode(p.chosenIds()));
+      assertEquals(p.rejected(), tok.decode(p.rejectedIds()));
       strict += chosen > rejected ? 1 : 0;
     }
     assertTrue(strict > 0, "some pairs must differ in oracle score, or the ranking check is empty");

@@ -51,6 +51,22 @@ class EvaluateActivitiesImplTest {
   }
 
   @Test
+  void withoutARewardModelTheOracleAndKlNameTheMethod() throws IOException {
+    Fixture f = Fixture.make(tmp);
+    StageResult r = new EvaluateActivitiesImpl(f.services()).evaluate(new EvaluateInput(
+        StageFixtures.context(SPEC.replace("seed: 5", "seed: 5\nmethod: dpo")), f.sft(), f.ppo(), null, null)).run();
+    Map<String, Double> m = r.metrics();
+    for (String key : new String[] {"eval/oracle_score_sft", "eval/oracle_score_dpo", "eval/dpo_vs_sft_win_rate"}) {
+      assertTrue(m.get(key) >= 0 && m.get(key) <= 1, key + " = " + m.get(key));
+    }
+    assertNotEquals(0.0, m.get("eval/kl_to_ref_dpo"));
+    assertTrue(m.keySet().stream().noneMatch(k -> k.startsWith("eval/rm_score") || k.contains("ppo")), m.toString());
+    JsonNode report = Json.MAPPER.readTree(Files.readAllBytes(fetch(f.services(), r.output("report"))));
+    assertTrue(report.at("/examples/0/dpo/oracle_score").isNumber());
+    assertTrue(report.at("/examples/0/dpo/rm_score").isMissingNode());
+  }
+
+  @Test
   void figuresAreInRangeReportAndPlotAreWrittenAndTheStageIsCached() throws IOException {
     Fixture f = Fixture.make(tmp);
     StageResult r = f.evaluate(SPEC, f.ppo(), f.curve());
@@ -98,6 +114,14 @@ class EvaluateActivitiesImplTest {
     assertFalse(rb.reused());
     assertEquals(ra.output("report").sha256(), rb.output("report").sha256());
     assertFalse(ra.outputs().containsKey("plot"));
+  }
+
+  @Test
+  void greedyDecodingReportsNoKl() throws IOException {
+    Fixture f = Fixture.make(tmp);
+    Map<String, Double> m = f.evaluate(SPEC.replace("temperature: 1.0", "temperature: 0"), f.ppo(), null).metrics();
+    assertFalse(m.containsKey("eval/kl_to_ref_ppo"), "greedy decoding has no distribution to take a KL of: " + m);
+    assertTrue(Double.isFinite(m.get("eval/rm_score_ppo")));
   }
 
   @Test

@@ -51,8 +51,8 @@ class StageRegistryTest {
 
   @Test
   void anUnknownMethodNamesTheMethods() {
-    ValidationException e = assertThrows(ValidationException.class, () -> plan("method: dpo\n"));
-    assertEquals("method: \"dpo\" is not a method; methods: ppo", e.getMessage());
+    ValidationException e = assertThrows(ValidationException.class, () -> plan("method: orpo\n"));
+    assertEquals("method: \"orpo\" is not a method; methods: ppo, dpo, grpo, rloo", e.getMessage());
     assertThrows(ValidationException.class, () -> plan("method: sft\n"));
   }
 

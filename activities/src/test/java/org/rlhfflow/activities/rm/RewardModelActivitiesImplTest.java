@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -109,7 +110,19 @@ class RewardModelActivitiesImplTest {
       double v = r.metrics().get(key);
       assertTrue(Double.isFinite(v), key + " = " + v);
     }
+    for (String key : List.of("rm/heldout_auc", "rm/heldout_ece", "rm/heldout_precision", "rm/heldout_recall",
+        "rm/heldout_f1")) {
+      double v = r.metrics().get(key);
+      assertTrue(v >= 0 && v <= 1, key + " = " + v);
+    }
     StageServices services = StageFixture.services(tmp, tracker);
+    Path validation = services.store().get(r.output("validation"), tmp.resolve("validation.json"));
+    var json = org.rlhfflow.store.Json.MAPPER.readTree(validation.toFile()).get("held-out");
+    assertEquals(r.metrics().get("rm/heldout_auc"), json.get("auc").asDouble());
+    assertEquals(24, java.util.stream.StreamSupport.stream(json.get("bins").spliterator(), false)
+        .mapToInt(b -> b.get("count").asInt()).sum()); // 12 pairs in both orders
+    byte[] png = Files.readAllBytes(services.store().get(r.output("reliability"), tmp.resolve("rel.png")));
+    assertEquals((byte) 0x89, png[0]);
     Path ckpt = services.store().getDirectory(r.output("checkpoint"), tmp.resolve("out"));
     try (ScalarHeadModel rm = ScalarHeadModel.load(ckpt)) {
       assertEquals(ScalarHeadModel.Kind.REWARD, rm.kind());

@@ -77,6 +77,10 @@ class SftActivitiesImplTest {
     try (LanguageModel lm = LanguageModel.load(ckpt)) {
       assertEquals(8, lm.checkpointMeta().step());
       assertTrue(lm.checkpointExtras().isEmpty(), "the output carries no optimizer state");
+      var ctx = StageFixture.context(YAML);
+      assertEquals(ctx.specSha256(), lm.checkpointMeta().specHash());
+      assertEquals(org.rlhfflow.store.Json.MAPPER.readTree(ctx.specJson()), lm.checkpointMeta().spec(),
+          "the checkpoint embeds the resolved spec, not only its sha256");
     }
     Path data = services.store().get(r.output("dataset"), tmp.resolve("sft.arrow"));
     assertEquals(64, ArrowDatasets.readSftPairs(data).size());

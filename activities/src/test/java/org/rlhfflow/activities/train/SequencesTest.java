@@ -21,6 +21,17 @@ class SequencesTest {
   }
 
   @Test
+  void sampledIdsAreKeptAsTheyAreAndGetNoEosAdded() {
+    // A response cut off at max_new_tokens has no EOS; PPO reads the reward at its last token.
+    Sequences.Encoded cut = Sequences.encodeSampled(new ByteTokenizer(), "ab", new int[] {'c', 'd'}, 64);
+    assertArrayEquals(new int[] {BOS, 'a', 'b', 'c', 'd'}, cut.tokens());
+    assertEquals(3, cut.responseStart());
+    Sequences.Encoded ended = Sequences.encodeSampled(new ByteTokenizer(), "ab", new int[] {'c', EOS}, 4);
+    assertArrayEquals(new int[] {BOS, 'b', 'c', EOS}, ended.tokens());
+    assertEquals(2, ended.responseStart());
+  }
+
+  @Test
   void longSequencesLoseThePromptStartFirst() {
     Sequences.Encoded e = Sequences.encode(new ByteTokenizer(), "abcd", "xy", 6);
     assertArrayEquals(new int[] {BOS, 'c', 'd', 'x', 'y', EOS}, e.tokens());

@@ -23,7 +23,8 @@ import java.util.Map;
 /**
  * The safetensors format (huggingface/safetensors): an 8-byte little-endian header length, a JSON
  * header {@code {"key": {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {...}}}
- * and the raw little-endian tensor bytes. F32, F64, I64 and I32 are supported.
+ * and the raw little-endian tensor bytes. F32, F64, I64 and I32 are read and written; BF16 and F16
+ * (how Hugging Face ships most checkpoints) are read and widened to F32, which is exact.
  */
 public final class Safetensors {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -174,7 +175,9 @@ public final class Safetensors {
     F32(4),
     F64(8),
     I64(8),
-    I32(4);
+    I32(4),
+    BF16(2),
+    F16(2);
 
     final int size;
 
@@ -235,6 +238,10 @@ public final class Safetensors {
           double[] d = new double[buf.remaining() / 8];
           buf.asDoubleBuffer().get(d);
           return m.create(d, shape);
+        case BF16:
+          return m.create(halves(buf, true), shape);
+        case F16:
+          return m.create(halves(buf, false), shape);
         case I64:
           long[] l = new long[buf.remaining() / 8];
           buf.asLongBuffer().get(l);
@@ -244,6 +251,30 @@ public final class Safetensors {
           buf.asIntBuffer().get(i);
           return m.create(i, shape);
       }
+    }
+
+    /** bf16 is the top half of an f32; f16 (IEEE binary16) is widened bit by bit. */
+    static float[] halves(ByteBuffer buf, boolean bf16) {
+      float[] out = new float[buf.remaining() / 2];
+      for (int i = 0; i < out.length; i++) {
+        int h = buf.getShort() & 0xffff;
+        out[i] = bf16 ? Float.intBitsToFloat(h << 16) : f16(h);
+      }
+      return out;
+    }
+
+    static float f16(int h) {
+      int sign = (h & 0x8000) << 16;
+      int exp = (h >>> 10) & 0x1f;
+      int mant = h & 0x3ff;
+      if (exp == 0x1f) { // inf or NaN
+        return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+      }
+      if (exp == 0) { // zero or subnormal: mant * 2^-24
+        float v = mant * 0x1p-24f;
+        return sign == 0 ? v : -v;
+      }
+      return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
   }
 }

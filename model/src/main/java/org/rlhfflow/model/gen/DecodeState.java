@@ -87,7 +87,7 @@ final class DecodeState {
         mask[b][width] = 1;
         positions[b][width] = promptLen[b] + responseLen[b];
         responseLen[b]++;
-        eos[b] = next[b] == cfg.eosId();
+        eos[b] = cfg.stops(next[b]);
       }
     }
     width++;

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * @param promptWidth P, the left-padded prompt width shared by all rows
  * @param promptLen real prompt tokens per row
  * @param responseLen generated tokens per row, EOS included
- * @param endedWithEos whether the row stopped on EOS (else it hit maxNewTokens)
+ * @param endedWithEos whether the row stopped on EOS or another stop id (else it hit maxNewTokens)
  * @param padId the id in padded positions
  */
 public record Generation(

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
+import org.rlhfflow.model.Decoder;
 import org.rlhfflow.model.Gpt;
 import org.rlhfflow.model.NoGrad;
 import org.rlhfflow.model.Seeds;
@@ -20,9 +21,10 @@ import org.rlhfflow.model.nn.KvCache;
  * }</pre>
  */
 public final class Generator {
-  private final Gpt gpt;
+  private final Decoder gpt;
 
-  public Generator(Gpt gpt) {
+  /** Either decoder family: {@link Gpt} or {@link org.rlhfflow.model.Llama}. */
+  public Generator(Decoder gpt) {
     this.gpt = gpt;
   }
 
@@ -75,6 +77,7 @@ public final class Generator {
       float[] scores, DecodeState st, GenerationConfig cfg, SplittableRandom[] rngs) {
     int v = scores.length / st.batch();
     int[] next = new int[st.batch()];
+    block(scores, v, cfg.blockedIds(), cfg.greedy());
     for (int b = 0; b < st.batch(); b++) {
       if (st.finished(b)) {
         next[b] = cfg.padId();
@@ -85,5 +88,21 @@ public final class Generator {
       }
     }
     return next;
+  }
+
+  /**
+   * Removes BOS and PAD from every row: probability 0 (the sampler renormalises), or -inf logits
+   * when greedy. Scoring applies the same mask ({@code LanguageModel.scoreSampled}), so PPO's ratio
+   * and KL are those of the distribution actually sampled.
+   */
+  static void block(float[] scores, int v, int[] ids, boolean greedy) {
+    float value = greedy ? Float.NEGATIVE_INFINITY : 0f;
+    for (int row = 0; row < scores.length; row += v) {
+      for (int id : ids) {
+        if (id < v) {
+          scores[row + id] = value;
+        }
+      }
+    }
   }
 }

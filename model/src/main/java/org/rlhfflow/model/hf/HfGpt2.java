@@ -96,7 +96,9 @@ public final class HfGpt2 {
   /** Writes config.json, model.safetensors (HF layout) and the tokenizer's files. */
   public static void export(LanguageModel lm, Path dir) throws IOException {
     Files.createDirectories(dir);
-    GptConfig c = lm.config();
+    if (!(lm.config() instanceof GptConfig c)) {
+      throw new IllegalArgumentException("not a GPT-2: " + lm.config() + "; use HfLlama.export");
+    }
     if (!c.bias()) {
       throw new IllegalArgumentException("GPT-2 has biases; cannot export a bias=false model");
     }
@@ -125,7 +127,7 @@ public final class HfGpt2 {
         && (key.contains(".c_attn.") || key.contains(".c_proj.") || key.contains(".c_fc."));
   }
 
-  private static void checkKeys(Path file, Map<String, NDArray> ours, Map<String, Shape> expected)
+  static void checkKeys(Path file, Map<String, NDArray> ours, Map<String, Shape> expected)
       throws CheckpointException {
     for (Map.Entry<String, Shape> e : expected.entrySet()) {
       NDArray a = ours.get(e.getKey());
@@ -134,7 +136,7 @@ public final class HfGpt2 {
       }
       if (!a.getShape().equals(e.getValue())) {
         throw new CheckpointException(
-            file, e.getKey(), "shape mismatch: file has " + a.getShape() + " (after transpose), config expects " + e.getValue());
+            file, e.getKey(), "shape mismatch: file has " + a.getShape() + ", config.json implies " + e.getValue());
       }
     }
     for (String key : ours.keySet()) {

@@ -11,9 +11,10 @@ import org.rlhfflow.model.Seeds;
 
 /**
  * GPT-2 initialisation from seeded Java randoms, never the engine RNG: weights N(0, 0.02), the
- * residual projections ({@code c_proj}) N(0, 0.02 / sqrt(2 L)) (Radford et al. 2019, section 2.3;
- * nanoGPT), biases 0, LayerNorm gains 1. Each tensor draws from its own stream derived from (seed,
- * key), so adding a layer or a head never changes the other tensors' values.
+ * residual projections ({@code c_proj}; Llama's {@code o_proj}, {@code down_proj}) N(0, 0.02 /
+ * sqrt(2 L)) (Radford et al. 2019, section 2.3; nanoGPT), biases 0, LayerNorm and RMSNorm gains
+ * 1. Each tensor draws from its own stream derived from (seed, key), so adding a layer or a head
+ * never changes the other tensors' values.
  */
 public final class Init {
   private static final double STD = 0.02;
@@ -22,7 +23,7 @@ public final class Init {
 
   /** Sets every parameter of {@code module} to a fresh array on {@code manager}. */
   public static void initialize(
-      Module module, NDManager manager, long seed, int nLayer, DataType type) {
+      Parameterized module, NDManager manager, long seed, int nLayer, DataType type) {
     Map<String, Shape> shapes = module.parameterShapes();
     for (Map.Entry<String, Parameter> e : module.namedParameters().entrySet()) {
       String key = e.getKey();
@@ -48,11 +49,13 @@ public final class Init {
     if (key.endsWith(".bias")) {
       return v;
     }
-    if (key.contains("ln_")) {
+    if (key.contains("ln_") || key.endsWith("norm.weight")) { // GPT-2 LayerNorm, Llama RMSNorm gains
       java.util.Arrays.fill(v, 1.0);
       return v;
     }
-    double std = key.endsWith("c_proj.weight") ? STD / Math.sqrt(2.0 * nLayer) : STD;
+    boolean residual =
+        key.endsWith("c_proj.weight") || key.endsWith("o_proj.weight") || key.endsWith("down_proj.weight");
+    double std = residual ? STD / Math.sqrt(2.0 * nLayer) : STD;
     SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, "init", key));
     for (int i = 0; i < v.length; i += 2) {
       // Box-Muller: two normals per pair of uniforms; our own, so no JDK version changes them.

@@ -20,7 +20,7 @@ import java.util.Map;
  * weights come from seeded Java randoms. Forward passes read {@link Parameter#getArray()} directly:
  * a model lives on one device.
  */
-public abstract class Module extends AbstractBlock {
+public abstract class Module extends AbstractBlock implements Parameterized {
   private final LinkedHashMap<String, Module> named = new LinkedHashMap<>();
   private final LinkedHashMap<String, Shape> shapes = new LinkedHashMap<>();
 
@@ -47,6 +47,7 @@ public abstract class Module extends AbstractBlock {
   }
 
   /** All parameters keyed by checkpoint key. */
+  @Override
   public LinkedHashMap<String, Parameter> namedParameters() {
     LinkedHashMap<String, Parameter> out = new LinkedHashMap<>();
     collectParameters("", out);
@@ -73,7 +74,22 @@ public abstract class Module extends AbstractBlock {
     return new ParameterList(namedParameters());
   }
 
+  /** This module and every descendant by key prefix ("" for this one, {@code model.layers.0.mlp}). */
+  public LinkedHashMap<String, Module> namedModules() {
+    LinkedHashMap<String, Module> out = new LinkedHashMap<>();
+    collectModules("", out);
+    return out;
+  }
+
+  private void collectModules(String key, Map<String, Module> out) {
+    out.put(key, this);
+    for (Map.Entry<String, Module> e : named.entrySet()) {
+      e.getValue().collectModules(key.isEmpty() ? e.getKey() : key + "." + e.getKey(), out);
+    }
+  }
+
   /** Expected parameter shapes, keyed by checkpoint key. */
+  @Override
   public LinkedHashMap<String, Shape> parameterShapes() {
     LinkedHashMap<String, Shape> out = new LinkedHashMap<>();
     collectShapes("", out);

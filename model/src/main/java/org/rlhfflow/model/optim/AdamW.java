@@ -155,8 +155,11 @@ public final class AdamW implements AutoCloseable {
       copies.add(new Pair<>(m.get(name), checked(state, "optim.m." + name, m.get(name))));
       copies.add(new Pair<>(v.get(name), checked(state, "optim.v." + name, v.get(name))));
     }
-    for (Pair<NDArray, NDArray> c : copies) {
-      c.getKey().set(c.getValue().toByteBuffer()); // exact bytes
+    try (NoGrad g = NoGrad.enter()) {
+      for (Pair<NDArray, NDArray> c : copies) {
+        // exact bytes: an indexed copy_ (set(Buffer) prints PyTorch's AutoNonVariableTypeMode warning)
+        c.getKey().set(new NDIndex("..."), c.getValue());
+      }
     }
     step = restoredStep;
   }

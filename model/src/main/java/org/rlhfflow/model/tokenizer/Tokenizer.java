@@ -24,6 +24,14 @@ public interface Tokenizer {
   /** The id used to fill padded positions; always paired with a mask. */
   int padId();
 
+  /**
+   * Ids that end a generated turn, EOS first: for a chat model also its template's end-of-turn
+   * tokens (Hugging Face's generation_config.json {@code eos_token_id} list).
+   */
+  default java.util.List<Integer> stopIds() {
+    return java.util.List.of(eosId());
+  }
+
   /** A small JSON description: {@code {"type": "byte"}} or {@code {"type": "hf", ...}}. */
   ObjectNode describe();
 
