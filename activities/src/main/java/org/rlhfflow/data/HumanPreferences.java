@@ -36,8 +36,7 @@ public final class HumanPreferences {
 
   private static List<Column> columns() {
     List<Column> all = new ArrayList<>(DatasetSchemas.PREFERENCES);
-    all.add(Column.optional("time", UTF8));
-    all.add(Column.optional("soft_label", FLOAT64));
+    all.add(Column.optional("time", UTF8)); // soft_label is the shared preference column, as for AI labels
     all.add(Column.optional("item_id", UTF8));
     all.add(Column.optional("items_sha256", UTF8));
     all.add(Column.optional("chosen_index", FLOAT64));
@@ -49,7 +48,8 @@ public final class HumanPreferences {
     ArrowTables.write(file, COLUMNS, ArrowDatasets.PREFERENCES, rows, r -> new Object[] {
         r.pair().prompt(), r.pair().chosen(), r.pair().rejected(), r.pair().margin(), r.pair().source(),
         r.pair().annotator(), r.pair().tags(), r.pair().chosenIds(), r.pair().rejectedIds(),
-        r.time(), r.softLabel(), r.itemId(), r.itemsSha256(),
+        r.softLabel(), null, null,
+        r.time(), r.itemId(), r.itemsSha256(),
         (double) r.chosenIndex(), (double) r.rejectedIndex()});
   }
 

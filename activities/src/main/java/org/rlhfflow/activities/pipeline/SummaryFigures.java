@@ -33,6 +33,17 @@ final class SummaryFigures {
     f.put(p + "_vs_sft_win_rate", m.get("eval/" + p + "_vs_sft_win_rate"));
     // Agreement with the oracle where there is one (built-in tasks), else with the held-out labels.
     f.put("rm_heldout_accuracy", m.getOrDefault("rm/heldout_oracle_accuracy", m.get("rm/heldout_accuracy")));
+    if (m.containsKey("collect/ai/comparisons")) {
+      Map<String, Double> ai = new LinkedHashMap<>();
+      ai.put("judge_oracle_agreement", m.get("collect/ai/judge_oracle_agreement"));
+      ai.put("position_bias_rate", m.get("collect/ai/position_bias_rate"));
+      ai.put("comparisons", m.get("collect/ai/comparisons"));
+      f.put("ai_feedback", ai);
+    }
+    if (m.containsKey("eval/harmless_ppo")) {
+      f.put("harmless", pair("sft", m.get("eval/harmless_sft"), "ppo", m.get("eval/harmless_ppo")));
+      f.put("helpfulness", pair("sft", m.get("eval/helpfulness_sft"), "ppo", m.get("eval/helpfulness_ppo")));
+    }
     if (m.containsKey("collect/rankings")) { // preferences.source: human
       f.put("annotation", annotation(m));
     }

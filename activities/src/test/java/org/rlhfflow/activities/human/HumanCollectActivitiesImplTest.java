@@ -33,7 +33,7 @@ class HumanCollectActivitiesImplTest {
     StageServices services = StageFixtures.services(tmp);
     StageContext ctx = StageFixtures.context(YAML);
     HumanCollectActivitiesImpl impl = new HumanCollectActivitiesImpl(services);
-    HumanItems items = impl.sampleItems(new CollectInput(ctx, StageFixtures.nanoPolicy(services, tmp, 1)));
+    HumanItems items = impl.sampleItems(new CollectInput(ctx, StageFixtures.nanoPolicy(services, tmp, 1), null));
     assertEquals(List.of(3, 2), items.batches().stream().map(HumanCollectActivities.ItemBatch::count).toList());
     LabelItems first = LabelItems.read(services.store().get(items.batches().get(0).items(), tmp.resolve("i.json")));
     assertEquals(3, first.items().get(0).responses().size());

@@ -47,7 +47,7 @@ public final class HumanCollectStage {
         .setHeartbeatTimeout(Duration.ofSeconds(30)) // one generation batch between heartbeats
         .setRetryOptions(RETRY)
         .build());
-    HumanItems items = acts.sampleItems(new CollectInput(ctx, policy));
+    HumanItems items = acts.sampleItems(new CollectInput(ctx, policy, null));
     List<Promise<FeedbackResult>> waits = new ArrayList<>();
     for (ItemBatch b : items.batches()) {
       String id = batchId(ctx.workflowId(), b.index());
