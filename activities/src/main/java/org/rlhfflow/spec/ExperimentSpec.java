@@ -11,6 +11,7 @@ import org.rlhfflow.activities.grpo.RlooSpec;
 import org.rlhfflow.activities.evaluate.EvaluationSpec;
 import org.rlhfflow.activities.ppo.PpoSpec;
 import org.rlhfflow.activities.rm.RewardModelSpec;
+import org.rlhfflow.activities.pretrain.PretrainSpec;
 import org.rlhfflow.activities.sft.SftSpec;
 import org.rlhfflow.activities.w2s.W2sSpec;
 
@@ -35,6 +36,7 @@ public record ExperimentSpec(
     TaskSpec task,
     DataSpec data,
     PreferenceSpec preferences,
+    PretrainSpec pretrain,
     SftSpec sft,
     RewardModelSpec rewardModel,
     PpoSpec ppo,
@@ -65,6 +67,10 @@ public record ExperimentSpec(
       // Rounds re-collect pairs from the tuned policy and retrain the RM: only PPO has both.
       require(rounds <= 1 || "ppo".equals(method), "rounds", rounds + " rounds need method ppo, got " + method,
           "method");
+      // Later rounds label samples of the previous policy: only simulated labellers do that in-process.
+      require(rounds <= 1 || preferences.source() == PreferenceSpec.Source.SIMULATED, "rounds",
+          rounds + " rounds need preferences.source simulated, got " + preferences.source().name().toLowerCase(),
+          "preferences.source");
     }
   }
 
@@ -99,6 +105,11 @@ public record ExperimentSpec(
         preferences.source() != PreferenceSpec.Source.DATASET || data.preferenceDataset() != null,
         "preferences.source",
         "dataset needs data.preference_dataset");
+    require(
+        preferences.source() != PreferenceSpec.Source.AI || preferences.ai().constitution() != null,
+        "preferences.ai.constitution",
+        "is required when preferences.source is ai (the principles the judge applies)",
+        "preferences.source");
   }
 
   /** Whether the pipeline trains a reward model: PPO always, GRPO and RLOO unless the verifier rewards. */

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.config.RlhfConfig;
+import org.rlhfflow.label.DemoLabelling;
 import org.rlhfflow.store.LocalArtifactStore;
 import org.rlhfflow.tracking.LocalTracker;
 import org.rlhfflow.tracking.ReportRenderer;
@@ -49,6 +50,14 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Recompute these stages even if cached (collect, sft, reward_model, ppo, dpo, grpo, rloo, evaluate, all).")
   List<String> force = List.of();
 
+  @Option(names = "--simulated-annotators", defaultValue = "0", paramLabel = "N",
+      description = "preferences.source: human only: N simulated annotators rank in the web app; 0 waits for people.")
+  int simulatedAnnotators;
+
+  @Option(names = "--label-port", paramLabel = "PORT",
+      description = "Port of the labelling web app (default: preferences.human.ui_port; 0 picks a free one).")
+  Integer labelPort;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -73,7 +82,8 @@ public final class DemoCommand implements Callable<Integer> {
       WorkflowStub stub = PipelineConsole.start(temporal.client(), id, RlhfConfig.CPU_QUEUE,
           new PipelineInput(experiment.toString(), yaml, seed, force));
       PipelineResult result;
-      try {
+      try (DemoLabelling labelling = DemoLabelling.startIfHuman(yaml, experiment.toString(),
+          temporal.client(), services.store(), id, simulatedAnnotators, labelPort, console)) {
         result = PipelineConsole.watch(temporal.client(), stub, console);
       } catch (ExecutionException e) {
         err.println("rlhf demo: failed: " + PipelineConsole.rootMessage(e));

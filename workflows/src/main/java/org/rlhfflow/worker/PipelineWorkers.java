@@ -9,12 +9,15 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.human.HumanCollectActivitiesImpl;
 import org.rlhfflow.activities.pipeline.PipelineActivitiesImpl;
 import org.rlhfflow.activities.registry.StageDef;
 import org.rlhfflow.activities.w2s.W2sActivitiesImpl;
 import org.rlhfflow.activities.registry.StageRegistry;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow;
 import org.rlhfflow.workflows.RlhfPipelineWorkflowImpl;
+import org.rlhfflow.workflows.human.HumanCollectWorkflowImpl;
+import org.rlhfflow.workflows.human.HumanFeedbackWorkflowImpl;
 import org.rlhfflow.workflows.WeakToStrongWorkflowImpl;
 
 /**
@@ -44,8 +47,11 @@ public final class PipelineWorkers {
 
   public static void register(Worker worker, StageServices services) {
     // WeakToStrong is its own workflow type, not a pipeline stage: its activities are not in the registry.
-    worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class, WeakToStrongWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services), new W2sActivitiesImpl(services));
+    // HumanCollect and HumanFeedback run the collect stage for preferences.source: human.
+    worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class, WeakToStrongWorkflowImpl.class,
+        HumanFeedbackWorkflowImpl.class, HumanCollectWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services), new W2sActivitiesImpl(services),
+        new HumanCollectActivitiesImpl(services));
     for (StageDef<?, ?> def : StageRegistry.all()) {
       worker.registerActivitiesImplementations(def.implementation(services));
     }

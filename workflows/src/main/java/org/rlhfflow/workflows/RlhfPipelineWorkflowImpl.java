@@ -4,6 +4,7 @@ import io.temporal.common.SearchAttributeKey;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.ActivityStub;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -21,19 +22,22 @@ import org.rlhfflow.activities.PipelineActivities;
 import org.rlhfflow.activities.StageContext;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
+import org.rlhfflow.activities.collect.CollectInput;
 import org.rlhfflow.activities.registry.StageDef;
 import org.rlhfflow.activities.registry.StageRegistry;
 import org.rlhfflow.activities.registry.Upstream;
-import org.rlhfflow.activities.collect.CollectInput;
 import org.rlhfflow.activities.collect.CollectResult;
 import org.rlhfflow.activities.collect.CollectStage;
 import org.rlhfflow.activities.ppo.PpoInput;
+import org.rlhfflow.activities.pretrain.PretrainResult;
+import org.rlhfflow.activities.pretrain.PretrainStage;
 import org.rlhfflow.activities.ppo.PpoStage;
 import org.rlhfflow.activities.rm.RewardModelInput;
 import org.rlhfflow.activities.rm.RewardModelResult;
 import org.rlhfflow.activities.rm.RewardModelStage;
 import org.rlhfflow.activities.sft.SftStage;
 import org.rlhfflow.store.ArtifactRef;
+import org.rlhfflow.workflows.human.HumanCollectWorkflow;
 
 /**
  * Orchestrates the stages and nothing else: every byte of work happens in activities. The stage
@@ -92,7 +96,7 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
           runLaterRounds(spec, ctx);
         }
       }
-    } catch (ActivityFailure | ApplicationFailure | CanceledFailure e) {
+    } catch (ActivityFailure | ApplicationFailure | ChildWorkflowFailure | CanceledFailure e) {
       boolean cancelled = e instanceof CanceledFailure || e.getCause() instanceof CanceledFailure;
       String failedStage = stage;
       stage = cancelled ? "cancelled" : "failed";
@@ -115,7 +119,7 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
     } catch (RuntimeException e) { // a plan that lets a stage run without what it needs: fail, do not retry
       throw ApplicationFailure.newNonRetryableFailure(def.name() + ": " + e.getMessage(), StageFailures.VALIDATION);
     }
-    execute(def, in, spec);
+    execute(def, in, spec, ctx);
   }
 
   /**
@@ -129,6 +133,8 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
   private void runLaterRounds(ResolvedSpec spec, StageContext ctx) {
     Upstream up = new Upstream(results);
     ArtifactRef sft = up.require(SftStage.DEF, PpoStage.NAME).checkpoint();
+    PretrainResult base = up.get(PretrainStage.DEF); // the AI judge, when it is the pretrained model
+    ArtifactRef pretrained = base == null ? null : base.checkpoint();
     List<ArtifactRef> pairs = new ArrayList<>();
     rounds.add(figures(1));
     for (int round = 2; round <= spec.roundCount(); round++) {
@@ -136,10 +142,10 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
       ArtifactRef policy = up.require(PpoStage.DEF, PpoStage.NAME).checkpoint();
       ArtifactRef rm = up.require(RewardModelStage.DEF, PpoStage.NAME).checkpoint();
       pairs.add(up.require(CollectStage.DEF, RewardModelStage.NAME).preferences());
-      CollectResult collected = CollectResult.of(execute(CollectStage.DEF, new CollectInput(ctx, policy), spec));
+      CollectResult collected = CollectResult.of(execute(CollectStage.DEF, new CollectInput(ctx, policy, pretrained), spec, ctx));
       RewardModelResult retrained = RewardModelResult.of(execute(RewardModelStage.DEF,
-          new RewardModelInput(ctx, sft, collected.preferences(), List.copyOf(pairs), rm), spec));
-      execute(PpoStage.DEF, new PpoInput(ctx, sft, retrained.checkpoint(), policy), spec);
+          new RewardModelInput(ctx, sft, collected.preferences(), List.copyOf(pairs), rm), spec, ctx));
+      execute(PpoStage.DEF, new PpoInput(ctx, sft, retrained.checkpoint(), policy), spec, ctx);
       rounds.add(figures(round));
     }
   }
@@ -156,12 +162,19 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
     return rounds.isEmpty() ? null : List.copyOf(rounds);
   }
 
-  private StageResult execute(StageDef<?, ?> def, Object in, ResolvedSpec spec) {
-    ActivityStub activity = Workflow.newUntypedActivityStub(
-        def.options(spec.taskQueues().get(def.name()), heartbeatTimeout(spec, def.name())));
+  private StageResult execute(StageDef<?, ?> def, Object in, ResolvedSpec spec, StageContext ctx) {
     stage = def.name();
     setStage(def.name());
-    StageResult result = activity.execute(def.activityType(), StageResult.class, in);
+    StageResult result;
+    if (HumanCollectWorkflow.runs(def.name(), spec.preferenceSource())) {
+      // People label in HumanFeedback children for hours or days: a child workflow, not an activity.
+      result = Workflow.newChildWorkflowStub(HumanCollectWorkflow.class,
+          HumanCollectWorkflow.options(ctx.workflowId(), spec.taskQueues().get(def.name()))).run((CollectInput) in);
+    } else {
+      ActivityStub activity = Workflow.newUntypedActivityStub(
+          def.options(spec.taskQueues().get(def.name()), heartbeatTimeout(spec, def.name())));
+      result = activity.execute(def.activityType(), StageResult.class, in);
+    }
     results.put(def.name(), result);
     if (result.reused()) {
       reused.add(def.name());
