@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs (first run only) and starts the real local stack, builds the worker
+# The test command: installs (first run only) Chromium and the real local stack, starts the stack, builds the worker
 # image tarball offline, runs every test (unit and @Tag("integration")) against the stack, and stops
 # the stack again. Exits non-zero on any failure. Same ports/dirs overrides as infra/stack.sh.
 set -euo pipefail
@@ -28,6 +28,12 @@ finish() {
 }
 trap finish EXIT
 trap 'exit 130' INT TERM
+
+# The labelling page is tested in a real headless browser: Debian's chromium and its driver.
+if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
+  echo "test.sh: installing chromium and chromium-driver (apt-get)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
 
 "$stack" up
 eval "$("$stack" env)"

@@ -34,7 +34,14 @@ public interface PipelineActivities {
       Map<String, String> taskQueues,
       String preferenceSource,
       List<String> stages,
-      Map<String, Double> heartbeatTimeouts) {}
+      Map<String, Double> heartbeatTimeouts,
+      Integer rounds) {
+
+    /** Histories resolved before {@code rounds:} existed carry no value: one round. */
+    public int roundCount() {
+      return rounds == null ? 1 : rounds;
+    }
+  }
 
   /** @param tags extra run tags, e.g. {@code rlhf.sweep_id}; absent (null) in older histories */
   record StartInput(String experiment, String workflowId, String runId, String specJson, String specSha256,
@@ -55,7 +62,25 @@ public interface PipelineActivities {
       double wallSeconds,
       String status,
       String failedStage,
-      String message) {}
+      String message,
+      List<RoundFigures> rounds) {
+
+    public FinishInput(StageContext ctx, Map<String, StageResult> stages, double wallSeconds, String status,
+        String failedStage, String message) {
+      this(ctx, stages, wallSeconds, status, failedStage, message, null);
+    }
+  }
+
+  /**
+   * One iterated-RLHF round's figures for summary.json, from its stages' own final metrics (no
+   * per-round evaluation); a figure the stage did not report is null.
+   *
+   * @param oracleScore the round's PPO policy's oracle score at its last iteration ({@code ppo/final_oracle_score})
+   * @param rmHeldoutAccuracy the round's RM's held-out agreement with the oracle, else with the labels, as
+   *     summary.json's {@code rm_heldout_accuracy}
+   * @param klToRef the round's PPO policy's KL to the SFT reference at its last iteration ({@code ppo/final_kl})
+   */
+  record RoundFigures(int round, Double oracleScore, Double rmHeldoutAccuracy, Double klToRef) {}
 
   /** The pipeline's result: summary.json's figures and where it is stored. */
   record Summary(Map<String, Object> figures, ArtifactRef summaryJson) {}

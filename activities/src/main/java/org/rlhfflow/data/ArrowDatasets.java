@@ -24,14 +24,14 @@ public final class ArrowDatasets {
   public static void writePreferences(Path file, List<PreferencePair> pairs) throws IOException {
     ArrowTables.write(file, DatasetSchemas.PREFERENCES, PREFERENCES, pairs,
         p -> new Object[] {p.prompt(), p.chosen(), p.rejected(), p.margin(), p.source(), p.annotator(), p.tags(),
-            p.chosenIds(), p.rejectedIds()});
+            p.chosenIds(), p.rejectedIds(), p.softLabel(), p.principle(), p.judgeSha256()});
   }
 
   public static List<PreferencePair> readPreferences(Path file) {
     return ArrowTables.read(file, DatasetSchemas.PREFERENCES, PREFERENCES,
         r -> new PreferencePair(r.string("prompt"), r.string("chosen"), r.string("rejected"), r.optDouble("margin"),
             r.optString("source"), r.optString("annotator"), r.strings("tags"), r.optInts("chosen_ids"),
-            r.optInts("rejected_ids")));
+            r.optInts("rejected_ids"), r.optDouble("soft_label"), r.optString("principle"), r.optString("judge_sha256")));
   }
 
   /**

@@ -16,7 +16,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *   <li>SFT pairs: {@code prompt} utf8, {@code response} utf8;
  *   <li>preference pairs: {@code prompt}, {@code chosen}, {@code rejected} utf8; optional {@code
  *       margin} float64, {@code source} utf8, {@code annotator} utf8, {@code tags} list&lt;utf8&gt;,
- *       {@code chosen_ids}, {@code rejected_ids} list&lt;int32&gt; (the sampled response tokens).
+ *       {@code chosen_ids}, {@code rejected_ids} list&lt;int32&gt; (the sampled response tokens),
+ *       {@code soft_label} float64, {@code principle} utf8, {@code judge_sha256} utf8.
  * </ul>
  *
  * Required columns must be present and non-null in every row; optional columns may be missing
@@ -37,7 +38,10 @@ final class DatasetSchemas {
           Column.optional("annotator", UTF8),
           Column.optional("tags", LIST_UTF8),
           Column.optional("chosen_ids", LIST_INT32),
-          Column.optional("rejected_ids", LIST_INT32));
+          Column.optional("rejected_ids", LIST_INT32),
+          Column.optional("soft_label", FLOAT64),
+          Column.optional("principle", UTF8),
+          Column.optional("judge_sha256", UTF8));
 
   private DatasetSchemas() {}
 

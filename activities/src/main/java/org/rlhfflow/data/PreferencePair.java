@@ -20,10 +20,14 @@ import java.util.Objects;
  *     not UTF-8, non-canonical BPE merges) and loses whether the response was cut off, so the
  *     reward model trains on these ids when present: on what PPO will score.
  * @param rejectedIds the same for the rejected response
+ * @param softLabel P(chosen is preferred) in [0.5, 1] when the labeller gave a probability (an AI
+ *     judge, Lee et al. 2023); null for a hard label
+ * @param principle id of the constitution principle the pair was judged under; null if none
+ * @param judgeSha256 digest of the judge model that labelled the pair; null if not a model
  */
 public record PreferencePair(
     String prompt, String chosen, String rejected, Double margin, String source, String annotator, List<String> tags,
-    int[] chosenIds, int[] rejectedIds) {
+    int[] chosenIds, int[] rejectedIds, Double softLabel, String principle, String judgeSha256) {
 
   public PreferencePair {
     Objects.requireNonNull(prompt, "prompt");
@@ -32,12 +36,21 @@ public record PreferencePair(
     tags = tags == null ? List.of() : List.copyOf(tags);
     chosenIds = chosenIds == null ? null : chosenIds.clone();
     rejectedIds = rejectedIds == null ? null : rejectedIds.clone();
+    if (softLabel != null && !(softLabel >= 0.5 && softLabel <= 1)) {
+      throw new IllegalArgumentException("soft_label must be in [0.5, 1] (chosen is the preferred one), got: " + softLabel);
+    }
+  }
+
+  /** A pair with sampled token ids and a hard label. */
+  public PreferencePair(String prompt, String chosen, String rejected, Double margin, String source, String annotator,
+      List<String> tags, int[] chosenIds, int[] rejectedIds) {
+    this(prompt, chosen, rejected, margin, source, annotator, tags, chosenIds, rejectedIds, null, null, null);
   }
 
   /** A pair of texts with no sampled token ids. */
   public PreferencePair(
       String prompt, String chosen, String rejected, Double margin, String source, String annotator, List<String> tags) {
-    this(prompt, chosen, rejected, margin, source, annotator, tags, null, null);
+    this(prompt, chosen, rejected, margin, source, annotator, tags, null, null, null, null, null);
   }
 
   /** A pair with no margin, source, annotator or tags. */
@@ -60,13 +73,14 @@ public record PreferencePair(
     return o instanceof PreferencePair p && prompt.equals(p.prompt) && chosen.equals(p.chosen)
         && rejected.equals(p.rejected) && Objects.equals(margin, p.margin) && Objects.equals(source, p.source)
         && Objects.equals(annotator, p.annotator) && tags.equals(p.tags) && Arrays.equals(chosenIds, p.chosenIds)
-        && Arrays.equals(rejectedIds, p.rejectedIds);
+        && Arrays.equals(rejectedIds, p.rejectedIds) && Objects.equals(softLabel, p.softLabel)
+        && Objects.equals(principle, p.principle) && Objects.equals(judgeSha256, p.judgeSha256);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(prompt, chosen, rejected, margin, source, annotator, tags, Arrays.hashCode(chosenIds),
-        Arrays.hashCode(rejectedIds));
+        Arrays.hashCode(rejectedIds), softLabel, principle, judgeSha256);
   }
 
   @Override
@@ -74,6 +88,8 @@ public record PreferencePair(
     return "PreferencePair[prompt=" + prompt + ", chosen=" + chosen + ", rejected=" + rejected + ", margin=" + margin
         + ", source=" + source + ", annotator=" + annotator + ", tags=" + tags
         + (chosenIds == null ? "" : ", chosenIds=" + Arrays.toString(chosenIds))
-        + (rejectedIds == null ? "" : ", rejectedIds=" + Arrays.toString(rejectedIds)) + "]";
+        + (rejectedIds == null ? "" : ", rejectedIds=" + Arrays.toString(rejectedIds))
+        + (softLabel == null ? "" : ", softLabel=" + softLabel + ", principle=" + principle + ", judgeSha256=" + judgeSha256)
+        + "]";
   }
 }

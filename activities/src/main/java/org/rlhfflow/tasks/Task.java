@@ -2,6 +2,7 @@ package org.rlhfflow.tasks;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.rlhfflow.tasks.assistant.AssistantTask;
 
 /**
  * A built-in task with a programmatic oracle. The oracle stands in for human labellers and is the
@@ -47,8 +48,9 @@ public interface Task {
   static Task named(String name) {
     return switch (name) {
       case DigitsTask.NAME -> new DigitsTask();
-      default -> throw new IllegalArgumentException(
-          "unknown task '" + name + "'; built-in tasks: [" + DigitsTask.NAME + "]");
+      case AssistantTask.NAME -> new AssistantTask();
+      default -> throw new IllegalArgumentException("unknown task '" + name + "'; built-in tasks: ["
+          + DigitsTask.NAME + ", " + AssistantTask.NAME + "]");
     };
   }
 }

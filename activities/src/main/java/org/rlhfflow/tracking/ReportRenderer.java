@@ -124,7 +124,9 @@ public final class ReportRenderer {
     double step = roundStep(Math.max(1, hi - lo) / (double) X_LABELS);
     chart.getStyler().setxAxisTickLabelsFormattingFunction(v -> {
       double k = v / step;
-      return Math.abs(k - Math.rint(k)) < 1e-6 ? String.format("%.0f", v) : "";
+      // A blank, not "": XChart 3.8.8's AxisTickLabels can hand the label to TextLayout, which throws
+      // on a zero-length string (seen on the human feedback demo's rm/accuracy panel, steps 1-80).
+      return Math.abs(k - Math.rint(k)) < 1e-6 ? String.format("%.0f", v) : " ";
     });
   }
 

@@ -73,9 +73,11 @@ class ExperimentSpecTest {
     assertEquals("5.0", params.get("resources.heartbeat_timeout_s"));
     assertFalse(params.containsKey("model.hf_checkpoint"));
     assertFalse(params.containsKey("description"));
-    // 117 leaf keys (5 + 5 + 5 + 3 + 7+2+2 + 8 + 10 + 25 + 11 + 15 + 12 + 1 + 4 + 2) minus 10 unset by
-    // default (grpo.epsilon_high among them), plus the penalty set here.
-    assertEquals(108, params.size());
+    // 122 leaf keys (5 + 5 + 5 + 3 + 7+7+2 + 8 + 10 + 25 + 11 + 15 + 12 + 1 + 4 + 2) minus 11 unset by
+    // default (grpo.epsilon_high and preferences.human.guidelines among them), plus the penalty set here,
+    // plus w2s's 19 keys minus its 3 unset by default (bootstrap, dataset, preference_dataset), plus
+    // preferences.ai's 9 new keys and pretrain's 9, all set by default (ai.judge_checkpoint, unset, is gone).
+    assertEquals(112 + 16 + 19, params.size());
     assertEquals("evaluate", params.get("until"));
   }
 

@@ -54,6 +54,17 @@ class MethodSpecTest {
   }
 
   @Test
+  void roundsNeedPpoAndStayInRange() {
+    assertEquals(2, SpecLoader.parse("name: x\nrounds: 2\n", "m.yaml").rounds());
+    SpecException dpo = error("name: x\nmethod: dpo\nrounds: 2\n");
+    assertEquals("rounds", dpo.keyPath(), dpo.getMessage());
+    assertTrue(dpo.problem().contains("need method ppo"), dpo.getMessage());
+    SpecException many = error("name: x\nrounds: 11\n");
+    assertEquals(2, many.line(), many.getMessage());
+    assertTrue(many.problem().contains("out of range [1, 10]"), many.getMessage());
+  }
+
+  @Test
   void oneGenerationPerPromptIsOutOfRange() {
     SpecException e = error("name: x\nmethod: grpo\ngrpo:\n  num_generations: 1\n");
     assertEquals(4, e.line(), e.getMessage());

@@ -10,12 +10,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.config.RlhfConfig;
+import org.rlhfflow.label.DemoLabelling;
 import org.rlhfflow.store.LocalArtifactStore;
 import org.rlhfflow.tracking.LocalTracker;
 import org.rlhfflow.tracking.ReportRenderer;
 import org.rlhfflow.worker.EmbeddedTemporal;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineInput;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineResult;
+import org.rlhfflow.workflows.WeakToStrongWorkflow.W2sInput;
+import org.rlhfflow.workflows.WeakToStrongWorkflow.W2sResult;
+import org.rlhfflow.spec.ExperimentSpec;
+import org.rlhfflow.spec.SpecLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,6 +50,14 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Recompute these stages even if cached (collect, sft, reward_model, ppo, dpo, grpo, rloo, evaluate, all).")
   List<String> force = List.of();
 
+  @Option(names = "--simulated-annotators", defaultValue = "0", paramLabel = "N",
+      description = "preferences.source: human only: N simulated annotators rank in the web app; 0 waits for people.")
+  int simulatedAnnotators;
+
+  @Option(names = "--label-port", paramLabel = "PORT",
+      description = "Port of the labelling web app (default: preferences.human.ui_port; 0 picks a free one).")
+  Integer labelPort;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -63,10 +76,14 @@ public final class DemoCommand implements Callable<Integer> {
         EmbeddedTemporal temporal = new EmbeddedTemporal(services)) {
       String id = "demo-" + stem(experiment) + (seed == null ? "" : "-seed" + seed) + "-" + System.currentTimeMillis();
       console.println("rlhf demo: " + experiment + " -> " + out.toAbsolutePath() + " (workflow " + id + ")");
+      if (isWeakToStrong(yaml)) {
+        return weakToStrong(temporal, services, id, yaml, console, err, start);
+      }
       WorkflowStub stub = PipelineConsole.start(temporal.client(), id, RlhfConfig.CPU_QUEUE,
           new PipelineInput(experiment.toString(), yaml, seed, force));
       PipelineResult result;
-      try {
+      try (DemoLabelling labelling = DemoLabelling.startIfHuman(yaml, experiment.toString(),
+          temporal.client(), services.store(), id, simulatedAnnotators, labelPort, console)) {
         result = PipelineConsole.watch(temporal.client(), stub, console);
       } catch (ExecutionException e) {
         err.println("rlhf demo: failed: " + PipelineConsole.rootMessage(e));
@@ -87,6 +104,39 @@ public final class DemoCommand implements Callable<Integer> {
       console.flush();
       return 0;
     }
+  }
+
+  private boolean isWeakToStrong(String yaml) {
+    try {
+      return SpecLoader.parse(yaml, experiment.toString()).runsWeakToStrong();
+    } catch (RuntimeException e) {
+      return false; // a bad spec fails in the pipeline's first activity, with file:line
+    }
+  }
+
+  /** The WeakToStrong sweep: summary.json and the report's table and plots land in OUT. */
+  private int weakToStrong(EmbeddedTemporal temporal, StageServices services, String id, String yaml,
+      PrintWriter console, PrintWriter err, long start) throws Exception {
+    WorkflowStub stub = W2sConsole.start(temporal.client(), id, RlhfConfig.CPU_QUEUE,
+        new W2sInput(experiment.toString(), yaml, seed, force));
+    W2sResult result;
+    try {
+      result = W2sConsole.watch(stub, console);
+    } catch (ExecutionException | WorkflowException e) {
+      err.println("rlhf demo: failed: " + PipelineConsole.rootMessage(e));
+      return 1;
+    }
+    Path summary = out.resolve("summary.json");
+    Files.deleteIfExists(summary);
+    services.store().get(result.summaryJson(), summary);
+    services.store().getDirectory(result.report(), out.resolve("report"));
+    W2sConsole.printSummary(console, result.summary());
+    console.println();
+    console.println("summary: " + summary.toAbsolutePath());
+    console.println("report:  " + out.resolve("report").toAbsolutePath() + " (table and plots)");
+    console.printf("total:   %.1f s%n", PipelineConsole.sinceNanos(start).toMillis() / 1000.0);
+    console.flush();
+    return 0;
   }
 
   private static String stem(Path file) {

@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       StackCommand.class,
       SpecCommand.class,
       ImportCommand.class,
+      LabelCommand.class,
+      CodecServerCommand.class,
       ReportCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class,

@@ -6,7 +6,9 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.rlhfflow.label.LabelStatus;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow.Progress;
+import org.rlhfflow.workflows.human.FeedbackClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,6 +41,7 @@ public final class StatusCommand implements Callable<Integer> {
     out.println("planned:   " + p.planned());
     out.println("completed: " + p.completed());
     out.println("reused:    " + p.reused());
+    LabelStatus.print(out, new FeedbackClient(client), workflowId, System.currentTimeMillis());
     out.println("temporal:  " + temporal.uiLink(workflowId));
     out.flush();
     return 0;

@@ -6,6 +6,7 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Duration;
 import java.util.Map;
+import org.rlhfflow.codec.AesGcmCodec;
 import org.rlhfflow.config.RlhfConfig;
 import picocli.CommandLine.Option;
 
@@ -46,7 +47,8 @@ final class TemporalOptions {
       }
       throw e;
     }
-    return WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace(namespace()).build());
+    return WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace(namespace())
+        .setDataConverter(AesGcmCodec.dataConverter(env)).build());
   }
 
   /** Temporal's web UI page of a workflow (env RLHF_TEMPORAL_UI, default http://localhost:8233). */

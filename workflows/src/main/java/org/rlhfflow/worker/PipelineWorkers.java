@@ -9,13 +9,18 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.human.HumanCollectActivitiesImpl;
 import org.rlhfflow.activities.pipeline.PipelineActivitiesImpl;
 import org.rlhfflow.activities.registry.StageDef;
+import org.rlhfflow.activities.w2s.W2sActivitiesImpl;
 import org.rlhfflow.activities.registry.StageRegistry;
 import org.rlhfflow.activities.sweep.SweepActivitiesImpl;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow;
 import org.rlhfflow.workflows.RlhfPipelineWorkflowImpl;
 import org.rlhfflow.workflows.RlhfSweepWorkflowImpl;
+import org.rlhfflow.workflows.human.HumanCollectWorkflowImpl;
+import org.rlhfflow.workflows.human.HumanFeedbackWorkflowImpl;
+import org.rlhfflow.workflows.WeakToStrongWorkflowImpl;
 
 /**
  * Registers the pipeline on a worker: the workflow and every registry stage's activities. Every
@@ -43,8 +48,12 @@ public final class PipelineWorkers {
   static final Duration HEARTBEAT_THROTTLE = Duration.ofSeconds(1);
 
   public static void register(Worker worker, StageServices services) {
-    worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class, RlhfSweepWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services), new SweepActivitiesImpl());
+    // WeakToStrong is its own workflow type, not a pipeline stage: its activities are not in the registry.
+    // HumanCollect and HumanFeedback run the collect stage for preferences.source: human.
+    worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class, WeakToStrongWorkflowImpl.class,
+        HumanFeedbackWorkflowImpl.class, HumanCollectWorkflowImpl.class, RlhfSweepWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services), new W2sActivitiesImpl(services),
+        new HumanCollectActivitiesImpl(services), new SweepActivitiesImpl());
     for (StageDef<?, ?> def : StageRegistry.all()) {
       worker.registerActivitiesImplementations(def.implementation(services));
     }

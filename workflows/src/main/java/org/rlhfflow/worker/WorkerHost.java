@@ -8,6 +8,7 @@ import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.rlhfflow.codec.AesGcmCodec;
 import org.rlhfflow.config.RlhfConfig;
 
 /**
@@ -43,7 +44,9 @@ public final class WorkerHost implements AutoCloseable {
     WorkflowServiceStubs service = connect(config.temporalAddress());
     WorkflowClient client =
         WorkflowClient.newInstance(
-            service, WorkflowClientOptions.newBuilder().setNamespace(config.namespace()).build());
+            service, WorkflowClientOptions.newBuilder().setNamespace(config.namespace())
+                // AES-GCM payloads when RLHF_PAYLOAD_KEY is set (history encrypted at rest)
+                .setDataConverter(AesGcmCodec.dataConverter(System.getenv())).build());
     PipelineWorkers.ensureSearchAttributes(client);
     WorkerFactory factory = WorkerFactory.newInstance(client);
     for (String queue : config.taskQueues()) {

@@ -40,7 +40,7 @@ class CachingFakeStages extends FakeStages {
     ResolvedSpec r = super.resolveSpec(source);
     ExperimentSpec spec = SpecLoader.parse(source.yaml(), "point");
     return new ResolvedSpec(r.experiment(), spec.seed(), source.yaml(), r.specSha256(), r.taskQueues(),
-        r.preferenceSource(), r.stages(), r.heartbeatTimeouts());
+        r.preferenceSource(), r.stages(), r.heartbeatTimeouts(), r.rounds());
   }
 
   @Override

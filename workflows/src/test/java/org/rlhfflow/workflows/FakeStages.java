@@ -38,11 +38,16 @@ class FakeStages
         PpoActivities, EvaluateActivities {
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   final Map<String, Object> inputs = Collections.synchronizedMap(new HashMap<>());
+  /** Every input of each stage in call order: a stage runs once per iterated-RLHF round. */
+  final Map<String, List<Object>> allInputs = Collections.synchronizedMap(new HashMap<>());
+  /** The spec's {@code rounds:}; null as in histories resolved before it existed. */
+  Integer rounds;
   String preferenceSource = "simulated";
   String taskQueue;
   String failStage;
   String finishStatus;
   String finishFailedStage;
+  FinishInput finishInput;
   /** When set, the PPO activity waits for it: a pipeline stopped mid-PPO. */
   java.util.concurrent.CountDownLatch ppoGate;
 
@@ -54,14 +59,27 @@ class FakeStages
   private StageResult result(String stage, Object input, String... outputs) {
     calls.add(stage);
     inputs.put(stage, input);
+    List<Object> earlier = allInputs.computeIfAbsent(stage, s -> new ArrayList<>());
+    earlier.add(input);
+    // the first call's outputs keep their plain names; round k's are "stage/output@k"
+    String suffix = earlier.size() == 1 ? "" : "@" + earlier.size();
     if (stage.equals(failStage)) {
       throw ApplicationFailure.newNonRetryableFailure("injected failure in " + stage, "Injected");
     }
     Map<String, ArtifactRef> refs = new LinkedHashMap<>();
     for (String output : outputs) {
-      refs.put(output, ref(stage + "/" + output));
+      refs.put(output, ref(stage + "/" + output + suffix));
     }
-    return new StageResult(stage, refs, Map.of(stage + "/metric", 1.0),
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put(stage + "/metric", 1.0);
+    double call = earlier.size(); // a figure that tells the rounds apart
+    if (stage.equals(RewardModelStage.NAME)) {
+      metrics.put("rm/heldout_accuracy", call / 10);
+    } else if (stage.equals(PpoStage.NAME)) {
+      metrics.put("ppo/final_oracle_score", call);
+      metrics.put("ppo/final_kl", call / 100);
+    }
+    return new StageResult(stage, refs, metrics,
         "key-" + stage, stage.equals(SftStage.NAME) && "reuse-sft".equals(failStage), 1.5);
   }
 
@@ -80,7 +98,7 @@ class FakeStages
         ? List.of(CollectStage.NAME, SftStage.NAME, RewardModelStage.NAME, PpoStage.NAME, EvaluateStage.NAME)
         : List.of(SftStage.NAME, CollectStage.NAME, RewardModelStage.NAME, PpoStage.NAME, EvaluateStage.NAME);
     return new ResolvedSpec("exp", source.seed() == null ? 0 : source.seed(), "{}", "ab".repeat(32), queues,
-        preferenceSource, plan, heartbeats);
+        preferenceSource, plan, heartbeats, rounds);
   }
 
   @Override
@@ -93,6 +111,7 @@ class FakeStages
   public Summary finishPipelineRun(FinishInput input) {
     calls.add("finish");
     finishStatus = input.status();
+    finishInput = input;
     finishFailedStage = input.failedStage();
     return new Summary(Map.of("experiment", input.ctx().experiment(), "stages", input.stages().size()),
         ref("summary"));

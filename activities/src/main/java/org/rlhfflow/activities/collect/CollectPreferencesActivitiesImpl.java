@@ -22,6 +22,9 @@ import org.rlhfflow.data.ArrowDatasets;
 import org.rlhfflow.data.Datasets;
 import org.rlhfflow.data.PreferencePair;
 import org.rlhfflow.data.Prompt;
+import org.rlhfflow.feedback.Constitution;
+import org.rlhfflow.feedback.ConstitutionLoader;
+import org.rlhfflow.feedback.Judge;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.Seeds;
 import org.rlhfflow.spec.ExperimentSpec;
@@ -30,11 +33,12 @@ import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.tasks.Task;
 
 /**
- * The collect stage: preference pairs from the simulated labeller or from a dataset file, written
- * as one Arrow file (output {@code preferences}).
+ * The collect stage: preference pairs from the simulated labeller, an AI judge applying a
+ * constitution ({@link AiCollection}) or a dataset file, written as one Arrow file (output {@code
+ * preferences}).
  *
  * <pre>{@code
- * StageResult r = new CollectPreferencesActivitiesImpl(services).collect(new CollectInput(ctx, sftRef));
+ * StageResult r = new CollectPreferencesActivitiesImpl(services).collect(new CollectInput(ctx, sftRef, null));
  * ArtifactRef prefs = r.output("preferences");
  * }</pre>
  */
@@ -60,19 +64,30 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
         switch (spec.preferences().source()) {
           case SIMULATED -> simulated(run, input.policy());
           case DATASET -> fromDataset(run, run.file("data.preference_dataset"));
+          case AI -> ai(run, input.policy(), judgeModel(spec, input));
           default -> throw unsupported(spec);
         }));
   }
 
-  /** The policy's digest; the files the stage reads are in the key through CollectStage's optFiles. */
+  /**
+   * The policy's digest, and with AI feedback the judge's and the constitution's; the files the
+   * stage reads are in the key through CollectStage's optFiles. Resolving them validates the
+   * constitution and finds the judge before anything is sampled or labelled.
+   */
   private static Map<String, String> cacheInputs(ExperimentSpec spec, CollectInput input) {
     return switch (spec.preferences().source()) {
-      case SIMULATED -> {
+      case SIMULATED, AI -> {
         if (input.policy() == null) {
-          throw new ValidationException(
-              "preferences.source: simulated needs a policy to sample from (the SFT checkpoint), got none");
+          throw new ValidationException("preferences.source: " + spec.preferences().source().name().toLowerCase(Locale.ROOT)
+              + " needs a policy to sample from (the SFT checkpoint), got none");
         }
-        yield Map.of("policy", input.policy().sha256());
+        Map<String, String> inputs = new LinkedHashMap<>();
+        inputs.put("policy", input.policy().sha256());
+        if (spec.preferences().source() == PreferenceSpec.Source.AI) {
+          inputs.put("constitution", constitution(spec).sha256());
+          inputs.put("judge", judgeModel(spec, input).sha256());
+        }
+        yield inputs;
       }
       case DATASET -> {
         existing(spec.data().preferenceDataset(), "data.preference_dataset"); // fail before the run opens
@@ -82,10 +97,51 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
     };
   }
 
+  /** The judge: a stage output of this pipeline (pretrain's base model, the SFT policy) or a file. */
+  private static JudgeModel judgeModel(ExperimentSpec spec, CollectInput input) {
+    String judge = spec.preferences().ai().judge();
+    return JudgeModel.resolve(judge, judge.equals("sft") ? input.policy() : input.pretrained());
+  }
+
+  private static Constitution constitution(ExperimentSpec spec) {
+    return ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
+  }
+
+  /**
+   * AI feedback: the judge is loaded and its option tokens checked before the policy samples
+   * anything, so a bad judge fails the stage at once.
+   */
+  private StageResult ai(StageRun run, ArtifactRef policy, JudgeModel judgeModel) throws IOException {
+    ExperimentSpec spec = run.spec();
+    Task task = Task.named(spec.task().name());
+    Constitution constitution = constitution(spec);
+    List<String> prompts = prompts(run, task);
+    AiCollection.Result r;
+    try (LanguageModel judgeLm = judgeModel.load(run)) {
+      Judge judge;
+      try {
+        judge = new Judge(judgeLm, constitution, spec.preferences().ai());
+      } catch (IllegalArgumentException e) {
+        throw new ValidationException(e.getMessage());
+      }
+      try (LanguageModel lm = Models.loadLanguageModel(run, policy, "policy")) {
+        r = new AiCollection(spec, task, constitution).collect(run, lm, judge, judgeModel.sha256(), prompts);
+      }
+    }
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("collect/prompts", (double) prompts.size());
+    metrics.putAll(r.metrics());
+    return finish(run, r.pairs(), 0, metrics);
+  }
+
   private static ValidationException unsupported(ExperimentSpec spec) {
     String source = spec.preferences().source().name().toLowerCase(Locale.ROOT);
+    if (spec.preferences().source() == PreferenceSpec.Source.HUMAN) {
+      return new ValidationException("preferences.source: human is collected by the pipeline's HumanFeedback"
+          + " workflows (activities SampleHumanItems and FinishHumanCollect), not by CollectPreferences");
+    }
     return new ValidationException("preferences.source: " + source
-        + " arrives in later work; use simulated or dataset");
+        + " is not collected by CollectPreferences; use simulated, dataset, ai or human");
   }
 
   private static Path existing(String path, String field) {
@@ -136,6 +192,10 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
       if (!p.chosen().equals(p.rejected())) {
         pairs.add(p);
       }
+    }
+    if (run.spec().preferences().ai().constitution() != null) {
+      constitution(run.spec()).requireIds(pairs.stream().map(PreferencePair::principle).toList(),
+          "data.preference_dataset " + file);
     }
     if (pairs.isEmpty()) {
       throw new ValidationException("data.preference_dataset: " + file + " has no usable pairs ("

@@ -2,9 +2,12 @@ package org.rlhfflow.activities.collect;
 
 import java.time.Duration;
 import java.util.List;
+import org.rlhfflow.activities.pretrain.PretrainResult;
+import org.rlhfflow.activities.pretrain.PretrainStage;
 import org.rlhfflow.activities.registry.StageDef;
 import org.rlhfflow.activities.sft.SftResult;
 import org.rlhfflow.activities.sft.SftStage;
+import org.rlhfflow.spec.ExperimentSpec;
 
 /** The collect stage's registry entry. */
 public final class CollectStage {
@@ -17,16 +20,29 @@ public final class CollectStage {
           .optFiles("data.prompt_dataset", "data.preference_dataset")
           .setBudget(Duration.ofHours(2)) // sampling K responses per prompt
           .optSkip(spec -> spec.usesPreferences() ? null : "method " + spec.method() + " with verifier rewards needs no preferences")
-          // Simulated labels rank samples of the SFT policy (InstructGPT); a dataset needs no policy, so
-          // it runs first and a bad file fails before any training.
-          .optNeeds(spec -> spec.preferences().source() == PreferenceSpec.Source.SIMULATED
-              ? List.of(SftStage.NAME) : List.of())
+          // Simulated and human labels rank samples of the SFT policy (InstructGPT); a dataset needs no
+          // policy, so it runs first and a bad file fails before any training. With human labels the
+          // pipeline runs this stage as the HumanCollect child workflow (people take hours), not as
+          // the CollectPreferences activity; the input and the result are the same records.
+          // AI feedback samples the SFT policy too, and its judge may be a stage's output
+          // (preferences.ai.judge: pretrain or sft).
+          .optNeeds(CollectStage::needs)
           .setInput((ctx, up) -> {
             SftResult sft = up.get(SftStage.DEF);
-            return new CollectInput(ctx, sft == null ? null : sft.checkpoint());
+            PretrainResult base = up.get(PretrainStage.DEF);
+            return new CollectInput(ctx, sft == null ? null : sft.checkpoint(), base == null ? null : base.checkpoint());
           })
           .setImplementation(services -> new CollectPreferencesActivitiesImpl(services))
           .build();
 
   private CollectStage() {}
+
+  private static List<String> needs(ExperimentSpec spec) {
+    return switch (spec.preferences().source()) {
+      case SIMULATED, HUMAN -> List.of(SftStage.NAME);
+      case AI -> spec.preferences().ai().judge().equals(PretrainStage.NAME)
+          ? List.of(SftStage.NAME, PretrainStage.NAME) : List.of(SftStage.NAME);
+      default -> List.of();
+    };
+  }
 }

@@ -8,7 +8,7 @@ import org.rlhfflow.spec.SpecDefaults;
 /** Where preference pairs come from and how many the collect stage makes. */
 @Doc("Where preference pairs come from and how many the collect stage produces.")
 public record PreferenceSpec(
-    @Doc(value = "simulated: the task's hidden reward labels pairs; dataset: read data.preference_dataset; human and ai arrive in later work.", def = "simulated")
+    @Doc(value = "simulated: the task's hidden reward labels pairs; dataset: read data.preference_dataset; human: people rank in rlhf label serve; ai: a judge model labels them (preferences.ai).", def = "simulated")
         Source source,
     @Doc(
             value = "Responses K sampled per prompt; all K(K-1)/2 pairs are compared.",
@@ -23,8 +23,8 @@ public record PreferenceSpec(
         double annotatorTemperature,
     @Doc(value = "Format of data.preference_dataset: trl or hh JSONL (imported on the fly) or arrow.", def = "arrow")
         DatasetFormat datasetFormat,
-    @Doc("Human labelling settings (later work).") HumanSpec human,
-    @Doc("AI feedback settings (later work).") AiSpec ai,
+    @Doc("Human labelling settings (preferences.source: human).") HumanSpec human,
+    @Doc("AI feedback settings (preferences.source: ai).") AiSpec ai,
     @Doc(value = "Sampling temperature of the K responses; 1 keeps them as diverse as the policy itself.", range = "(0, 10]", def = "1.0")
         double temperature,
     @Doc(value = "Tokens generated per sampled response.", range = "[1, inf)", def = "16") int maxNewTokens) {

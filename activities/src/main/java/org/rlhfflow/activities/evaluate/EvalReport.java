@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rlhfflow.activities.evaluate.EvaluationSpec;
 import org.rlhfflow.store.Json;
+import org.rlhfflow.tasks.OracleAxes;
+import org.rlhfflow.tasks.Task;
 
 /** The evaluation's figures, from paired SFT and trained-policy samples, and the JSON report around them. */
 final class EvalReport {
@@ -58,6 +60,24 @@ final class EvalReport {
       wins += a[i] > b[i] ? 1 : a[i] == b[i] ? 0.5 : 0;
     }
     return wins / a.length;
+  }
+
+  /**
+   * {@code eval/<axis>_sft} and {@code eval/<axis>_<method>} for every axis of a task that scores
+   * several (the assistant world: harmless rate and helpfulness).
+   */
+  static void putAxes(Map<String, Double> m, Task task, PolicySamples sft, PolicySamples ppo, String name) {
+    if (!(task instanceof OracleAxes axes) || sft.oracle() == null) {
+      return;
+    }
+    for (String policy : java.util.List.of("sft", name)) {
+      Map<String, Double> sums = new java.util.TreeMap<>();
+      PolicySamples s = policy.equals("sft") ? sft : ppo;
+      for (int i = 0; i < s.responses().size(); i++) {
+        axes.oracleAxes(s.prompts().get(i), s.responses().get(i)).forEach((k, v) -> sums.merge(k, v, Double::sum));
+      }
+      sums.forEach((k, v) -> m.put("eval/" + k + "_" + policy, v / s.responses().size()));
+    }
   }
 
   static double mean(double[] values) {

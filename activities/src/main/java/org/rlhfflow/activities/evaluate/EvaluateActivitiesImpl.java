@@ -115,6 +115,7 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
       ppo = sampler.sample(ppoLm, sftLm, prompts, prompts.size());
     }
     Map<String, Double> metrics = EvalReport.metrics(sft, ppo, prompts.size(), name);
+    EvalReport.putAxes(metrics, task, sft, ppo, name);
     run.checkFinite(0, metrics);
     metrics.forEach((k, v) -> run.metric(k, v, 0));
     Map<String, ArtifactRef> outputs = new LinkedHashMap<>();

@@ -13,6 +13,7 @@ import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.activities.collect.PreferenceSpec;
 import org.rlhfflow.activities.registry.StageRegistry;
+import org.rlhfflow.feedback.ConstitutionLoader;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.ResourcesSpec;
 import org.rlhfflow.spec.SpecException;
@@ -36,9 +37,9 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
         spec = spec.withSeed(source.seed());
       }
       PreferenceSpec.Source prefs = spec.preferences().source();
-      if (prefs == PreferenceSpec.Source.HUMAN || prefs == PreferenceSpec.Source.AI) {
-        throw new StageFailures.ValidationException("preferences.source: " + prefs.name().toLowerCase()
-            + " is parsed but arrives in later work; use simulated or dataset");
+      if (prefs == PreferenceSpec.Source.AI) {
+        // A bad constitution fails the pipeline before any training, not at the collect stage.
+        ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
       }
       List<String> plan = StageRegistry.plan(spec);
       checkResources(spec.resources());
@@ -49,7 +50,7 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
         heartbeats.put(stage, spec.resources().heartbeatTimeoutS(stage));
       }
       return new ResolvedSpec(spec.name(), spec.seed(), spec.canonicalJson(), spec.sha256(),
-          queues, prefs.name().toLowerCase(), plan, heartbeats);
+          queues, prefs.name().toLowerCase(), plan, heartbeats, spec.rounds());
     } catch (SpecException | StageFailures.ValidationException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), StageFailures.VALIDATION);
     }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rlhfflow.activities.PipelineActivities.FinishInput;
+import org.rlhfflow.activities.PipelineActivities.RoundFigures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecLoader;
@@ -33,8 +34,25 @@ final class SummaryFigures {
     f.put(p + "_vs_sft_win_rate", m.get("eval/" + p + "_vs_sft_win_rate"));
     // Agreement with the oracle where there is one (built-in tasks), else with the held-out labels.
     f.put("rm_heldout_accuracy", m.getOrDefault("rm/heldout_oracle_accuracy", m.get("rm/heldout_accuracy")));
+    if (m.containsKey("collect/ai/comparisons")) {
+      Map<String, Double> ai = new LinkedHashMap<>();
+      ai.put("judge_oracle_agreement", m.get("collect/ai/judge_oracle_agreement"));
+      ai.put("position_bias_rate", m.get("collect/ai/position_bias_rate"));
+      ai.put("comparisons", m.get("collect/ai/comparisons"));
+      f.put("ai_feedback", ai);
+    }
+    if (m.containsKey("eval/harmless_ppo")) {
+      f.put("harmless", pair("sft", m.get("eval/harmless_sft"), "ppo", m.get("eval/harmless_ppo")));
+      f.put("helpfulness", pair("sft", m.get("eval/helpfulness_sft"), "ppo", m.get("eval/helpfulness_ppo")));
+    }
+    if (m.containsKey("collect/rankings")) { // preferences.source: human
+      f.put("annotation", annotation(m));
+    }
     Map<String, Double> walls = new LinkedHashMap<>();
     in.stages().forEach((name, r) -> walls.put(name, r.wallSeconds()));
+    if (in.rounds() != null && !in.rounds().isEmpty()) { // iterated RLHF: each round's own final metrics
+      f.put("rounds", in.rounds().stream().map(SummaryFigures::round).toList());
+    }
     f.put("stage_wall_s", walls);
     f.put("wall_s", in.wallSeconds());
     f.put("reused_stages", in.stages().values().stream().filter(StageResult::reused).map(StageResult::stage).toList());
@@ -45,6 +63,27 @@ final class SummaryFigures {
       f.put("failure", in.message());
     }
     return f;
+  }
+
+  private static Map<String, Object> round(RoundFigures r) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("round", r.round());
+    out.put("oracle_score", r.oracleScore());
+    out.put("rm_heldout_accuracy", r.rmHeldoutAccuracy());
+    out.put("kl_to_ref", r.klToRef());
+    return out;
+  }
+
+  /** The human labels: how many, by how many people, and how much they agreed. */
+  private static Map<String, Double> annotation(Map<String, Double> m) {
+    Map<String, Double> a = new LinkedHashMap<>();
+    a.put("items", m.get("collect/items"));
+    a.put("rankings", m.get("collect/rankings"));
+    a.put("pairs", m.get("collect/pairs"));
+    a.put("annotators", m.get("collect/annotators"));
+    a.put("krippendorff_alpha", m.get("human/krippendorff_alpha"));
+    a.put("pairwise_agreement", m.get("human/agreement"));
+    return a;
   }
 
   private static Map<String, Double> pair(String k1, Double v1, String k2, Double v2) {

@@ -46,11 +46,15 @@ public final class PpoActivitiesImpl implements PpoActivities {
     Map<String, String> inputs = new LinkedHashMap<>();
     inputs.put("sft_model", input.sftModel().sha256());
     inputs.put("reward_model", input.rewardModel().sha256());
+    if (input.initialPolicy() != null) { // a later iterated-RLHF round: its own cache key
+      inputs.put("initial_policy", input.initialPolicy().sha256());
+    }
     return PpoResult.of(StageRun.execute(services, input.ctx(), PpoStage.DEF, inputs, run -> {
       PromptSource prompts = PromptSource.of(run);
       Path sft = Models.fetch(run, input.sftModel(), "sft");
       Path rm = Models.fetch(run, input.rewardModel(), "reward_model");
-      try (PpoModels models = PpoModels.open(sft, rm, run.spec())) {
+      Path policy = input.initialPolicy() == null ? sft : Models.fetch(run, input.initialPolicy(), "initial_policy");
+      try (PpoModels models = PpoModels.open(policy, sft, rm, run.spec())) {
         prompts.checkFits(models.policy.tokenizer(), models.policy.config().blockSize(),
             run.spec().ppo().maxNewTokens());
         PpoTrainer trainer = new PpoTrainer(run, models, prompts, onCheckpoint);

@@ -60,7 +60,16 @@ final class PpoModels implements AutoCloseable {
 
   /** Loads the SFT checkpoint twice (policy, reference) and the reward model; builds the critic. */
   static PpoModels open(Path sftDir, Path rewardDir, ExperimentSpec spec) throws IOException {
-    LanguageModel policy = LanguageModel.load(sftDir);
+    return open(sftDir, sftDir, rewardDir, spec);
+  }
+
+  /**
+   * As {@link #open(Path, Path, ExperimentSpec)}, the policy starting from {@code policyDir} (an
+   * earlier round's policy) while the KL reference stays the frozen SFT model. The critic starts
+   * afresh each round, as at the start of any PPO run.
+   */
+  static PpoModels open(Path policyDir, Path sftDir, Path rewardDir, ExperimentSpec spec) throws IOException {
+    LanguageModel policy = LanguageModel.load(policyDir);
     LanguageModel reference = null;
     ScalarHeadModel reward = null;
     ScalarHeadModel critic = null;

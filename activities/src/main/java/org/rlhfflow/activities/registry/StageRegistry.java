@@ -13,6 +13,7 @@ import org.rlhfflow.activities.dpo.DpoStage;
 import org.rlhfflow.activities.grpo.GroupStages;
 import org.rlhfflow.activities.evaluate.EvaluateStage;
 import org.rlhfflow.activities.ppo.PpoStage;
+import org.rlhfflow.activities.pretrain.PretrainStage;
 import org.rlhfflow.activities.rm.RewardModelStage;
 import org.rlhfflow.activities.sft.SftStage;
 import org.rlhfflow.spec.ExperimentSpec;
@@ -25,6 +26,7 @@ public final class StageRegistry {
   private StageRegistry() {}
 
   private static final List<StageDef<?, ?>> ALL = List.of(
+      PretrainStage.DEF,
       CollectStage.DEF,
       SftStage.DEF,
       RewardModelStage.DEF,

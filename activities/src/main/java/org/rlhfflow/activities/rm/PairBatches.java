@@ -71,5 +71,20 @@ final class PairBatches {
     return m.create(out);
   }
 
+  /** Whether any pair carries a soft label: then the loss is cross-entropy against it. */
+  boolean soft() {
+    return pairs.stream().anyMatch(p -> p.softLabel() != null);
+  }
+
+  /** P(chosen preferred) per pair (1 for a hard-labelled pair), (B) float32 on {@code m}. */
+  NDArray softTargets(int[] rows, NDManager m) {
+    float[] out = new float[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      Double p = pairs.get(rows[i]).softLabel();
+      out[i] = p == null ? 1f : p.floatValue();
+    }
+    return m.create(out);
+  }
+
   record Rewards(NDArray chosen, NDArray rejected) {}
 }

@@ -52,6 +52,24 @@ public record PreferenceData(List<PreferencePair> pairs, String sha256, DatasetI
     return new PreferenceData(pairs, sha, logged);
   }
 
+  /**
+   * The pairs of several iterated-RLHF rounds, oldest first, as one training set. Its digest hashes
+   * the parts' digests in order, so each round's RM has its own cache key; the tracked dataset input
+   * is the newest round's, with the total row count.
+   */
+  public static PreferenceData concat(List<PreferenceData> parts) {
+    List<PreferencePair> pairs = new java.util.ArrayList<>();
+    java.security.MessageDigest digest = Sha256.newDigest();
+    for (PreferenceData part : parts) {
+      pairs.addAll(part.pairs());
+      digest.update((part.sha256() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    DatasetInput last = parts.get(parts.size() - 1).input();
+    DatasetInput input = new DatasetInput(last.name(), last.digest(), last.source(), last.schema(), pairs.size(),
+        last.context());
+    return new PreferenceData(List.copyOf(pairs), Sha256.hex(digest.digest()), input);
+  }
+
   private static List<PreferencePair> checked(List<PreferencePair> pairs, String what) {
     if (pairs.size() < 2) {
       throw new StageFailures.ValidationException(what + " has " + pairs.size() + " preference pairs; need at least 2");

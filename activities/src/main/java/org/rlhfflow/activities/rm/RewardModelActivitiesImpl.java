@@ -64,6 +64,9 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
     if (input.sftModel() != null) {
       inputs.put("sft_model", input.sftModel().sha256());
     }
+    if (input.initialModel() != null) { // a later iterated-RLHF round: its own cache key
+      inputs.put("initial_model", input.initialModel().sha256());
+    }
     return RewardModelResult.of(
         StageRun.execute(services, input.ctx(), RewardModelStage.DEF, inputs, run -> train(run, input, data, hooks)));
   }
@@ -71,7 +74,16 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
   private PreferenceData prepare(RewardModelInput input) {
     try {
       ExperimentSpec spec = SpecLoader.parse(input.ctx().specJson(), "resolved spec of " + input.ctx().experiment());
-      return PreferenceData.resolve(services, spec, input.preferences());
+      PreferenceData data = PreferenceData.resolve(services, spec, input.preferences());
+      if (input.earlierPreferences() == null || input.earlierPreferences().isEmpty()) {
+        return data;
+      }
+      List<PreferenceData> all = new java.util.ArrayList<>();
+      for (ArtifactRef earlier : input.earlierPreferences()) {
+        all.add(PreferenceData.resolve(services, spec, earlier));
+      }
+      all.add(data);
+      return PreferenceData.concat(all);
     } catch (IOException e) {
       var failure = StageFailures.nonRetryable(RewardModelStage.NAME, e); // a corrupt blob stays corrupt
       throw failure != null ? failure : new UncheckedIOException("preparing the preference pairs", e);
@@ -143,6 +155,9 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
   }
 
   private static ScalarHeadModel startingModel(StageRun run, RewardModelInput input) throws IOException {
+    if (input.initialModel() != null) { // continue from the previous round's RM (Touvron et al. 2023)
+      return ScalarHeadModel.load(Models.fetch(run, input.initialModel(), "initial_model"));
+    }
     long headSeed = Seeds.derive(run.spec().seed(), RewardModelStage.NAME, "head");
     try (LanguageModel lm = input.sftModel() == null
         ? Models.base(run.spec())

@@ -1,38 +1,22 @@
 package org.rlhfflow.activities.sft;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
+import org.rlhfflow.activities.CheckpointSpecs;
 import org.rlhfflow.activities.CheckpointSpecs;
 import org.rlhfflow.activities.Models;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
-import org.rlhfflow.activities.StageRun.Progress;
 import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.StageServices;
-import org.rlhfflow.activities.sft.SftActivities;
-import org.rlhfflow.activities.sft.SftInput;
-import org.rlhfflow.activities.sft.SftSpec;
-import org.rlhfflow.activities.train.EpochBatches;
+import org.rlhfflow.activities.train.CausalLmTraining;
 import org.rlhfflow.activities.train.Hooks;
 import org.rlhfflow.activities.train.Sequences;
-import org.rlhfflow.activities.train.TrainingLoop;
 import org.rlhfflow.data.ArrowDatasets;
-import org.rlhfflow.data.SftPair;
-import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.LanguageModel;
-import org.rlhfflow.model.loss.SftLoss;
-import org.rlhfflow.model.optim.AdamW;
-import org.rlhfflow.model.optim.LrSchedule;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.ArtifactRef;
@@ -82,70 +66,21 @@ public final class SftActivitiesImpl implements SftActivities {
   }
 
   private StageResult train(StageRun run, SftInput input, SftData data, Hooks hooks) throws IOException {
-    SftSpec sft = run.spec().sft();
-    if (sft.epochs() == 0) {
+    if (run.spec().sft().epochs() == 0) {
       throw new StageFailures.ValidationException("sft.epochs is 0: nothing to train (the pipeline skips SFT then)");
     }
-    Optional<Progress> resume = hooks.resumePoint(run);
-    try (LanguageModel lm = resume.isPresent()
-            ? Models.loadLanguageModel(run, resume.get().checkpoint(), "resume")
-            : startingModel(run, input);
-        AdamW adamw = AdamW.builder().setParameters(lm.parameters()).optWeightDecay(sft.weightDecay()).build()) {
-      if (resume.isPresent()) {
-        adamw.restoreState(lm.checkpointExtras());
-      }
-      List<Sequences.Encoded> examples = encode(lm, data.pairs());
-      EpochBatches batches = new EpochBatches(run.spec().seed(), SftStage.NAME, examples.size(), sft.batchSize());
-      long total = (long) sft.epochs() * batches.stepsPerEpoch();
-      LrSchedule schedule = new LrSchedule(sft.learningRate(), Math.min(sft.warmupSteps(), total), total, sft.minLrRatio());
-      SpecStamp specStamp = CheckpointSpecs.of(input.ctx());
-      TrainingLoop loop = new TrainingLoop(run,
-          new TrainingLoop.Config("sft", total, sft.checkpointEvery(), sft.maxGradNorm(), schedule),
-          lm.parameters(), adamw, batches, lm.manager(),
-          (dir, step, state, optim) -> lm.save(dir, step, specStamp, state, optim), hooks);
-      // The checkpoint's own step, not the heartbeat's: a heartbeat carries the latest step done
-      // and the last checkpoint, which may be older.
-      double finalLoss = loop.run(resume.isPresent() ? lm.checkpointMeta().step() : 0L,
-          resume.isPresent() ? lm.checkpointMeta().trainingState() : null,
-          (rows, m) -> new TrainingLoop.StepLoss(loss(lm, examples, rows, m), Map.of()));
-      ArtifactRef checkpoint = services.store().putDirectory(saveFinal(run, lm, total, specStamp));
-      ArtifactRef dataset = data.stored() != null ? data.stored() : services.store().put(data.file());
-      run.inputs(List.of(ArrowDatasets.input("sft_pairs", dataset, data.file(), "training")));
-      return run.complete(Map.of(SftResult.CHECKPOINT, checkpoint, SftResult.DATASET, dataset),
-          Map.of("sft/final_loss", finalLoss, "sft/steps", (double) total, "sft/examples", (double) examples.size()));
-    }
+    CausalLmTraining.Result r = new CausalLmTraining(run, SftStage.NAME, run.spec().sft(), hooks)
+        .train(() -> startingModel(run, input), data.pairs(), CheckpointSpecs.of(input.ctx()));
+    ArtifactRef checkpoint = services.store().putDirectory(r.finalDir());
+    ArtifactRef dataset = data.stored() != null ? data.stored() : services.store().put(data.file());
+    run.inputs(List.of(ArrowDatasets.input("sft_pairs", dataset, data.file(), "training")));
+    return run.complete(Map.of(SftResult.CHECKPOINT, checkpoint, SftResult.DATASET, dataset),
+        Map.of("sft/final_loss", r.finalLoss(), "sft/steps", (double) r.steps(), "sft/examples", (double) r.examples()));
   }
 
   private static LanguageModel startingModel(StageRun run, SftInput input) throws IOException {
     return input.baseModel() == null
         ? Models.base(run.spec())
         : Models.loadLanguageModel(run, input.baseModel(), "base_model");
-  }
-
-  static List<Sequences.Encoded> encode(LanguageModel lm, List<SftPair> pairs) {
-    List<Sequences.Encoded> out = new ArrayList<>(pairs.size());
-    for (SftPair p : pairs) {
-      out.add(Sequences.encode(lm.tokenizer(), p.prompt(), p.response(), lm.config().blockSize()));
-    }
-    return out;
-  }
-
-  private static NDArray loss(LanguageModel lm, List<Sequences.Encoded> examples, int[] rows, NDManager m) {
-    List<Sequences.Encoded> batch = new ArrayList<>(rows.length);
-    for (int r : rows) {
-      batch.add(examples.get(r));
-    }
-    Sequences.Batch b = Sequences.collate(batch, lm.tokenizer().padId(), m);
-    return SftLoss.compute(lm.logits(b.ids(), b.attentionMask()), b.ids(), b.responseMask());
-  }
-
-  /** The output: weights only (no optimizer state), step = total steps. */
-  private static Path saveFinal(StageRun run, LanguageModel lm, long total, SpecStamp specStamp) throws IOException {
-    Path dir = run.workDir("final");
-    ObjectNode state = JsonNodeFactory.instance.objectNode();
-    state.put("stage", SftStage.NAME);
-    state.put("steps", total);
-    lm.save(dir, total, specStamp, state, null);
-    return dir;
   }
 }

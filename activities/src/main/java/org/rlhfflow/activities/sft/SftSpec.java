@@ -1,6 +1,7 @@
 package org.rlhfflow.activities.sft;
 
 import org.rlhfflow.spec.Doc;
+import org.rlhfflow.spec.LmTrainingSpec;
 import org.rlhfflow.spec.SpecDefaults;
 
 /** Supervised fine-tuning on demonstrations: the first stage of Ouyang et al. 2022. */
@@ -18,7 +19,7 @@ public record SftSpec(
     @Doc(value = "Steps between checkpoints (and heartbeats carrying them).", range = "[1, inf)", def = "50")
         int checkpointEvery,
     @Doc(value = "Final learning rate of the cosine decay, as a fraction of the peak.", range = "[0, 1]", source = "nanoGPT; Hoffmann et al. 2022 (0.1)", def = "0.1")
-        double minLrRatio) {
+        double minLrRatio) implements LmTrainingSpec {
 
   public static final SftSpec DEFAULT = SpecDefaults.of(SftSpec.class);
 

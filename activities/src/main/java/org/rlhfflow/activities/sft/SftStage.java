@@ -1,6 +1,9 @@
 package org.rlhfflow.activities.sft;
 
 import java.time.Duration;
+import java.util.List;
+import org.rlhfflow.activities.pretrain.PretrainResult;
+import org.rlhfflow.activities.pretrain.PretrainStage;
 import org.rlhfflow.activities.registry.StageDef;
 
 /** The SFT stage's registry entry. */
@@ -12,7 +15,12 @@ public final class SftStage {
       .setReads("model", "task", "data.sft_dataset", "sft")
       .setBudget(Duration.ofHours(12)) // a whole attempt; the heartbeat timeout catches dead workers
       .optSkip(spec -> spec.sft().epochs() == 0 ? "sft.epochs is 0" : null)
-      .setInput((ctx, up) -> new SftInput(ctx, null, null))
+      // A pretrained base model, when the spec pretrains one, is where SFT starts.
+      .optUses(spec -> List.of(PretrainStage.NAME))
+      .setInput((ctx, up) -> {
+        PretrainResult base = up.get(PretrainStage.DEF);
+        return new SftInput(ctx, base == null ? null : base.checkpoint(), null);
+      })
       .setImplementation(services -> new SftActivitiesImpl(services))
       .build();
 

@@ -40,7 +40,7 @@ class CollectPreferencesActivitiesImplTest {
     StageServices services = StageFixtures.services(tmp.resolve("one"));
     ArtifactRef policy = StageFixtures.digitPolicy(services, tmp, 3);
     CollectPreferencesActivitiesImpl impl = new CollectPreferencesActivitiesImpl(services);
-    StageResult r = impl.collect(new CollectInput(StageFixtures.context(SIMULATED), policy)).run();
+    StageResult r = impl.collect(new CollectInput(StageFixtures.context(SIMULATED), policy, null)).run();
 
     assertFalse(r.reused());
     List<PreferencePair> pairs = read(services, r.output("preferences"));
@@ -72,14 +72,14 @@ class CollectPreferencesActivitiesImplTest {
     }
     assertTrue(strict > 0, "some pairs must differ in oracle score, or the ranking check is empty");
 
-    StageResult again = impl.collect(new CollectInput(StageFixtures.context(SIMULATED), policy)).run();
+    StageResult again = impl.collect(new CollectInput(StageFixtures.context(SIMULATED), policy, null)).run();
     assertTrue(again.reused());
     assertEquals(r.output("preferences"), again.output("preferences"));
 
     StageServices fresh = StageFixtures.services(tmp.resolve("two"));
     ArtifactRef samePolicy = StageFixtures.digitPolicy(fresh, tmp.resolve("two"), 3);
     StageResult rerun = new CollectPreferencesActivitiesImpl(fresh)
-        .collect(new CollectInput(StageFixtures.context(SIMULATED), samePolicy)).run();
+        .collect(new CollectInput(StageFixtures.context(SIMULATED), samePolicy, null)).run();
     assertFalse(rerun.reused());
     assertEquals(r.output("preferences").sha256(), rerun.output("preferences").sha256());
   }
@@ -108,7 +108,7 @@ class CollectPreferencesActivitiesImplTest {
         "{\"prompt\": \"Sky?\", \"chosen\": \" blue\", \"rejected\": \" grey\"}") + "\n");
     StageServices services = StageFixtures.services(tmp);
     StageResult r = new CollectPreferencesActivitiesImpl(services)
-        .collect(new CollectInput(StageFixtures.context(datasetYaml(file, "trl")), null)).run();
+        .collect(new CollectInput(StageFixtures.context(datasetYaml(file, "trl")), null, null)).run();
     List<PreferencePair> pairs = read(services, r.output("preferences"));
     assertEquals(List.of(" green", " grey"),
         pairs.stream().filter(p -> p.prompt().equals("Sky?")).map(PreferencePair::rejected).toList());
@@ -124,7 +124,7 @@ class CollectPreferencesActivitiesImplTest {
         PreferencePair.of("p", "a", "b"), PreferencePair.of("p", "a", "a")));
     StageServices services = StageFixtures.services(tmp);
     StageResult r = new CollectPreferencesActivitiesImpl(services)
-        .collect(new CollectInput(StageFixtures.context(datasetYaml(file, "arrow")), null)).run();
+        .collect(new CollectInput(StageFixtures.context(datasetYaml(file, "arrow")), null, null)).run();
     assertEquals(List.of(PreferencePair.of("p", "a", "b")), read(services, r.output("preferences")));
     assertEquals(1.0, r.metrics().get("collect/skipped_ties"));
   }
@@ -138,13 +138,13 @@ class CollectPreferencesActivitiesImplTest {
     Path empty = Files.writeString(tmp.resolve("empty.jsonl"), "");
     assertValidation(impl, datasetYaml(empty, "trl"), "data.preference_dataset", "empty.jsonl");
     assertValidation(impl, "name: h\npreferences:\n  source: human\n",
-        "preferences.source: human arrives in later work");
+        "preferences.source: human is collected by the pipeline's HumanFeedback workflows");
     assertValidation(impl, "name: s\n", "preferences.source: simulated needs a policy");
   }
 
   private static void assertValidation(CollectPreferencesActivitiesImpl impl, String yaml, String... parts) {
     StageContext ctx = StageFixtures.context(yaml);
-    ApplicationFailure f = assertThrows(ApplicationFailure.class, () -> impl.collect(new CollectInput(ctx, null)));
+    ApplicationFailure f = assertThrows(ApplicationFailure.class, () -> impl.collect(new CollectInput(ctx, null, null)));
     assertTrue(f.isNonRetryable());
     assertEquals(StageFailures.VALIDATION, f.getType());
     for (String part : parts) {

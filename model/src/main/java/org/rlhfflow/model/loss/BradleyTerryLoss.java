@@ -56,6 +56,18 @@ public final class BradleyTerryLoss {
    * @param margin (B) required gap per pair, or null for none
    */
   public Result compute(NDArray rChosen, NDArray rRejected, NDArray margin) {
+    return compute(rChosen, rRejected, margin, null);
+  }
+
+  /**
+   * With soft targets p = P(chosen preferred), the loss is the cross-entropy of σ(x) against p,
+   * −[p log σ(x) + (1 − p) log σ(−x)] = p·softplus(−x) + (1 − p)·softplus(x), as Lee et al. 2023
+   * (sec. 2.2) train on an AI judge's probabilities. Null targets are the hard-label loss above,
+   * computed exactly as before.
+   *
+   * @param softTarget (B) P(chosen preferred) per pair, or null for hard labels
+   */
+  public Result compute(NDArray rChosen, NDArray rRejected, NDArray margin, NDArray softTarget) {
     Masked.requireSameShape("rChosen", rChosen, "rRejected", rRejected);
     NDArray diff = rChosen.sub(rRejected);
     NDArray logit = diff;
@@ -63,7 +75,15 @@ public final class BradleyTerryLoss {
       Masked.requireSameShape("rChosen", rChosen, "margin", margin);
       logit = diff.sub(margin);
     }
-    NDArray loss = Activation.softPlus(logit.neg()).mean(); // −log σ(x) = softplus(−x)
+    NDArray loss;
+    if (softTarget == null) {
+      loss = Activation.softPlus(logit.neg()).mean(); // −log σ(x) = softplus(−x)
+    } else {
+      Masked.requireSameShape("rChosen", rChosen, "softTarget", softTarget);
+      NDArray p = softTarget.toType(logit.getDataType(), false);
+      NDArray pos = Activation.softPlus(logit.neg()).mul(p); // p · −log σ(x)
+      loss = pos.add(Activation.softPlus(logit).mul(p.neg().add(1))).mean(); // + (1 − p) · −log σ(−x)
+    }
     if (centerCoef > 0) {
       loss = loss.add(Ops.mul(rChosen.add(rRejected).square().mean(), centerCoef));
     }

@@ -74,6 +74,32 @@ public final class KvCache implements AutoCloseable {
     return new NDArray[] {kv, vv};
   }
 
+  /**
+   * A new cache on {@code parent} that starts with this single-row cache's positions repeated for
+   * {@code batch} rows, with room for {@code capacity} positions in all: a prefix that many
+   * sequences share is computed once and then extended per row (the judge's preamble, for one).
+   * This cache is left unchanged.
+   */
+  public KvCache broadcast(NDManager parent, int batch, int capacity) {
+    long s = length();
+    if (s == 0 || keys[0].getShape().get(0) != 1) {
+      throw new IllegalStateException("broadcast needs a filled single-row cache, got "
+          + (s == 0 ? "an empty one" : "batch " + keys[0].getShape().get(0)));
+    }
+    KvCache out = new KvCache(parent, keys.length, capacity);
+    try (NDManager scratch = manager.newSubManager()) {
+      NDIndex seen = new NDIndex(":, :, :{}", s);
+      for (int layer = 0; layer < keys.length; layer++) {
+        NDArray k = keys[layer].get(seen).repeat(0, batch); // (B, nh, S, hs)
+        NDArray v = values[layer].get(seen).repeat(0, batch);
+        k.attach(scratch);
+        v.attach(scratch);
+        out.append(layer, k, v); // copies into out's own buffers
+      }
+    }
+    return out;
+  }
+
   private NDArray buffer(NDArray like) {
     Shape s = like.getShape(); // (B, nh, T, hs)
     return manager.zeros(new Shape(s.get(0), s.get(1), capacity, s.get(3)), like.getDataType());

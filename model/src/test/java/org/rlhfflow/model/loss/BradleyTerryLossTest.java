@@ -30,6 +30,27 @@ class BradleyTerryLossTest {
   }
 
   @Test
+  void softTargetsGiveCrossEntropyAndHardTargetsTheSameLoss() {
+    // p = [0.7, 1, 0.5] on diffs [1, -0.5, 0]: p*nls(x) + (1-p)*nls(-x).
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray c = m.create(new float[] {2, 0, -1});
+      NDArray r = m.create(new float[] {1, 0.5f, -1});
+      var soft = new BradleyTerryLoss(0).compute(c, r, null, m.create(new float[] {0.7f, 1f, 0.5f}));
+      double expected = (0.7 * nls(1) + 0.3 * nls(-1) + nls(-0.5) + 0.5 * nls(0) + 0.5 * nls(0)) / 3;
+      assertEquals(expected, soft.loss().getFloat(), 1e-6);
+      var hard = new BradleyTerryLoss(0).compute(c, r, null, m.create(new float[] {1f, 1f, 1f}));
+      assertEquals(new BradleyTerryLoss(0).compute(c, r, null).loss().getFloat(), hard.loss().getFloat(), 1e-7);
+      // At p = 0.5 the loss is smallest at x = 0: the gradient at x = 1 pushes the gap down.
+      NDArray x = m.create(new float[] {1f});
+      x.setRequiresGradient(true);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        gc.backward(new BradleyTerryLoss(0).compute(x, m.zeros(x.getShape()), null, m.create(new float[] {0.5f})).loss());
+      }
+      assertEquals(1 / (1 + Math.exp(-1)) - 0.5, x.getGradient().getFloat(), 1e-6);
+    }
+  }
+
+  @Test
   void marginAndCenteringTerms() {
     // margin [0.5, 0, 0] -> logits [0.5, -0.5, 0]; centering 0.01 * mean((r_c + r_r)^2)
     // with r_c + r_r = [3, 0.5, -2] -> 0.01 * (9 + 0.25 + 4) / 3

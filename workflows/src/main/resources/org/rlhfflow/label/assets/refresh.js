@@ -1,0 +1,1 @@
+setTimeout(function () { location.reload(); }, 3000);
