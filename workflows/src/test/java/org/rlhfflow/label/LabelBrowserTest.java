@@ -88,6 +88,8 @@ class LabelBrowserTest {
 
   private static void rankInTheBrowser(WebDriver browser, String base, String batch, String token) throws Exception {
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    // The page swaps in the next item after a submit: an element read mid-swap is stale, not wrong.
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     browser.get(base + "/login?token=" + token);
     assertFalse(browser.getCurrentUrl().contains(token), "the login redirect drops the token from the address");
     browser.get(base + "/batch/" + batch);
