@@ -48,10 +48,13 @@ public final class Models {
     return LanguageModel.create(config, tok, Seeds.derive(spec.seed(), "base"));
   }
 
-  static GptConfig preset(ModelSpec.Preset preset) {
+  public static GptConfig preset(ModelSpec.Preset preset) {
     return switch (preset) {
       case NANO -> GptConfig.NANO;
+      case MICRO -> GptConfig.MICRO;
       case TINY -> GptConfig.TINY;
+      case MINI -> GptConfig.MINI;
+      case SMALL -> GptConfig.SMALL;
       case GPT2_SMALL -> GptConfig.GPT2_SMALL;
     };
   }

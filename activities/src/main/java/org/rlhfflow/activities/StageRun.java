@@ -76,6 +76,7 @@ public final class StageRun {
   private final StageContext ctx;
   private final String stage;
   private final StageDef<?, ?> def;
+  private final String runName;
   private final ExperimentSpec spec;
   private final SortedMap<String, String> inputs;
   private final SortedMap<String, String> files;
@@ -87,11 +88,13 @@ public final class StageRun {
   private long totalSteps;
   private Pulse pulse;
 
-  private StageRun(StageServices services, StageContext ctx, StageDef<?, ?> def, Map<String, String> inputs) {
+  private StageRun(StageServices services, StageContext ctx, StageDef<?, ?> def, String runName,
+      Map<String, String> inputs) {
     this.services = services;
     this.ctx = ctx;
     this.def = def;
     this.stage = def.name();
+    this.runName = runName;
     this.spec = SpecLoader.parse(ctx.specJson(), "resolved spec of " + ctx.experiment());
     this.inputs = new TreeMap<>(inputs);
     this.files = fileDigests(def, spec);
@@ -107,18 +110,28 @@ public final class StageRun {
    */
   public static StageResult execute(StageServices services, StageContext ctx, StageDef<?, ?> def,
       Map<String, String> inputs, Body body) {
+    return execute(services, ctx, def, def.name(), inputs, body);
+  }
+
+  /**
+   * As {@link #execute(StageServices, StageContext, StageDef, Map, Body)} for a stage that runs many
+   * times in one workflow (the weak-to-strong sweep): {@code runName} names its nested tracking
+   * run, which is found again by that name on a retry, so each execution needs its own.
+   */
+  public static StageResult execute(StageServices services, StageContext ctx, StageDef<?, ?> def, String runName,
+      Map<String, String> inputs, Body body) {
     String stage = def.name();
     try (Pulse pulse = Pulse.start(currentActivity(), previousProgress(), stage)) {
-      return execute(services, ctx, def, inputs, body, pulse);
+      return execute(services, ctx, def, runName, inputs, body, pulse);
     }
   }
 
-  private static StageResult execute(StageServices services, StageContext ctx, StageDef<?, ?> def,
+  private static StageResult execute(StageServices services, StageContext ctx, StageDef<?, ?> def, String runName,
       Map<String, String> inputs, Body body, Pulse pulse) {
     String stage = def.name();
     StageRun run;
     try {
-      run = new StageRun(services, ctx, def, inputs); // hashes the declared files: the pulse is on
+      run = new StageRun(services, ctx, def, runName, inputs); // hashes the declared files: the pulse is on
     } catch (RuntimeException e) {
       throw failure(stage, e);
     }
@@ -238,7 +251,7 @@ public final class StageRun {
     tags.put("rlhf.spec_sha256", ctx.specSha256());
     inputs.forEach((k, v) -> tags.put("rlhf.input." + k, v));
     files.forEach((k, v) -> tags.put("rlhf.file." + k, v));
-    runId = services.tracker().startRun(ctx.experiment(), stage, ctx.parentRunId(), tags);
+    runId = services.tracker().startRun(ctx.experiment(), runName, ctx.parentRunId(), tags);
     Map<String, String> params = new TreeMap<>();
     spec.flatten().forEach((k, v) -> {
       if (def.reads().stream().anyMatch(read -> k.equals(read) || k.startsWith(read + "."))) {

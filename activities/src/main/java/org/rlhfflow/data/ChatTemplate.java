@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * Renders a conversation as the text a model sees, as Hugging Face's {@code apply_chat_template}
- * does. {@link PreferenceImporter} renders TRL's conversational rows with one; a tokenizer's own
- * Jinja template (issue 15's renderer) plugs in through this interface.
+ * does. {@link PreferenceImporter} renders TRL's conversational rows with one: a tokenizer's own
+ * Jinja template ({@link #of(org.rlhfflow.model.chat.ChatTemplate)}), or the documented default
+ * {@link #hh()}.
  *
  * <pre>{@code
  * String prompt = ChatTemplate.hh().render(messages, true); // "\n\nHuman: hi\n\nAssistant:"
@@ -33,6 +34,44 @@ public interface ChatTemplate {
    */
   static ChatTemplate hh() {
     return HhChatTemplate.INSTANCE;
+  }
+
+  /**
+   * A tokenizer's own Jinja template (its {@code tokenizer_config.json}), rendered by Jinjava; a
+   * template that raises or fails on a row makes that row a bad row naming the template.
+   */
+  public static ChatTemplate of(org.rlhfflow.model.chat.ChatTemplate jinja, String name) {
+    return new ChatTemplate() {
+      @Override
+      public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return jinja.render(
+            messages.stream().map(m -> new org.rlhfflow.model.chat.ChatTemplate.Message(m.role(), m.content())).toList(),
+            addGenerationPrompt);
+      }
+
+      @Override
+      public String name() {
+        return name;
+      }
+    };
+  }
+
+  /** The chat template of the Hugging Face tokenizer directory {@code dir} ({@code tokenizer_config.json}). */
+  public static ChatTemplate ofTokenizer(java.nio.file.Path dir) {
+    java.nio.file.Path cfg = dir.resolve("tokenizer_config.json");
+    if (!java.nio.file.Files.isRegularFile(cfg)) {
+      throw new IllegalArgumentException(cfg + ": no such file (--chat-template takes a tokenizer directory or \"default\")");
+    }
+    try {
+      return of(org.rlhfflow.model.chat.ChatTemplate.fromTokenizerConfig(cfg), cfg + " [chat_template]");
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(cfg + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code default} is {@link #hh()}; anything else is a tokenizer directory whose own template is used. */
+  public static ChatTemplate named(String spec) {
+    return spec == null || spec.equals("default") ? hh() : ofTokenizer(java.nio.file.Path.of(spec));
   }
 
   /** One turn: role ({@code system}, {@code user}, {@code assistant}) and its text. */

@@ -12,6 +12,7 @@ import org.rlhfflow.activities.evaluate.EvaluationSpec;
 import org.rlhfflow.activities.ppo.PpoSpec;
 import org.rlhfflow.activities.rm.RewardModelSpec;
 import org.rlhfflow.activities.sft.SftSpec;
+import org.rlhfflow.activities.w2s.W2sSpec;
 
 /**
  * One experiment, resolved: every section with every default filled in. Load it with {@link
@@ -27,8 +28,8 @@ public record ExperimentSpec(
     @Doc(value = "Experiment name: MLflow experiment and workflow id prefix.", required = true, def = "unnamed") String name,
     @Doc(value = "Root of every random stream; streams are derived from (seed, stage, step).", def = "0") long seed,
     @Doc("Free text: what the experiment is for.") String description,
-    @Doc(value = "Tuning method: the registry stage that optimises the SFT policy: ppo (RM + PPO), dpo (no RM), grpo or rloo (RM or verifier rewards); the pipeline is composed from it.",
-            source = "Ouyang et al. 2022; Rafailov et al. 2023; Shao et al. 2024; Ahmadian et al. 2024", def = "ppo")
+    @Doc(value = "Tuning method: the registry stage that optimises the SFT policy: ppo (RM + PPO), dpo (no RM), grpo or rloo (RM or verifier rewards), composed into the RlhfPipeline workflow; or weak_to_strong, the WeakToStrong workflow (section w2s).",
+            source = "Ouyang et al. 2022; Rafailov et al. 2023; Shao et al. 2024; Ahmadian et al. 2024; Burns et al. 2023", def = "ppo")
         String method,
     ModelSpec model,
     TaskSpec task,
@@ -44,12 +45,30 @@ public record ExperimentSpec(
     EvaluationSpec evaluation,
     ResourcesSpec resources,
     @Doc(value = "Last stage to run, a stage of the method's pipeline; e.g. reward_model to only train an RM.", def = "evaluate")
-        String until) {
+        String until,
+    W2sSpec w2s) {
+
+  /** The method that selects the WeakToStrong workflow instead of a pipeline. */
+  public static final String WEAK_TO_STRONG = "weak_to_strong";
 
   /** All defaults; {@code name} is a placeholder because a spec file must set it. */
   public static final ExperimentSpec DEFAULT = SpecDefaults.of(ExperimentSpec.class);
 
   public ExperimentSpec {
+    if (!WEAK_TO_STRONG.equals(method)) { // w2s leaves the RLHF sections unused: their cross-checks do not apply
+      checkRlhf(model, task, data, preferences, ppo, evaluation);
+      // Fields are assigned after a compact constructor's body, so the rules get the values themselves.
+      MethodRules.check(new MethodRules.Sections(method, model, task, data, ppo, dpo, grpo, rloo, reward));
+    }
+  }
+
+  /** Whether this spec is for the WeakToStrong workflow. */
+  public boolean runsWeakToStrong() {
+    return WEAK_TO_STRONG.equals(method);
+  }
+
+  private static void checkRlhf(ModelSpec model, TaskSpec task, DataSpec data, PreferenceSpec preferences,
+      PpoSpec ppo, EvaluationSpec evaluation) {
     require(
         ppo.maxNewTokens() < model.blockSize(),
         "ppo.max_new_tokens",
@@ -74,8 +93,6 @@ public record ExperimentSpec(
         preferences.source() != PreferenceSpec.Source.DATASET || data.preferenceDataset() != null,
         "preferences.source",
         "dataset needs data.preference_dataset");
-    // Fields are assigned after a compact constructor's body, so the rules get the values themselves.
-    MethodRules.check(new MethodRules.Sections(method, model, task, data, ppo, dpo, grpo, rloo, reward));
   }
 
   /** Whether the pipeline trains a reward model: PPO always, GRPO and RLOO unless the verifier rewards. */

@@ -34,10 +34,16 @@ public record ModelSpec(
 
   /** Named model sizes; parameter counts are for the byte tokenizer. */
   public enum Preset {
-    /** ~0.1M parameters: unit tests. */
+    /** ~0.12M parameters: unit tests. */
     NANO,
-    /** ~1M parameters: the CPU demo. */
+    /** ~0.66M parameters: between nano and tiny on the weak-to-strong ladder. */
+    MICRO,
+    /** ~1.9M parameters: the CPU demo. */
     TINY,
+    /** ~4.9M parameters: a CPU-trainable strong model for weak-to-strong. */
+    MINI,
+    /** ~19.5M parameters: the largest CPU preset. */
+    SMALL,
     /** 124M parameters: GPT-2 small. */
     GPT2_SMALL
   }

@@ -33,6 +33,9 @@ final class ScalarParser {
       }
       throw mismatch(type, node);
     }
+    if (type == java.util.List.class) {
+      return parseStringList(node);
+    }
     if (!(node instanceof ScalarNode s)) {
       throw mismatch(type, node);
     }
@@ -58,6 +61,21 @@ final class ScalarParser {
       return parseEnum(type, text);
     }
     throw new IllegalStateException("spec fields of type " + type + " are not supported");
+  }
+
+  /** A YAML sequence of non-empty strings, e.g. {@code [nano, micro, tiny]}; the only list type specs use. */
+  private static java.util.List<String> parseStringList(Node node) {
+    if (!(node instanceof SequenceNode seq)) {
+      throw mismatch(java.util.List.class, node);
+    }
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (Node item : seq.getValue()) {
+      if (!(item instanceof ScalarNode s) || isNull(item) || s.getValue().isBlank()) {
+        throw new IllegalArgumentException("expected a list of strings, item " + out.size() + " is " + kind(item));
+      }
+      out.add(s.getValue());
+    }
+    return java.util.List.copyOf(out);
   }
 
   private static long parseLong(Class<?> type, ScalarNode s, boolean plain, String text) {
@@ -124,6 +142,8 @@ final class ScalarParser {
       return "one of " + choices(type);
     } else if (type.isRecord()) {
       return "a mapping of keys";
+    } else if (type == java.util.List.class) {
+      return "a list of strings";
     }
     return "a string";
   }

@@ -116,6 +116,29 @@ class ImportFormatsTest {
   }
 
   @Test
+  void aTokenizersOwnJinjaTemplateRendersConversations() throws IOException {
+    Path tok = Files.createDirectories(dir.resolve("tok"));
+    Files.writeString(tok.resolve("tokenizer_config.json"), "{\"eos_token\": \"<|im_end|>\", \"chat_template\":"
+        + " \"{% for m in messages %}{% if m.role == 'robot' %}{{ raise_exception('no robots') }}{% endif %}"
+        + "<|im_start|>{{ m.role }}\\n{{ m.content }}{{ eos_token }}\\n{% endfor %}"
+        + "{% if add_generation_prompt %}<|im_start|>assistant\\n{% endif %}\"}");
+    Path in = file("jinja.jsonl",
+        "{\"prompt\": [{\"role\": \"user\", \"content\": \"hi {{ 7*7 }}\"}], \"chosen\": [{\"role\": \"assistant\", \"content\": \"hello\"}],"
+            + " \"rejected\": [{\"role\": \"assistant\", \"content\": \"no\"}]}",
+        "{\"prompt\": [{\"role\": \"robot\", \"content\": \"x\"}], \"chosen\": [{\"role\": \"assistant\", \"content\": \"a\"}],"
+            + " \"rejected\": [{\"role\": \"assistant\", \"content\": \"b\"}]}");
+    PreferenceImporter.Result r = skip(in, ImportOptions.trl().withChatTemplate(ChatTemplate.ofTokenizer(tok)));
+    // a "{{ ... }}" inside a message is text, never code
+    assertEquals(List.of(pair("<|im_start|>user\nhi {{ 7*7 }}<|im_end|>\n<|im_start|>assistant\n", "hello<|im_end|>\n", "no<|im_end|>\n")),
+        r.pairs());
+    assertEquals(Map.of("bad_message", 1L), r.report().skipped());
+    assertTrue(r.report().firstBadLines().get(0).reason().contains("no robots"), r.report().table());
+    assertTrue(r.report().promptMode().contains("tokenizer_config.json [chat_template]"), r.report().promptMode());
+    String missing = assertThrows(IllegalArgumentException.class, () -> ChatTemplate.named(dir.resolve("none").toString())).getMessage();
+    assertTrue(missing.contains("no such file"), missing);
+  }
+
+  @Test
   void aWinnerLabelOfTwoSwapsAndATieYieldsNoPair() throws IOException {
     Path in = file("labelled.jsonl",
         "{\"prompt\": \"q1\", \"output_1\": \"a\", \"output_2\": \"b\", \"label\": 1}",

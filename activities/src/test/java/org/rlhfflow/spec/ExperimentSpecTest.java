@@ -74,8 +74,9 @@ class ExperimentSpecTest {
     assertFalse(params.containsKey("model.hf_checkpoint"));
     assertFalse(params.containsKey("description"));
     // 117 leaf keys (5 + 5 + 5 + 3 + 7+2+2 + 8 + 10 + 25 + 11 + 15 + 12 + 1 + 4 + 2) minus 10 unset by
-    // default (grpo.epsilon_high among them), plus the penalty set here.
-    assertEquals(108, params.size());
+    // default (grpo.epsilon_high among them), plus the penalty set here, plus w2s's 19 keys minus its 3
+    // unset by default (bootstrap, dataset, preference_dataset).
+    assertEquals(108 + 16, params.size());
     assertEquals("evaluate", params.get("until"));
   }
 

@@ -23,8 +23,26 @@ public record GptConfig(
   /** ~0.12M params with the 259-id byte tokenizer; for unit tests. */
   public static final GptConfig NANO = new GptConfig(259, 64, 2, 4, 64, true, 1e-5);
 
+  /**
+   * 660,992 params with the 259-id byte tokenizer (636,416 at block 64): the rung between NANO
+   * and TINY on the weak-to-strong ladder.
+   */
+  public static final GptConfig MICRO = new GptConfig(259, 256, 3, 4, 128, true, 1e-5);
+
   /** ~1.9M params with the 259-id byte tokenizer; the demo pipeline's model. */
   public static final GptConfig TINY = new GptConfig(259, 256, 4, 6, 192, true, 1e-5);
+
+  /**
+   * 4,870,912 params with the 259-id byte tokenizer (~5M; 4,821,760 at block 64): a CPU-trainable
+   * strong model for weak-to-strong runs.
+   */
+  public static final GptConfig MINI = new GptConfig(259, 256, 6, 8, 256, true, 1e-5);
+
+  /**
+   * 19,545,792 params with the 259-id byte tokenizer (~20M; 19,459,776 at block 64): the largest
+   * preset that still fine-tunes on CPU in minutes on short sequences.
+   */
+  public static final GptConfig SMALL = new GptConfig(259, 256, 8, 8, 448, true, 1e-5);
 
   /** 124,439,808 params: GPT-2 small. */
   public static final GptConfig GPT2_SMALL = new GptConfig(50257, 1024, 12, 12, 768, true, 1e-5);

@@ -21,7 +21,9 @@ import org.rlhfflow.model.tokenizer.Tokenizer;
 
 /**
  * A decoder trunk (either family) plus Linear(C -> 1): the reward model (a scalar read at each row's last real token,
- * Ouyang et al. 2022) or the PPO critic (a value per token). By default it owns a separate trunk,
+ * Ouyang et al. 2022) or the PPO critic (a value per token); or, as {@link Kind#CLASSIFIER}, a
+ * zero-initialised Linear(C -> 2) read at the last real token, the weak-to-strong binary
+ * classifier (openai/weak-to-strong's {@code TransformerWithHead}). By default it owns a separate trunk,
  * as TRL does; {@link #sharingTrunk} instead reuses the policy's trunk (one model, two heads).
  *
  * <pre>{@code
@@ -34,7 +36,13 @@ public final class ScalarHeadModel implements AutoCloseable {
   /** What the scalar means; also the checkpoint kind. */
   public enum Kind {
     REWARD,
-    VALUE;
+    VALUE,
+    /** Two logits at the last real token; the head starts at zero, so p = 0.5 before training. */
+    CLASSIFIER;
+
+    int outputs() {
+      return this == CLASSIFIER ? 2 : 1;
+    }
 
     String checkpointKind() {
       return name().toLowerCase(Locale.ROOT);
@@ -54,7 +62,7 @@ public final class ScalarHeadModel implements AutoCloseable {
     this.manager = manager;
     this.trunk = trunk;
     this.sharedTrunk = shared;
-    this.head = new Head(trunk.config().hiddenSize());
+    this.head = new Head(trunk.config().hiddenSize(), kind);
     this.tokenizer = tok;
   }
 
@@ -103,6 +111,13 @@ public final class ScalarHeadModel implements AutoCloseable {
   }
 
   private void initHead(long seed, DataType type) {
+    if (kind == Kind.CLASSIFIER) {
+      // Zero head as in the reference: every example starts at p = 0.5, so early weak labels are
+      // not biased by a random readout (openai/weak-to-strong, weak_to_strong/model.py).
+      head.parameterShapes().forEach((k, shape) -> Init.setArray(head.namedParameters().get(k),
+          manager.zeros(shape, type)));
+      return;
+    }
     Init.initialize(head, manager, Seeds.derive(seed, "head", kind), trunk.config().nLayer(), type);
   }
 
@@ -114,11 +129,21 @@ public final class ScalarHeadModel implements AutoCloseable {
   /** The scalar at each row's last real token (B): the reward model's score. */
   public NDArray rewards(NDArray ids, NDArray mask) {
     NDArray v = values(ids, mask); // (B, T)
+    return v.gather(lastRealToken(ids, mask), 1).squeeze(1); // (B)
+  }
+
+  /** A classifier's two logits at each row's last real (non-pad) token, (B, 2). */
+  public NDArray logits(NDArray ids, NDArray mask) {
+    NDArray h = head.apply(trunk.hidden(ids, mask)); // (B, T, 2)
+    long b = ids.getShape().get(0);
+    NDArray last = lastRealToken(ids, mask).reshape(b, 1, 1).repeat(2, 2); // (B, 1, 2)
+    return h.gather(last, 1).squeeze(1); // (B, 2)
+  }
+
+  private static NDArray lastRealToken(NDArray ids, NDArray mask) {
     long t = ids.getShape().get(1);
-    NDManager m = v.getManager();
-    NDArray idx = m.arange(0, t, 1, DataType.INT64).reshape(1, t); // (1, T)
-    NDArray last = mask.toType(DataType.INT64, false).mul(idx).max(new int[] {1}, true); // (B, 1)
-    return v.gather(last, 1).squeeze(1); // (B)
+    NDArray idx = ids.getManager().arange(0, t, 1, DataType.INT64).reshape(1, t); // (1, T)
+    return mask.toType(DataType.INT64, false).mul(idx).max(new int[] {1}, true); // (B, 1)
   }
 
   /** All parameters: trunk keys as in its {@link Decoder}, then {@code head.weight}, {@code head.bias}. */
@@ -196,17 +221,20 @@ public final class ScalarHeadModel implements AutoCloseable {
     manager.close();
   }
 
-  /** The Linear(C -> 1) head under the checkpoint key {@code head}. */
+  /**
+   * The Linear(C -> 1) head under the checkpoint key {@code head}; Linear(C -> 2) without bias for
+   * a classifier, as the reference's {@code score} layer.
+   */
   private static final class Head extends Module {
     private final LinearLayer linear;
 
-    Head(int nEmbd) {
-      linear = child("head", new LinearLayer(nEmbd, 1, true));
+    Head(int nEmbd, Kind kind) {
+      linear = child("head", new LinearLayer(nEmbd, kind.outputs(), kind != Kind.CLASSIFIER));
     }
 
     @Override
     public NDArray apply(NDArray hidden) {
-      return linear.apply(hidden); // (B, T, 1)
+      return linear.apply(hidden); // (B, T, outputs)
     }
   }
 }

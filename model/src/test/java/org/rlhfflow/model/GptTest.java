@@ -36,6 +36,10 @@ class GptTest {
     assertEquals(GptConfig.NANO.numParams(), counted);
     // GPT-2 small: 124,439,808 per Hugging Face's model card / nanoGPT's printout.
     assertEquals(124_439_808L, GptConfig.GPT2_SMALL.numParams());
+    // The weak-to-strong ladder's presets, as their comments state.
+    assertEquals(660_992L, GptConfig.MICRO.numParams());
+    assertEquals(4_870_912L, GptConfig.MINI.numParams());
+    assertEquals(19_545_792L, GptConfig.SMALL.numParams());
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> new GptConfig(10, 8, 1, 3, 64, true, 1e-5));
     assertTrue(e.getMessage().contains("nEmbd=64") && e.getMessage().contains("nHead=3"), e.getMessage());

@@ -52,4 +52,30 @@ class ScalarHeadModelTest {
       assertEquals(2, critic.headWeights().size());
     }
   }
+
+  @Test
+  void classifierStartsAtEvenOddsAndReadsTheLastRealToken(@TempDir Path dir) throws Exception {
+    Determinism.configure();
+    try (ScalarHeadModel clf = ScalarHeadModel.create(Kind.CLASSIFIER, GptConfig.NANO, new ByteTokenizer(), 4);
+        NDManager m = clf.manager().newSubManager()) {
+      NDArray ids = TestData.ids(m, TestData.ids(2, 8, 256, 5));
+      NDArray mask = m.create(new float[] {1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1}, new ai.djl.ndarray.types.Shape(2, 8));
+      assertArrayEquals(new float[] {0, 0, 0, 0}, clf.logits(ids, mask).toFloatArray()); // zero head
+      try (NoGrad ng = NoGrad.enter()) {
+        clf.weights().get("head.weight").addi(m.randomNormal(new ai.djl.ndarray.types.Shape(2, 64)));
+      }
+      NDArray h = clf.trunk().hidden(ids, mask); // (B, T, C)
+      NDArray w = clf.weights().get("head.weight"); // (2, C)
+      float[] expectedRow0 = h.get("0, 4, :").matMul(w.transpose()).toFloatArray(); // last real token of row 0
+      float[] logits = clf.logits(ids, mask).toFloatArray();
+      assertEquals(expectedRow0[0], logits[0], 1e-5f);
+      assertEquals(expectedRow0[1], logits[1], 1e-5f);
+      assertEquals(1, clf.weights().keySet().stream().filter(k -> k.startsWith("head")).count()); // no bias
+      clf.save(dir, 1, "h", null, null);
+      try (ScalarHeadModel back = ScalarHeadModel.load(dir)) {
+        assertEquals(Kind.CLASSIFIER, back.kind());
+        assertArrayEquals(logits, back.logits(ids, mask).toFloatArray());
+      }
+    }
+  }
 }

@@ -16,6 +16,10 @@ import org.rlhfflow.tracking.ReportRenderer;
 import org.rlhfflow.worker.EmbeddedTemporal;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineInput;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineResult;
+import org.rlhfflow.workflows.WeakToStrongWorkflow.W2sInput;
+import org.rlhfflow.workflows.WeakToStrongWorkflow.W2sResult;
+import org.rlhfflow.spec.ExperimentSpec;
+import org.rlhfflow.spec.SpecLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -63,6 +67,9 @@ public final class DemoCommand implements Callable<Integer> {
         EmbeddedTemporal temporal = new EmbeddedTemporal(services)) {
       String id = "demo-" + stem(experiment) + (seed == null ? "" : "-seed" + seed) + "-" + System.currentTimeMillis();
       console.println("rlhf demo: " + experiment + " -> " + out.toAbsolutePath() + " (workflow " + id + ")");
+      if (isWeakToStrong(yaml)) {
+        return weakToStrong(temporal, services, id, yaml, console, err, start);
+      }
       WorkflowStub stub = PipelineConsole.start(temporal.client(), id, RlhfConfig.CPU_QUEUE,
           new PipelineInput(experiment.toString(), yaml, seed, force));
       PipelineResult result;
@@ -87,6 +94,39 @@ public final class DemoCommand implements Callable<Integer> {
       console.flush();
       return 0;
     }
+  }
+
+  private boolean isWeakToStrong(String yaml) {
+    try {
+      return SpecLoader.parse(yaml, experiment.toString()).runsWeakToStrong();
+    } catch (RuntimeException e) {
+      return false; // a bad spec fails in the pipeline's first activity, with file:line
+    }
+  }
+
+  /** The WeakToStrong sweep: summary.json and the report's table and plots land in OUT. */
+  private int weakToStrong(EmbeddedTemporal temporal, StageServices services, String id, String yaml,
+      PrintWriter console, PrintWriter err, long start) throws Exception {
+    WorkflowStub stub = W2sConsole.start(temporal.client(), id, RlhfConfig.CPU_QUEUE,
+        new W2sInput(experiment.toString(), yaml, seed, force));
+    W2sResult result;
+    try {
+      result = W2sConsole.watch(stub, console);
+    } catch (ExecutionException | WorkflowException e) {
+      err.println("rlhf demo: failed: " + PipelineConsole.rootMessage(e));
+      return 1;
+    }
+    Path summary = out.resolve("summary.json");
+    Files.deleteIfExists(summary);
+    services.store().get(result.summaryJson(), summary);
+    services.store().getDirectory(result.report(), out.resolve("report"));
+    W2sConsole.printSummary(console, result.summary());
+    console.println();
+    console.println("summary: " + summary.toAbsolutePath());
+    console.println("report:  " + out.resolve("report").toAbsolutePath() + " (table and plots)");
+    console.printf("total:   %.1f s%n", PipelineConsole.sinceNanos(start).toMillis() / 1000.0);
+    console.flush();
+    return 0;
   }
 
   private static String stem(Path file) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.rlhfflow.data.ChatTemplate;
 import org.rlhfflow.data.DatasetException;
 import org.rlhfflow.data.ImportOptions;
 import org.rlhfflow.data.ImportReport;
@@ -84,6 +85,14 @@ public final class ImportCommand implements Callable<Integer> {
   @Option(names = "--score-field", defaultValue = "overall_score", description = "rated: a completion's score. Default: ${DEFAULT-VALUE}.")
   String scoreField;
 
+  @Option(
+      names = "--chat-template",
+      defaultValue = "default",
+      paramLabel = "TOKENIZER_DIR|default",
+      description = "How message lists are rendered: a Hugging Face tokenizer directory (its tokenizer_config.json chat_template,"
+          + " rendered as apply_chat_template does), or default (HH-RLHF's Human/Assistant layout). Default: ${DEFAULT-VALUE}.")
+  String chatTemplate;
+
   @Option(names = "--allow-empty", description = "Write an empty dataset when no pair comes out, instead of failing.")
   boolean allowEmpty;
 
@@ -128,6 +137,7 @@ public final class ImportCommand implements Callable<Integer> {
         .withLabelFields(labelFields)
         .withRatings(ratings)
         .withAllowEmpty(allowEmpty)
+        .withChatTemplate(ChatTemplate.named(chatTemplate))
         .withMaxReportedBadLines(maxBadLines);
   }
 

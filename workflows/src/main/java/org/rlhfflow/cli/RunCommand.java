@@ -14,6 +14,7 @@ import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecException;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineInput;
+import org.rlhfflow.workflows.WeakToStrongWorkflow.W2sInput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,13 +65,24 @@ public final class RunCommand implements Callable<Integer> {
     String id = workflowId != null ? workflowId
         : parsed.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     WorkflowClient client = temporal.connect();
-    WorkflowStub stub = PipelineConsole.start(client, id, taskQueue, new PipelineInput(specFile.toString(), yaml,
-        seed, force));
+    boolean w2s = parsed.runsWeakToStrong();
+    WorkflowStub stub = w2s
+        ? W2sConsole.start(client, id, taskQueue, new W2sInput(specFile.toString(), yaml, seed, force))
+        : PipelineConsole.start(client, id, taskQueue, new PipelineInput(specFile.toString(), yaml, seed, force));
     out.println("workflow: " + id);
     out.println("temporal: " + temporal.uiLink(id));
     out.println("mlflow:   " + temporal.mlflowLink());
     out.println("status:   ./rlhf status " + id);
     out.flush();
+    if (await && w2s) {
+      try {
+        W2sConsole.printSummary(out, W2sConsole.watch(stub, out).summary());
+        return 0;
+      } catch (java.util.concurrent.ExecutionException e) {
+        err.println("rlhf run: failed: " + PipelineConsole.rootMessage(e));
+        return 1;
+      }
+    }
     return await ? PipelineConsole.awaitSummary(client, stub, out, spec.commandLine().getErr(), "run") : 0;
   }
 }

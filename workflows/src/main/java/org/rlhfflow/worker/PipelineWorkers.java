@@ -11,9 +11,11 @@ import java.time.Duration;
 import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.activities.pipeline.PipelineActivitiesImpl;
 import org.rlhfflow.activities.registry.StageDef;
+import org.rlhfflow.activities.w2s.W2sActivitiesImpl;
 import org.rlhfflow.activities.registry.StageRegistry;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow;
 import org.rlhfflow.workflows.RlhfPipelineWorkflowImpl;
+import org.rlhfflow.workflows.WeakToStrongWorkflowImpl;
 
 /**
  * Registers the pipeline on a worker: the workflow and every registry stage's activities. Every
@@ -41,8 +43,9 @@ public final class PipelineWorkers {
   static final Duration HEARTBEAT_THROTTLE = Duration.ofSeconds(1);
 
   public static void register(Worker worker, StageServices services) {
-    worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services));
+    // WeakToStrong is its own workflow type, not a pipeline stage: its activities are not in the registry.
+    worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class, WeakToStrongWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services), new W2sActivitiesImpl(services));
     for (StageDef<?, ?> def : StageRegistry.all()) {
       worker.registerActivitiesImplementations(def.implementation(services));
     }

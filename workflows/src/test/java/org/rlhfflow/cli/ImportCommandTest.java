@@ -73,6 +73,21 @@ class ImportCommandTest {
   }
 
   @Test
+  void chatTemplateFromATokenizerDirectory() throws IOException {
+    Path tok = Files.createDirectories(dir.resolve("tok"));
+    Files.writeString(tok.resolve("tokenizer_config.json"), "{\"chat_template\": \"{% for m in messages %}[{{ m.role }}] {{ m.content }}\\n"
+        + "{% endfor %}{% if add_generation_prompt %}[assistant]{% endif %}\"}");
+    Path in = dir.resolve("conv.jsonl");
+    Files.writeString(in, "{\"prompt\": [{\"role\": \"user\", \"content\": \"hi\"}],"
+        + " \"chosen\": [{\"role\": \"assistant\", \"content\": \"yes\"}], \"rejected\": [{\"role\": \"assistant\", \"content\": \"no\"}]}\n");
+    Path out = dir.resolve("conv.arrow");
+    assertEquals(0, run("import", "--format", "trl", in.toString(), "--out", out.toString(), "--chat-template", tok.toString()));
+    assertEquals(List.of(new PreferencePair("[user] hi\n[assistant]", " yes\n", " no\n", null, "trl", null, List.of())),
+        ArrowDatasets.readPreferences(out));
+    assertEquals(2, run("import", "--format", "trl", in.toString(), "--out", out.toString(), "--chat-template", dir.resolve("x").toString()));
+  }
+
+  @Test
   void unknownFormatIsAUsageError() {
     assertEquals(2, run("import", "--format", "csv", "x.jsonl", "--out", "y.arrow"));
   }

@@ -1,0 +1,95 @@
+package org.rlhfflow.activities.w2s;
+
+import static org.rlhfflow.spec.InvalidValueException.require;
+
+import java.util.List;
+import org.rlhfflow.spec.Doc;
+
+/**
+ * The weak-to-strong sweep (Burns et al. 2023): which weak supervisors label data for which strong
+ * students, with which loss, on which task, for how many seeds. Read when {@code method:
+ * weak_to_strong}.
+ */
+@Doc("Weak-to-strong generalisation (Burns et al. 2023): weak supervisors label data for strong students; read when method is weak_to_strong.")
+public record W2sSpec(
+    @Doc(value = "Weak supervisors: presets (nano, micro, tiny, mini, small, gpt2_small) or Hugging Face GPT-2 directories.",
+            source = "Burns et al. 2023, sec. 3")
+        List<String> weak,
+    @Doc("Strong students, as for weak; a strong model not larger than a weak one is run with a warning.")
+        List<String> strong,
+    @Doc(value = "Seeds per (weak, strong) pair: spec seed, seed+1, ...; PGR is the median over them.",
+            range = "[1, 100]", source = "Burns et al. 2023, appendix A (median over seeds)")
+        int seeds,
+    @Doc("Student loss: xent (cross-entropy on the weak soft labels), logconf (auxiliary confidence loss) or both as two runs.")
+        Loss loss,
+    @Doc(value = "Bootstrapping chain, smallest first: each model labels train2 for the next; unset is off.",
+            source = "Burns et al. 2023, sec. 4.3.1")
+        List<String> bootstrap,
+    @Doc("Built-in binary task, used when neither dataset nor preference_dataset is set.") String task,
+    @Doc("Labelled texts (Arrow IPC or JSONL with columns text and label in {0, 1}) instead of the built-in task.")
+        String dataset,
+    @Doc(value = "Preference pairs (HH-RLHF or TRL JSONL, or Arrow) as binary classification: which of two responses is chosen.",
+            source = "Burns et al. 2023, sec. 3 (reward modelling)")
+        String preferenceDataset,
+    @Doc("Format of preference_dataset.") Format preferenceFormat,
+    @Doc(value = "Examples the weak supervisors train on (ground truth).", range = "[1, inf)") int train1Size,
+    @Doc(value = "Examples the weak supervisors label and the students and ceilings train on.", range = "[1, inf)")
+        int train2Size,
+    @Doc(value = "Held-out examples every model is scored on.", range = "[1, inf)") int testSize,
+    @Doc(value = "Passes over the training split per run.", range = "[1, inf)") int epochs,
+    @Doc(value = "Examples per optimizer step.", range = "[1, inf)") int batchSize,
+    @Doc(value = "AdamW peak learning rate at width 64; a model of width C uses learning_rate * 64 / C (warmup 10%, cosine to 10%).",
+            range = "(0, 1]", source = "Yang et al. 2022 (muP: Adam learning rate ~ 1/width)")
+        double learningRate,
+    @Doc(value = "Final weight alpha of the self-confidence term of logconf.", range = "[0, 1]",
+            source = "Burns et al. 2023, sec. 4.3.2 (0.75)")
+        double auxAlpha,
+    @Doc(value = "Fraction of training over which alpha rises smoothly from 0 (half-cosine, not the reference's jump).",
+            range = "[0, 1]", source = "Burns et al. 2023 (0.2); openai/weak-to-strong PR #33")
+        double auxWarmup,
+    @Doc(value = "Steps between checkpoints.", range = "[1, inf)") int checkpointEvery,
+    @Doc("Temporal task queue of the training runs.") String queue) {
+
+  public static final W2sSpec DEFAULT = new W2sSpec(List.of("nano", "micro"), List.of("tiny", "mini"), 3,
+      Loss.BOTH, null, "balance", null, null, Format.HH, 600, 600, 400, 4, 32, 3e-3, 0.75, 0.2, 50, "rlhf-cpu");
+
+  public W2sSpec {
+    require(!weak.isEmpty(), "weak", "needs at least one model");
+    require(!strong.isEmpty(), "strong", "needs at least one model");
+    require(bootstrap == null || bootstrap.size() >= 2, "bootstrap",
+        "needs at least two models (the first labels data for the second)");
+    require(dataset == null || preferenceDataset == null, "dataset",
+        "set dataset or preference_dataset, not both", "preference_dataset");
+  }
+
+  /** Width 64 (nano) trains at learning_rate; a wider model at proportionally less. */
+  public static final int BASE_WIDTH = 64;
+
+  /**
+   * The peak learning rate of a model of width {@code nEmbd}. Wider models diverge at a small
+   * model's rate (measured on the task's first version: tiny at 3e-3 stayed at chance where nano reached 0.74), so the rate
+   * falls as 1/width, as muP prescribes for Adam's hidden weights (Yang et al. 2022).
+   */
+  public double learningRateFor(int nEmbd) {
+    return learningRate * BASE_WIDTH / nEmbd;
+  }
+
+  /** The student loss of Burns et al. 2023. */
+  public enum Loss {
+    XENT,
+    LOGCONF,
+    BOTH;
+
+    /** The student losses to run: one, or xent and logconf. */
+    public List<String> runs() {
+      return this == BOTH ? List.of("xent", "logconf") : List.of(name().toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+
+  /** How preference_dataset is read. */
+  public enum Format {
+    HH,
+    TRL,
+    ARROW
+  }
+}

@@ -1,0 +1,187 @@
+package org.rlhfflow.activities.w2s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rlhfflow.activities.StageContext;
+import org.rlhfflow.activities.StageRun.Progress;
+import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.train.Hooks;
+import org.rlhfflow.activities.train.StageFixture;
+import org.rlhfflow.activities.w2s.W2sActivities.DataInput;
+import org.rlhfflow.activities.w2s.W2sActivities.DataResult;
+import org.rlhfflow.activities.w2s.W2sActivities.Plan;
+import org.rlhfflow.activities.w2s.W2sActivities.PlanInput;
+import org.rlhfflow.activities.w2s.W2sActivities.TrainInput;
+import org.rlhfflow.activities.w2s.W2sActivities.TrainResult;
+import org.rlhfflow.model.Determinism;
+import org.rlhfflow.model.ScalarHeadModel;
+import org.rlhfflow.store.Json;
+
+/** The weak-to-strong activities, run for real on NANO classifiers for a few steps. */
+class W2sActivitiesImplTest {
+  // 96 train rows / batch 16 = 6 steps per epoch, 2 epochs = 12 steps, checkpoints at 4 and 8.
+  static final String YAML = """
+      name: w2s-test
+      seed: 3
+      method: weak_to_strong
+      model:
+        block_size: 16
+      w2s:
+        weak: [nano]
+        strong: [nano]
+        seeds: 1
+        train1_size: 96
+        train2_size: 96
+        test_size: 64
+        epochs: 2
+        batch_size: 16
+        checkpoint_every: 4
+      """;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void threads() {
+    Determinism.configure(1);
+  }
+
+  private W2sActivitiesImpl impl(Path dir) {
+    return new W2sActivitiesImpl(StageFixture.services(dir, new StageFixture.Recording(dir)));
+  }
+
+  private static TrainInput weak(StageContext ctx, DataResult d) {
+    return new TrainInput(ctx, "weak", "nano", d.seed(), d.train1(), null, "xent", d.test(), d.train2(), null);
+  }
+
+  private static TrainInput student(StageContext ctx, DataResult d, TrainResult sup, String loss) {
+    return new TrainInput(ctx, "student", "nano", d.seed(), d.train2(), sup.labels(), loss, d.test(), null, "nano");
+  }
+
+  @Test
+  void weakLabelsTrain2AndAStudentLearnsFromThem() throws IOException {
+    W2sActivitiesImpl w2s = impl(tmp);
+    StageContext ctx = StageFixture.context(YAML);
+    DataResult d = w2s.data(new DataInput(ctx, 3));
+    assertEquals(96.0, d.metrics().get("w2s/train1_size"));
+    assertEquals(64.0, d.metrics().get("w2s/test_size"));
+    TrainResult weak = w2s.train(weak(ctx, d));
+    assertFalse(weak.reused());
+    assertTrue(weak.testAccuracy() >= 0 && weak.testAccuracy() <= 1);
+    StageServices services = StageFixture.services(tmp, new StageFixture.Recording(tmp));
+    var p1 = Json.MAPPER.readTree(services.store().get(weak.labels(), tmp.resolve("labels.json")).toFile()).path("p1");
+    assertEquals(96, p1.size()); // one soft label per train2 row
+    for (var p : p1) {
+      assertTrue(p.asDouble() > 0 && p.asDouble() < 1, "soft label " + p);
+    }
+    for (String loss : List.of("xent", "logconf")) {
+      TrainResult s = w2s.train(student(ctx, d, weak, loss));
+      assertNull(s.labels());
+      assertEquals(12.0, s.metrics().get("w2s/steps"));
+      try (ScalarHeadModel clf = ScalarHeadModel.load(services.store().getDirectory(s.checkpoint(), tmp.resolve(loss)))) {
+        assertEquals(ScalarHeadModel.Kind.CLASSIFIER, clf.kind());
+      }
+    }
+    assertTrue(w2s.train(weak(ctx, d)).reused()); // same cache key: not recomputed
+  }
+
+  @Test
+  void resumingALogconfStudentFromACheckpointEndsBitIdentical() throws IOException {
+    W2sActivitiesImpl w2s = impl(tmp);
+    StageContext ctx = StageFixture.context(YAML);
+    DataResult d = w2s.data(new DataInput(ctx, 3));
+    TrainResult weak = w2s.train(weak(ctx, d));
+    List<Progress> checkpoints = new ArrayList<>();
+    TrainResult full = w2s.train(student(ctx, d, weak, "logconf"), new Hooks(Optional.empty(), checkpoints::add));
+    assertEquals(List.of(4L, 8L), checkpoints.stream().map(Progress::step).toList());
+    StageContext forced = StageFixture.context(YAML, W2sStages.TRAIN_NAME);
+    for (Progress p : checkpoints) { // mid-warmup of alpha (20% of 12 steps is 2.4) and after it
+      TrainResult resumed = w2s.train(student(forced, d, weak, "logconf"),
+          new Hooks(Optional.of(new Progress(p.step() + 1, p.checkpoint())), x -> {}));
+      assertEquals(full.checkpoint().sha256(), resumed.checkpoint().sha256(), "from step " + p.step());
+      assertEquals(full.testAccuracy(), resumed.testAccuracy());
+    }
+  }
+
+  @Test
+  void xentAndLogconfStudentsDiffer() throws IOException {
+    W2sActivitiesImpl w2s = impl(tmp);
+    StageContext ctx = StageFixture.context(YAML);
+    DataResult d = w2s.data(new DataInput(ctx, 3));
+    TrainResult weak = w2s.train(weak(ctx, d));
+    assertNotEquals(w2s.train(student(ctx, d, weak, "xent")).checkpoint().sha256(),
+        w2s.train(student(ctx, d, weak, "logconf")).checkpoint().sha256());
+  }
+
+  @Test
+  void planWarnsWhenTheStrongModelIsNotLarger() {
+    Plan plan = impl(tmp).plan(new PlanInput(null, YAML.replace("strong: [nano]", "strong: [nano, micro]"), null));
+    assertEquals(1, plan.warnings().size());
+    assertTrue(plan.warnings().get(0).contains("strong model nano"), plan.warnings().get(0));
+    assertEquals(List.of("xent", "logconf"), plan.losses());
+    assertTrue(plan.params().get("micro") > plan.params().get("nano"));
+  }
+
+  @Test
+  void badInputFailsNonRetryablyWithItsPlace() throws IOException {
+    W2sActivitiesImpl w2s = impl(tmp);
+    ApplicationFailure loss = assertThrows(ApplicationFailure.class,
+        () -> w2s.plan(new PlanInput("bad.yaml", YAML.replace("seeds: 1", "seeds: 1\n  loss: hinge"), null)));
+    assertTrue(loss.isNonRetryable());
+    assertTrue(loss.getOriginalMessage().contains("bad.yaml:10:9: w2s.loss: expected one of xent | logconf | both"),
+        loss.getOriginalMessage());
+    ApplicationFailure model = assertThrows(ApplicationFailure.class,
+        () -> w2s.plan(new PlanInput(null, YAML.replace("weak: [nano]", "weak: [nanoo]"), null)));
+    assertTrue(model.getOriginalMessage().contains("w2s.weak: \"nanoo\" is neither a preset"), model.getOriginalMessage());
+    ApplicationFailure method = assertThrows(ApplicationFailure.class,
+        () -> w2s.plan(new PlanInput(null, YAML.replace("method: weak_to_strong", "method: rlhf")
+            .replace("block_size: 16", "block_size: 64"), null)));
+    assertTrue(method.getOriginalMessage().contains("method: rlhf"), method.getOriginalMessage());
+
+    Path labels = tmp.resolve("three-classes.jsonl");
+    Files.writeString(labels, "{\"text\": \"a\", \"label\": 0}\n{\"text\": \"b\", \"label\": 2}\n");
+    ApplicationFailure nonBinary = assertThrows(ApplicationFailure.class, () -> w2s.data(
+        new DataInput(StageFixture.context(YAML.replace("seeds: 1", "seeds: 1\n  dataset: " + labels)), 3)));
+    assertTrue(nonBinary.isNonRetryable());
+    assertTrue(nonBinary.getOriginalMessage().contains("three-classes.jsonl: line 2: field \"label\" must be binary"),
+        nonBinary.getOriginalMessage());
+
+    Path small = tmp.resolve("small.jsonl");
+    Files.writeString(small, "{\"text\": \"a\", \"label\": 0}\n{\"text\": \"b\", \"label\": 1}\n");
+    ApplicationFailure empty = assertThrows(ApplicationFailure.class, () -> impl(tmp.resolve("b")).data(
+        new DataInput(StageFixture.context(YAML.replace("seeds: 1", "seeds: 1\n  dataset: " + small)), 3)));
+    assertTrue(empty.getOriginalMessage().contains("2 examples leave split train1 empty"), empty.getOriginalMessage());
+  }
+
+  @Test
+  void aHuggingFaceGpt2DirectoryIsAStrongModel() throws IOException {
+    Path hf = Path.of(System.getProperty("rlhf.repo.root", "..")).resolve("model/src/test/resources/hf-tiny-gpt2");
+    W2sActivitiesImpl w2s = impl(tmp);
+    String yaml = YAML.replace("strong: [nano]", "strong: [\"" + hf + "\"]").replace("epochs: 2", "epochs: 1");
+    Plan plan = w2s.plan(new PlanInput(null, yaml, null));
+    assertTrue(plan.params().get(hf.toString()) > 0);
+    StageContext ctx = StageFixture.context(yaml);
+    DataResult d = w2s.data(new DataInput(ctx, 3));
+    TrainResult ceiling = w2s.train(new TrainInput(ctx, "ceiling", hf.toString(), 3, d.train2(), null, "xent", d.test(),
+        null, null));
+    StageServices services = StageFixture.services(tmp, new StageFixture.Recording(tmp));
+    try (ScalarHeadModel clf = ScalarHeadModel.load(services.store().getDirectory(ceiling.checkpoint(), tmp.resolve("hf")))) {
+      assertEquals(ScalarHeadModel.Kind.CLASSIFIER, clf.kind());
+      assertEquals(64, clf.trunk().config().hiddenSize()); // the directory's trunk, not a preset
+    }
+  }
+}
