@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.data.Datasets;
 import org.rlhfflow.data.Prompt;
+import org.rlhfflow.activities.train.PromptSampling;
 import org.rlhfflow.model.Seeds;
 import org.rlhfflow.model.tokenizer.Tokenizer;
 import org.rlhfflow.spec.ExperimentSpec;
@@ -55,26 +56,6 @@ record GroupPrompts(List<String> prompts, Task task, String digest) {
 
   /** {@code n} prompts for {@code iteration}: a uniform sample without replacement when there are enough. */
   List<String> batch(long seed, String stage, long iteration, int n) {
-    SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, stage, "prompts", iteration));
-    int size = prompts.size();
-    String[] out = new String[n];
-    if (n > size) {
-      for (int i = 0; i < n; i++) {
-        out[i] = prompts.get(rng.nextInt(size));
-      }
-      return List.of(out);
-    }
-    int[] idx = new int[size];
-    for (int i = 0; i < size; i++) {
-      idx[i] = i;
-    }
-    for (int i = 0; i < n; i++) { // partial Fisher-Yates: the first n of a uniform permutation
-      int j = i + rng.nextInt(size - i);
-      int t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-      out[i] = prompts.get(idx[i]);
-    }
-    return List.of(out);
+    return PromptSampling.sample(prompts, new SplittableRandom(Seeds.derive(seed, stage, "prompts", iteration)), n);
   }
 }
