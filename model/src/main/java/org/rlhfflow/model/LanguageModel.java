@@ -194,6 +194,11 @@ public final class LanguageModel implements AutoCloseable {
     return lora;
   }
 
+  /** The stored base the attached adapters adapt, or null without adapters. */
+  public LoraCheckpoint.Base loraBase() {
+    return loraBase;
+  }
+
   /** What trains and what a checkpoint holds: the adapters with LoRA, else every weight. */
   public LinkedHashMap<String, NDArray> trainableWeights() {
     return lora != null ? lora.weights() : weights();
