@@ -101,6 +101,21 @@ class HumanPipelineWorkflowTest {
     assertEquals(FakeStages.ref("collect/preferences"), rm.preferences());
     WorkflowReplayer.replayWorkflowExecution(client.fetchHistory("wf-human"), RlhfPipelineWorkflowImpl.class);
     WorkflowReplayer.replayWorkflowExecution(client.fetchHistory("wf-human-collect"), HumanCollectWorkflowImpl.class);
+    record(client, "wf-human-collect", "collect");
+    record(client, b0, "feedback");
+  }
+
+  /**
+   * With -Drlhf.recordHistories=DIR -Drlhf.historyVersion=vN, writes the HumanCollect and a
+   * HumanFeedback history as replay fixtures for {@link HumanHistoryReplayTest}; never overwrite old ones.
+   */
+  private static void record(WorkflowClient client, String workflowId, String name) throws Exception {
+    String dir = System.getProperty("rlhf.recordHistories");
+    if (dir != null) {
+      java.nio.file.Path out = java.nio.file.Files.createDirectories(java.nio.file.Path.of(dir, "human"))
+          .resolve(System.getProperty("rlhf.historyVersion", "v0") + "-" + name + ".json");
+      java.nio.file.Files.writeString(out, client.fetchHistory(workflowId).toJson(true));
+    }
   }
 
   private static boolean status(FeedbackClient fc, String id) {
