@@ -9,11 +9,13 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.collect.CollectInput;
 import org.rlhfflow.activities.collect.CollectStage;
@@ -23,7 +25,10 @@ import org.rlhfflow.activities.rm.RewardModelInput;
 import org.rlhfflow.activities.rm.RewardModelStage;
 import org.rlhfflow.activities.sft.SftStage;
 import org.rlhfflow.activities.human.FeedbackRecords.RankRequest;
+import org.rlhfflow.activities.human.FeedbackRecords.FeedbackResult;
 import org.rlhfflow.activities.human.HumanCollectActivities;
+import org.rlhfflow.activities.human.RankingStoreActivitiesImpl;
+import org.rlhfflow.store.LocalArtifactStore;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineInput;
 import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineResult;
 import org.rlhfflow.workflows.human.FeedbackClient;
@@ -34,6 +39,8 @@ import org.rlhfflow.workflows.human.HumanFeedbackWorkflowImpl;
 
 /** preferences.source: human: the pipeline waits in HumanFeedback children and goes on after quorum. */
 class HumanPipelineWorkflowTest {
+  @TempDir Path tmp;
+
   @RegisterExtension
   static final TestWorkflowExtension testWorkflow = TestWorkflowExtension.newBuilder()
       .registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class, HumanFeedbackWorkflowImpl.class,
@@ -58,7 +65,7 @@ class HumanPipelineWorkflowTest {
     public StageResult finish(FinishInput input) {
       finished = input;
       return new StageResult(CollectStage.NAME, Map.of("preferences", FakeStages.ref("collect/preferences")),
-          Map.of("collect/rankings", (double) input.results().stream().mapToInt(r -> r.rankings().size()).sum()),
+          Map.of("collect/rankings", (double) input.results().stream().mapToInt(HumanPipelineWorkflowTest::count).sum()),
           "key-collect", false, 1.0);
     }
   }
@@ -70,7 +77,8 @@ class HumanPipelineWorkflowTest {
     fake.preferenceSource = "human";
     fake.taskQueue = worker.getTaskQueue();
     FakeHuman human = new FakeHuman();
-    worker.registerActivitiesImplementations(fake, human);
+    worker.registerActivitiesImplementations(fake, human,
+        new RankingStoreActivitiesImpl(new LocalArtifactStore(tmp.resolve("store")), tmp.resolve("scratch")));
     env.start();
     RlhfPipelineWorkflow wf = client.newWorkflowStub(RlhfPipelineWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).setWorkflowId("wf-human").build());
@@ -95,7 +103,7 @@ class HumanPipelineWorkflowTest {
     assertEquals(List.of("resolve", "start", SftStage.NAME, RewardModelStage.NAME, PpoStage.NAME, EvaluateStage.NAME, "finish"),
         fake.calls);
     assertEquals(4.0, r.stages().get(CollectStage.NAME).metrics().get("collect/rankings"));
-    assertEquals(List.of(2, 2), human.finished.results().stream().map(x -> x.rankings().size()).toList());
+    assertEquals(List.of(2, 2), human.finished.results().stream().map(HumanPipelineWorkflowTest::count).toList());
     assertEquals(List.of(b0, b1), human.finished.results().stream().map(x -> x.batchId()).toList());
     RewardModelInput rm = (RewardModelInput) fake.inputs.get(RewardModelStage.NAME);
     assertEquals(FakeStages.ref("collect/preferences"), rm.preferences());
@@ -116,6 +124,10 @@ class HumanPipelineWorkflowTest {
           .resolve(System.getProperty("rlhf.historyVersion", "v0") + "-" + name + ".json");
       java.nio.file.Files.writeString(out, client.fetchHistory(workflowId).toJson(true));
     }
+  }
+
+  static int count(FeedbackResult r) {
+    return r.stored() != null ? r.stored().count() : r.rankings().size();
   }
 
   private static boolean status(FeedbackClient fc, String id) {
