@@ -74,6 +74,6 @@ public final class Models {
 
   /** Loads a stored language-model checkpoint. */
   public static LanguageModel loadLanguageModel(StageRun run, ArtifactRef ref, String name) throws IOException {
-    return LanguageModel.load(fetch(run, ref, name));
+    return LanguageModel.load(fetch(run, ref, name), LoraModels.resolver(run)); // adapters fetch their base
   }
 }

@@ -64,7 +64,7 @@ final class GroupSampler {
       NDArray ids = b.inputIds();
       NDArray att = b.attentionMask();
       float[] logp = Scoring.tokenLogprobs(scaled(models.policy.logits(ids, att)), ids, att).toFloatArray();
-      float[] ref = Scoring.tokenLogprobs(scaled(models.reference.logits(ids, att)), ids, att).toFloatArray();
+      float[] ref = models.reference(r -> Scoring.tokenLogprobs(scaled(r.logits(ids, att)), ids, att).toFloatArray());
       float[] resp = b.responseMask().toFloatArray();
       double[] rewards = verifier != null ? oracleScores(g, rowPrompts, verifier)
           : toDoubles(models.reward.rewards(ids, att).toFloatArray());

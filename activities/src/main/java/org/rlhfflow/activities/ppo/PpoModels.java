@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.rlhfflow.activities.LoraModels;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.ppo.PpoSpec;
 import org.rlhfflow.model.LanguageModel;
@@ -37,6 +38,7 @@ final class PpoModels implements AutoCloseable {
   static final String CRITIC_DIR = "critic";
 
   final LanguageModel policy;
+  /** The frozen SFT model; null with LoRA, where the reference is the policy with its adapters off. */
   final LanguageModel reference;
   final ScalarHeadModel critic;
   final ScalarHeadModel reward;
@@ -69,12 +71,19 @@ final class PpoModels implements AutoCloseable {
    * afresh each round, as at the start of any PPO run.
    */
   static PpoModels open(Path policyDir, Path sftDir, Path rewardDir, ExperimentSpec spec) throws IOException {
-    LanguageModel policy = LanguageModel.load(policyDir);
+    return open(LanguageModel.load(policyDir), sftDir, rewardDir, spec);
+  }
+
+  /**
+   * As above with the policy already open (closed on failure). A policy with LoRA adapters needs
+   * no second model: the reference is the policy with its adapters off ({@link #reference}).
+   */
+  static PpoModels open(LanguageModel policy, Path sftDir, Path rewardDir, ExperimentSpec spec) throws IOException {
     LanguageModel reference = null;
     ScalarHeadModel reward = null;
     ScalarHeadModel critic = null;
     try {
-      reference = LanguageModel.load(sftDir);
+      reference = policy.lora() != null ? null : LanguageModel.load(sftDir);
       reward = ScalarHeadModel.load(rewardDir);
       checkRewardModel(reward, policy);
       long seed = Seeds.derive(spec.seed(), "ppo", "critic");
@@ -113,11 +122,16 @@ final class PpoModels implements AutoCloseable {
     }
   }
 
+  /** {@code f} applied to the reference policy (see {@link LoraModels#reference}). */
+  <T> T reference(java.util.function.Function<LanguageModel, T> f) {
+    return LoraModels.reference(policy, reference, f);
+  }
+
   /** Restores weights, optimizer moments and the KL coefficient; returns the trainer's state. */
   JsonNode restore(Path dir) throws IOException {
     try (NDManager m = policy.manager().newSubManager(); NoGrad ng = NoGrad.enter()) {
-      Checkpoint.Loaded p = Checkpoint.load(dir.resolve(POLICY_DIR), m, shapes(policy.weights()));
-      copyInto(policy.weights(), p.model());
+      Checkpoint.Loaded p = Checkpoint.load(dir.resolve(POLICY_DIR), m, shapes(policy.trainableWeights()));
+      copyInto(policy.trainableWeights(), p.model()); // with LoRA, the adapters: the base is the same
       policyOpt.restoreState(p.extras());
       Checkpoint.Loaded c = Checkpoint.load(dir.resolve(CRITIC_DIR), m, shapes(critic.weights()));
       copyInto(critic.sharesTrunk() ? critic.headWeights() : critic.weights(), c.model());
@@ -177,7 +191,9 @@ final class PpoModels implements AutoCloseable {
     criticOpt.close();
     critic.close();
     reward.close();
-    reference.close();
+    if (reference != null) {
+      reference.close();
+    }
     policy.close();
   }
 }

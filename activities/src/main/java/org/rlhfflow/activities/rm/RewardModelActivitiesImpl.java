@@ -162,6 +162,7 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
     try (LanguageModel lm = input.sftModel() == null
         ? Models.base(run.spec())
         : Models.loadLanguageModel(run, input.sftModel(), "sft_model")) {
+      lm.foldLora(); // LoRA SFT: the trunk is the SFT model, adapters merged; the RM then trains in full
       return ScalarHeadModel.fromLanguageModel(ScalarHeadModel.Kind.REWARD, lm, headSeed); // copies the trunk
     }
   }
