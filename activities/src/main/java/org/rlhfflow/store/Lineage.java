@@ -43,8 +43,8 @@ public final class Lineage {
   public static Lineage of(ArtifactStore store) throws IOException {
     List<StageManifest> all = new ArrayList<>();
     for (String key : store.manifestKeys()) {
-      if (!key.matches("[0-9a-f]{64}")) {
-        continue; // not a stage's cache key: e.g. a labelling batch's rankings pointer (human-rankings-...)
+      if (key.startsWith("human-rankings-")) {
+        continue; // a labelling batch's pointer to its rankings (RankingStoreActivitiesImpl), not a stage
       }
       Optional<String> json = store.getManifest(key);
       if (json.isPresent()) {
