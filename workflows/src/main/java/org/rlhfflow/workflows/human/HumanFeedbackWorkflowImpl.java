@@ -2,6 +2,7 @@ package org.rlhfflow.workflows.human;
 
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
@@ -70,7 +71,10 @@ public class HumanFeedbackWorkflowImpl implements HumanFeedbackWorkflow {
     Workflow.getVersion("rankings-in-store", Workflow.DEFAULT_VERSION, 1);
     try {
       return runStored(in);
-    } catch (CanceledFailure e) {
+    } catch (CanceledFailure | ActivityFailure e) {
+      if (!(e instanceof CanceledFailure) && !(e.getCause() instanceof CanceledFailure)) {
+        throw e; // a save that failed for good: not a cancellation
+      }
       // The pipeline was cancelled or terminated (parent close policy REQUEST_CANCEL): keep what
       // people did, so a resumed run starts from it.
       Workflow.newDetachedCancellationScope(() -> {
