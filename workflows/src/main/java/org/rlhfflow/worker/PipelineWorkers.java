@@ -10,6 +10,7 @@ import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.activities.human.HumanCollectActivitiesImpl;
+import org.rlhfflow.activities.human.RankingStoreActivitiesImpl;
 import org.rlhfflow.activities.pipeline.PipelineActivitiesImpl;
 import org.rlhfflow.activities.registry.StageDef;
 import org.rlhfflow.activities.w2s.W2sActivitiesImpl;
@@ -53,7 +54,8 @@ public final class PipelineWorkers {
     worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class, WeakToStrongWorkflowImpl.class,
         HumanFeedbackWorkflowImpl.class, HumanCollectWorkflowImpl.class, RlhfSweepWorkflowImpl.class);
     worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services), new W2sActivitiesImpl(services),
-        new HumanCollectActivitiesImpl(services), new SweepActivitiesImpl());
+        new HumanCollectActivitiesImpl(services), new RankingStoreActivitiesImpl(services.store(), services.scratch()),
+        new SweepActivitiesImpl());
     for (StageDef<?, ?> def : StageRegistry.all()) {
       worker.registerActivitiesImplementations(def.implementation(services));
     }
