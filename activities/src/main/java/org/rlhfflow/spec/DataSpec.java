@@ -6,7 +6,10 @@ public record DataSpec(
     @Doc("SFT pairs (prompt, response); unset means the task's demonstrations.") String sftDataset,
     @Doc("Preference pairs (prompt, chosen, rejected); read when preferences.source is dataset.")
         String preferenceDataset,
-    @Doc("Prompts for PPO rollouts; unset means the task's train prompts.") String promptDataset) {
+    @Doc("Prompts for PPO rollouts; unset means the task's train prompts.") String promptDataset,
+    @Doc(value = "Red-team prompts for Constitutional AI (sl_cai), Arrow or JSONL {\"prompt\": ...}; unset means the task's red_team split.",
+            source = "Bai et al. 2022; Ganguli et al. 2022")
+        String redTeamPrompts) {
 
   public static final DataSpec DEFAULT = SpecDefaults.of(DataSpec.class);
 }
