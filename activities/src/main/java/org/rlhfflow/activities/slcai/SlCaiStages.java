@@ -17,7 +17,7 @@ public final class SlCaiStages {
 
   public static final StageDef<SlCaiInput, SlCaiResult> DEF = StageDef.builder(NAME, SlCaiInput.class, SlCaiResult::of)
       .setActivityType("SlCai")
-      .setReads("model", "task", "sl_cai")
+      .setReads("model", "task", "sl_cai", "preferences.ai.constitution", "data.red_team_prompts")
       .optFiles("preferences.ai.constitution", "data.red_team_prompts")
       .setBudget(Duration.ofHours(6)) // a whole attempt; the heartbeat timeout catches dead workers
       .optNeeds(spec -> spec.slCaiOrDefault().critic() == SlCaiSpec.Critic.PRETRAIN
