@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.rlhfflow.activities.LoraModels;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.ppo.PpoSpec;
 import org.rlhfflow.model.LanguageModel;
@@ -16,6 +17,7 @@ import org.rlhfflow.model.NoGrad;
 import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.model.Seeds;
 import org.rlhfflow.model.Weights;
+import org.rlhfflow.model.lora.LoraCheckpoint;
 import org.rlhfflow.model.ckpt.Checkpoint;
 import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.optim.AdamW;
@@ -37,6 +39,7 @@ final class PpoModels implements AutoCloseable {
   static final String CRITIC_DIR = "critic";
 
   final LanguageModel policy;
+  /** The frozen SFT model; null with LoRA, where the reference is the policy with its adapters off. */
   final LanguageModel reference;
   final ScalarHeadModel critic;
   final ScalarHeadModel reward;
@@ -69,13 +72,21 @@ final class PpoModels implements AutoCloseable {
    * afresh each round, as at the start of any PPO run.
    */
   static PpoModels open(Path policyDir, Path sftDir, Path rewardDir, ExperimentSpec spec) throws IOException {
-    LanguageModel policy = LanguageModel.load(policyDir);
+    return open(LanguageModel.load(policyDir), sftDir, rewardDir, spec, null);
+  }
+
+  /**
+   * As above with the policy already open (closed on failure). A policy with LoRA adapters needs
+   * no second model: the reference is the policy with its adapters off ({@link #reference}).
+   */
+  static PpoModels open(LanguageModel policy, Path sftDir, Path rewardDir, ExperimentSpec spec,
+      LoraCheckpoint.BaseResolver bases) throws IOException {
     LanguageModel reference = null;
     ScalarHeadModel reward = null;
     ScalarHeadModel critic = null;
     try {
-      reference = LanguageModel.load(sftDir);
-      reward = ScalarHeadModel.load(rewardDir);
+      reference = policy.lora() != null ? null : LanguageModel.load(sftDir);
+      reward = bases == null ? ScalarHeadModel.load(rewardDir) : ScalarHeadModel.load(rewardDir, bases);
       checkRewardModel(reward, policy);
       long seed = Seeds.derive(spec.seed(), "ppo", "critic");
       critic = spec.model().shareCriticTrunk()
@@ -101,9 +112,15 @@ final class PpoModels implements AutoCloseable {
     }
   }
 
-  /** A VALUE model with the reward model's trunk and head (TRL: value_model from the RM). */
+  /**
+   * A VALUE model with the reward model's trunk and head (TRL: value_model from the RM); a LoRA
+   * reward model's adapters are merged into the critic's trunk, which trains in full.
+   */
   private static ScalarHeadModel valueFromReward(ScalarHeadModel rm, long seed) {
-    LanguageModel trunk = LanguageModel.fromWeights(rm.trunk().config(), rm.tokenizer(), Weights.arrays(rm.trunk()));
+    LanguageModel trunk;
+    try (NDManager m = rm.manager().newSubManager()) {
+      trunk = LanguageModel.fromWeights(rm.trunk().config(), rm.tokenizer(), rm.mergedTrunkWeights(m)); // copies
+    }
     try {
       ScalarHeadModel v = ScalarHeadModel.fromLanguageModel(ScalarHeadModel.Kind.VALUE, trunk, seed);
       copyInto(v.headWeights(), rm.headWeights());
@@ -113,11 +130,16 @@ final class PpoModels implements AutoCloseable {
     }
   }
 
+  /** {@code f} applied to the reference policy (see {@link LoraModels#reference}). */
+  <T> T reference(java.util.function.Function<LanguageModel, T> f) {
+    return LoraModels.reference(policy, reference, f);
+  }
+
   /** Restores weights, optimizer moments and the KL coefficient; returns the trainer's state. */
   JsonNode restore(Path dir) throws IOException {
     try (NDManager m = policy.manager().newSubManager(); NoGrad ng = NoGrad.enter()) {
-      Checkpoint.Loaded p = Checkpoint.load(dir.resolve(POLICY_DIR), m, shapes(policy.weights()));
-      copyInto(policy.weights(), p.model());
+      Checkpoint.Loaded p = Checkpoint.load(dir.resolve(POLICY_DIR), m, shapes(policy.trainableWeights()));
+      copyInto(policy.trainableWeights(), p.model()); // with LoRA, the adapters: the base is the same
       policyOpt.restoreState(p.extras());
       Checkpoint.Loaded c = Checkpoint.load(dir.resolve(CRITIC_DIR), m, shapes(critic.weights()));
       copyInto(critic.sharesTrunk() ? critic.headWeights() : critic.weights(), c.model());
@@ -177,7 +199,9 @@ final class PpoModels implements AutoCloseable {
     criticOpt.close();
     critic.close();
     reward.close();
-    reference.close();
+    if (reference != null) {
+      reference.close();
+    }
     policy.close();
   }
 }
