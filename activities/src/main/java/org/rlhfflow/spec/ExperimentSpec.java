@@ -71,6 +71,9 @@ public record ExperimentSpec(
       require(rounds <= 1 || preferences.source() == PreferenceSpec.Source.SIMULATED, "rounds",
           rounds + " rounds need preferences.source simulated, got " + preferences.source().name().toLowerCase(),
           "preferences.source");
+      require(reward.source() != RewardSpec.Source.JUDGE || preferences.ai().constitution() != null,
+          "preferences.ai.constitution", "is required when reward.source is judge (the principles the judge applies)",
+          "reward.source");
     }
   }
 
