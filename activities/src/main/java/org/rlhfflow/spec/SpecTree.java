@@ -28,6 +28,9 @@ final class SpecTree {
     TreeMap<String, Object> tree = new TreeMap<>();
     for (RecordComponent c : record.getClass().getRecordComponents()) {
       Object v = value(record, c);
+      if (v == null && c.getType().isRecord()) {
+        continue; // an optional section left unset: absent, so adding one changes no existing spec's hash
+      }
       if (v instanceof Record r) {
         v = toTree(r);
       } else if (v instanceof Map<?, ?> m) {

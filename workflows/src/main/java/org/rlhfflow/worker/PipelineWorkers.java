@@ -11,6 +11,7 @@ import java.time.Duration;
 import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.activities.collect.AiCollectActivitiesImpl;
 import org.rlhfflow.activities.human.HumanCollectActivitiesImpl;
+import org.rlhfflow.activities.human.RankingStoreActivitiesImpl;
 import org.rlhfflow.activities.pipeline.PipelineActivitiesImpl;
 import org.rlhfflow.activities.registry.StageDef;
 import org.rlhfflow.activities.w2s.W2sActivitiesImpl;
@@ -55,7 +56,8 @@ public final class PipelineWorkers {
     worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class, WeakToStrongWorkflowImpl.class,
         HumanFeedbackWorkflowImpl.class, HumanCollectWorkflowImpl.class, RlhfSweepWorkflowImpl.class);
     worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services), new W2sActivitiesImpl(services),
-        new HumanCollectActivitiesImpl(services), new AiCollectActivitiesImpl(services), new SweepActivitiesImpl());
+        new HumanCollectActivitiesImpl(services), new RankingStoreActivitiesImpl(services.store(), services.scratch()),
+        new AiCollectActivitiesImpl(services), new SweepActivitiesImpl());
     for (StageDef<?, ?> def : StageRegistry.all()) {
       worker.registerActivitiesImplementations(def.implementation(services));
     }

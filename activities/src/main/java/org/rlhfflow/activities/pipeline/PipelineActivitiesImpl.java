@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rlhfflow.activities.PipelineActivities;
+import org.rlhfflow.activities.LoraModels;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.activities.collect.PreferenceSpec;
@@ -41,8 +42,13 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
         // A bad constitution fails the pipeline before any training, not at the collect stage.
         ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
       }
+      if (ExperimentSpec.SL_CAI.equals(spec.method())) { // its constitution and red-team prompts, before any training
+        ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
+        org.rlhfflow.activities.slcai.RedTeamPrompts.check(spec);
+      }
       List<String> plan = StageRegistry.plan(spec);
       checkResources(spec.resources());
+      LoraModels.checkTargets(spec); // a target that names no module fails before any training
       Map<String, String> queues = new LinkedHashMap<>();
       Map<String, Double> heartbeats = new LinkedHashMap<>();
       for (String stage : plan) {

@@ -8,7 +8,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.rlhfflow.activities.CheckpointSpecs;
+import org.rlhfflow.activities.LoraModels;
 import org.rlhfflow.activities.Models;
+import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun.Progress;
@@ -22,7 +24,6 @@ import org.rlhfflow.activities.collect.JudgeModel;
 import org.rlhfflow.activities.grpo.RewardSpec;
 import org.rlhfflow.activities.ppo.PpoInput;
 import org.rlhfflow.feedback.Constitution;
-import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.Sha256;
@@ -79,8 +80,13 @@ public final class PpoActivitiesImpl implements PpoActivities {
       PromptSource prompts = PromptSource.of(run);
       Path sft = Models.fetch(run, input.sftModel(), "sft");
       Path rm = judge != null ? null : Models.fetch(run, input.rewardModel(), "reward_model");
-      Path policy = input.initialPolicy() == null ? sft : Models.fetch(run, input.initialPolicy(), "initial_policy");
-      try (PpoModels models = PpoModels.open(policy, sft, rm, run.spec(), reference -> judgeReward(run, judge, reference))) {
+      ArtifactRef policyRef = input.initialPolicy() == null ? input.sftModel() : input.initialPolicy();
+      Path policyDir = input.initialPolicy() == null ? sft : Models.fetch(run, input.initialPolicy(), "initial_policy");
+      // With model.lora: the SFT model (its adapters folded in) frozen as the base, fresh adapters on it.
+      LanguageModel policy = LoraModels.adapt(run, LanguageModel.load(policyDir, LoraModels.resolver(run)),
+          policyRef, PpoStage.NAME);
+      try (PpoModels models = PpoModels.open(policy, sft, rm, run.spec(), LoraModels.resolver(run),
+          reference -> judgeReward(run, judge, reference))) {
         prompts.checkFits(models.policy.tokenizer(), models.policy.config().blockSize(),
             run.spec().ppo().maxNewTokens());
         PpoTrainer trainer = new PpoTrainer(run, models, prompts, onCheckpoint);

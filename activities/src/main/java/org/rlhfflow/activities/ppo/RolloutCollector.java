@@ -42,7 +42,7 @@ final class RolloutCollector {
     Tokenizer tok = models.policy.tokenizer();
     int[][] encoded = new int[prompts.size()][];
     for (int b = 0; b < encoded.length; b++) {
-      encoded[b] = withBos(tok.bosId(), tok.encode(prompts.get(b)));
+      encoded[b] = withBos(tok.bosId(), org.rlhfflow.activities.train.Sequences.promptIds(tok, prompts.get(b))); // chat template applied
     }
     Generation g = new Generator(models.policy.gpt()).generate(encoded, generation, genSeed);
     return score(g, prompts, oracle, genSeed);
@@ -58,7 +58,7 @@ final class RolloutCollector {
       NDArray att = b.attentionMask();
       // Both models scored under the sampler's distribution (temperature, BOS/PAD removed).
       Scoring.TokenScores pol = models.policy.scoreSampled(ids, att, ppo.temperature(), true);
-      NDArray refLogp = models.reference.scoreSampled(ids, att, ppo.temperature(), false).logprobs();
+      NDArray refLogp = models.reference(r -> r.scoreSampled(ids, att, ppo.temperature(), false).logprobs());
       NDArray values = PpoUpdater.stateValues(models.critic.values(ids, att));
       double[] scores = models.reward != null
           ? toDoubles(models.reward.rewards(ids, att).toFloatArray())
