@@ -142,6 +142,42 @@ class MlflowTrackerIntegrationTest {
     }
   }
 
+  /**
+   * A stage that ends while MLflow is down does not fail: the run's end waits with its points,
+   * and when the server is back the background flusher sends both, points first. The spool holds
+   * them on disk meanwhile, and is empty once they are delivered.
+   */
+  @Test
+  void aRunEndedDuringAnOutageIsEndedWithAllItsPointsWhenTheServerIsBack() throws Exception {
+    String exp = experiment("deferred-end");
+    Path spool = tmp.resolve("spool");
+    try (ForwardingProxy proxy = new ForwardingProxy(uri); MlflowTracker t = new MlflowTracker(proxy.uri(), spool)) {
+      String run = t.startRun(exp, "ppo", null, Map.of());
+      proxy.down = true;
+      for (int step = 0; step < 5; step++) {
+        t.logMetric(run, "ppo/rm_score", step * 0.5, step);
+      }
+      t.endRun(run, "FINISHED"); // returns: nothing waits for the server
+      assertEquals(1, t.pendingRunEnds());
+      assertEquals(5, t.bufferedMetrics());
+      try (var files = Files.walk(spool)) {
+        assertEquals(2, files.filter(f -> f.toString().endsWith(".jsonl") || f.toString().endsWith(".end")).count(),
+            "the points and the end are spooled");
+      }
+      proxy.down = false;
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (t.pendingRunEnds() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(0, t.pendingRunEnds(), "the end was not delivered within 60 s of the server's return");
+      JsonNode info = get("/api/2.0/mlflow/runs/get", Map.of("run_id", run)).get("run").get("info");
+      assertEquals("FINISHED", info.get("status").asText());
+      JsonNode history = get("/api/2.0/mlflow/metrics/get-history", Map.of("run_id", run, "metric_key", "ppo/rm_score"))
+          .get("metrics");
+      assertEquals(5, history.size(), "every point arrived exactly once");
+    }
+  }
+
   @Test
   void experimentIsFoundByNameAcrossTrackers() throws Exception {
     String exp = experiment("shared");

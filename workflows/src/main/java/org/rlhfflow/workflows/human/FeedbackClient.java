@@ -1,5 +1,7 @@
 package org.rlhfflow.workflows.human;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
@@ -85,6 +87,9 @@ public final class FeedbackClient {
           throw new Rejected(why);
         }
       } catch (WorkflowNotFoundException | WorkflowServiceException e) {
+        if (unreachable(e)) {
+          throw e; // the server is down or restarting: not a verdict on the ranking
+        }
         // The run closed under the call (continue-as-new): the next attempt reaches the new run.
         if (attempt >= ROLLOVER_RETRIES || !isOpen(batchId)) {
           throw new Rejected("batch " + batchId + " is closed");
@@ -141,8 +146,31 @@ public final class FeedbackClient {
       FeedbackStatus s = status(batchId);
       return s != null && s.open();
     } catch (RuntimeException e) {
+      if (unreachable(e)) {
+        throw e;
+      }
       return false;
     }
+  }
+
+  /** Whether the call failed because the Temporal server could not be reached (down, restarting). */
+  public static boolean unreachable(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof StatusRuntimeException s) {
+        Status.Code code = s.getStatus().getCode();
+        return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+      }
+    }
+    return false;
+  }
+
+  /** The innermost message of a failed call, for a one-line error. */
+  public static String why(Throwable e) {
+    Throwable c = e;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
   }
 
   private WorkflowStub stub(String batchId) {
