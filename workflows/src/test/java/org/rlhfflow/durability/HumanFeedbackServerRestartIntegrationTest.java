@@ -22,6 +22,7 @@ import org.rlhfflow.activities.human.FeedbackRecords.Ranking;
 import org.rlhfflow.activities.human.LabelItems;
 import org.rlhfflow.activities.human.LabelItems.Item;
 import org.rlhfflow.activities.human.LabelItems.Response;
+import org.rlhfflow.activities.human.RankingStoreActivitiesImpl;
 import org.rlhfflow.label.LabelServer;
 import org.rlhfflow.label.SimulatedAnnotators;
 import org.rlhfflow.label.SimulatedAnnotators.Submission;
@@ -66,13 +67,13 @@ class HumanFeedbackServerRestartIntegrationTest {
       Path file = tmp.resolve("items.json");
       items().write(file);
       ArtifactRef ref = store.put(file);
-      List<String> ids = items().items().stream().map(Item::id).toList();
       WorkflowClient client = server.client();
       try (WorkerProcess worker = WorkerProcess.start(tmp.resolve("worker"), queue,
           Map.of("RLHF_TEMPORAL_ADDRESS", server.address(), "RLHF_NAMESPACE", "default"))) {
         WorkflowClient.start(client.newWorkflowStub(HumanFeedbackWorkflow.class, WorkflowOptions.newBuilder()
             .setTaskQueue(queue).setWorkflowId(batch).build())::run,
-            new FeedbackInput(batch, ref, ids, 2, QUORUM, List.of(), 3600, 1, RANKINGS_PER_RUN, null));
+            new FeedbackInput(batch, ref, null, 2, QUORUM, List.of(), 3600, 1, RANKINGS_PER_RUN, null,
+                DurabilityStack.unique("it-restart-key"), 0, ITEMS));
         Tokens tokens = new Tokens();
         List<Submission> beforeKill;
         FeedbackResult result;
@@ -88,8 +89,10 @@ class HumanFeedbackServerRestartIntegrationTest {
           System.out.printf("DURABILITY temporal-restart: %d rankings accepted before the kill, %d in all%n",
               beforeKill.size(), sims.accepted().size());
         }
+        // The batch's rankings are in the artifact store, saved by SaveRankings across the restart too.
+        List<Ranking> rankings = RankingStoreActivitiesImpl.read(store, tmp.resolve("read"), result.stored().rankings());
         Set<String> recorded = new HashSet<>();
-        for (Ranking r : result.rankings()) {
+        for (Ranking r : rankings) {
           recorded.add(key(batch, r.annotator(), r.item(), r.ranks()));
         }
         for (Submission s : beforeKill) {
@@ -98,7 +101,7 @@ class HumanFeedbackServerRestartIntegrationTest {
         }
         assertTrue(beforeKill.size() > 0, "nothing was accepted before the kill");
         assertEquals(ITEMS, result.itemsDone(), "every item reached quorum");
-        assertEquals(ITEMS * QUORUM, result.rankings().size());
+        assertEquals(ITEMS * QUORUM, rankings.size());
       }
     }
   }

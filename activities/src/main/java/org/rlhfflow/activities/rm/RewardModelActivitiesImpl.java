@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.rlhfflow.activities.CheckpointSpecs;
+import org.rlhfflow.activities.LoraModels;
 import org.rlhfflow.activities.Models;
+import org.rlhfflow.model.lora.LoraCheckpoint;
+import org.rlhfflow.spec.LoraSpec;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun.Progress;
@@ -106,7 +109,8 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
     run.inputs(test == null ? List.of(data.input()) : List.of(data.input(), test.input()));
     Optional<Progress> resume = hooks.resumePoint(run);
     Path resumeDir = resume.isPresent() ? Models.fetch(run, resume.get().checkpoint(), "resume") : null;
-    try (ScalarHeadModel rm = resumeDir != null ? ScalarHeadModel.load(resumeDir) : startingModel(run, input);
+    try (ScalarHeadModel rm = resumeDir != null ? ScalarHeadModel.load(resumeDir, LoraModels.resolver(run))
+            : startingModel(run, input);
         AdamW adamw = AdamW.builder().setParameters(rm.trainableParameters()).optWeightDecay(0).build()) {
       JsonNode resumedState = null;
       long startStep = 0;
@@ -171,14 +175,20 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
 
   private static ScalarHeadModel startingModel(StageRun run, RewardModelInput input) throws IOException {
     if (input.initialModel() != null) { // continue from the previous round's RM (Touvron et al. 2023)
-      return ScalarHeadModel.load(Models.fetch(run, input.initialModel(), "initial_model"));
+      return Models.loadScalarHead(run, input.initialModel(), "initial_model");
     }
     long headSeed = Seeds.derive(run.spec().seed(), RewardModelStage.NAME, "head");
+    LoraSpec lora = run.spec().model().lora();
     try (LanguageModel lm = input.sftModel() == null
         ? Models.base(run.spec())
         : Models.loadLanguageModel(run, input.sftModel(), "sft_model")) {
-      lm.foldLora(); // LoRA SFT: the trunk is the SFT model, adapters merged; the RM then trains in full
-      return ScalarHeadModel.fromLanguageModel(ScalarHeadModel.Kind.REWARD, lm, headSeed); // copies the trunk
+      // With LoRA: the SFT model (its adapters folded in) stored as the base; adapters and the head train.
+      LoraCheckpoint.Base base = lora == null ? null : LoraModels.storeBase(run, lm, input.sftModel());
+      ScalarHeadModel rm = ScalarHeadModel.fromLanguageModel(ScalarHeadModel.Kind.REWARD, lm, headSeed); // copies the trunk
+      if (lora != null) {
+        rm.attachLora(lora.config(), LoraModels.seed(run, RewardModelStage.NAME), base);
+      }
+      return rm;
     }
   }
 
