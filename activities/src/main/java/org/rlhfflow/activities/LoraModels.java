@@ -77,19 +77,31 @@ public final class LoraModels {
       return lm;
     }
     try {
-      ArtifactRef base = stored;
-      if (lm.lora() != null || stored == null) {
-        lm.foldLora();
-        Path dir = run.workDir("lora-base");
-        lm.save(dir, 0, CheckpointSpecs.of(run.context()), null, null);
-        base = run.services().store().putDirectory(dir);
-      }
-      lm.attachLora(spec.config(), Seeds.derive(run.spec().seed(), stage, "lora"), baseOf(base));
+      lm.attachLora(spec.config(), seed(run, stage), storeBase(run, lm, stored));
       return lm;
     } catch (IOException | RuntimeException e) {
       lm.close(); // the caller never gets it
       throw e;
     }
+  }
+
+  /** The adapters' initialisation stream of {@code stage}. */
+  public static long seed(StageRun run, String stage) {
+    return Seeds.derive(run.spec().seed(), stage, "lora");
+  }
+
+  /**
+   * Folds {@code lm}'s adapters (if any) into it and names its weights as a stored base: {@code
+   * stored} itself when that is exactly them, else a new content-addressed checkpoint.
+   */
+  public static LoraCheckpoint.Base storeBase(StageRun run, LanguageModel lm, ArtifactRef stored) throws IOException {
+    if (lm.lora() == null && stored != null) {
+      return baseOf(stored);
+    }
+    lm.foldLora();
+    Path dir = run.workDir("lora-base");
+    lm.save(dir, 0, CheckpointSpecs.of(run.context()), null, null);
+    return baseOf(run.services().store().putDirectory(dir));
   }
 
   /**

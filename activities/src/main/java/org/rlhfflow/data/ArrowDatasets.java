@@ -16,6 +16,7 @@ import java.util.List;
  */
 public final class ArrowDatasets {
   static final String PREFERENCES = "preference";
+  static final String CHAINS = "critique chain";
   static final String SFT = "sft";
   static final String PROMPTS = "prompt";
 
@@ -56,6 +57,17 @@ public final class ArrowDatasets {
 
   public static List<SftPair> readSftPairs(Path file) {
     return ArrowTables.read(file, DatasetSchemas.SFT_PAIRS, SFT, r -> new SftPair(r.string("prompt"), r.string("response")));
+  }
+
+  /** Constitutional AI chains: prompt, initial_response, then principles, critiques, revisions (list&lt;utf8&gt;, one per round). */
+  public static void writeChains(Path file, List<CritiqueChain> chains) throws IOException {
+    ArrowTables.write(file, DatasetSchemas.CHAINS, CHAINS, chains,
+        c -> new Object[] {c.prompt(), c.initialResponse(), c.principles(), c.critiques(), c.revisions()});
+  }
+
+  public static List<CritiqueChain> readChains(Path file) {
+    return ArrowTables.read(file, DatasetSchemas.CHAINS, CHAINS, r -> new CritiqueChain(r.string("prompt"),
+        r.string("initial_response"), r.strings("principles"), r.strings("critiques"), r.strings("revisions")));
   }
 
   public static void writePrompts(Path file, List<Prompt> prompts) throws IOException {

@@ -26,6 +26,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
 final class DatasetSchemas {
   static final List<Column> PROMPTS = List.of(Column.required("prompt", UTF8), Column.optional("id", UTF8));
 
+  static final List<Column> CHAINS = List.of(Column.required("prompt", UTF8), Column.required("initial_response", UTF8),
+      Column.required("principles", LIST_UTF8), Column.required("critiques", LIST_UTF8),
+      Column.required("revisions", LIST_UTF8));
+
   static final List<Column> SFT_PAIRS = List.of(Column.required("prompt", UTF8), Column.required("response", UTF8));
 
   static final List<Column> PREFERENCES =

@@ -16,11 +16,18 @@ import org.rlhfflow.store.Sha256;
  *
  * @param source the file it was read from, for messages
  * @param sha256 digest of the file's bytes: part of the collect stage's cache key
+ * @param revisionExemplars worked critique-and-revision chains for SL-CAI's few-shot prompts
  */
-public record Constitution(String source, String sha256, List<Principle> principles, List<Exemplar> exemplars) {
+public record Constitution(String source, String sha256, List<Principle> principles, List<Exemplar> exemplars,
+    List<RevisionExemplar> revisionExemplars) {
   public Constitution {
     principles = List.copyOf(principles);
     exemplars = List.copyOf(exemplars);
+    revisionExemplars = List.copyOf(revisionExemplars);
+  }
+
+  public Constitution(String source, String sha256, List<Principle> principles, List<Exemplar> exemplars) {
+    this(source, sha256, principles, exemplars, List.of());
   }
 
   /** A constitution built in code (tests, ad-hoc judging); its digest covers the texts. */
@@ -39,6 +46,11 @@ public record Constitution(String source, String sha256, List<Principle> princip
   /** The exemplars solved under {@code principleId}, in file order. */
   public List<Exemplar> exemplarsFor(String principleId) {
     return exemplars.stream().filter(e -> e.principle().equals(principleId)).toList();
+  }
+
+  /** The critique-and-revision exemplars of {@code principleId}, in file order. */
+  public List<RevisionExemplar> revisionExemplarsFor(String principleId) {
+    return revisionExemplars.stream().filter(e -> e.principle().equals(principleId)).toList();
   }
 
   /** One principle per comparison, in proportion to the weights, from {@code rng} (derive it from the seed). */

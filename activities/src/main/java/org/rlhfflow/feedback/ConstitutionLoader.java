@@ -40,12 +40,19 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     first: ok: make gas x2.
  *     second: no; gas is risky.
  *     preferred: second   # first | second
+ * revisions:            # optional: worked critique-and-revision chains for SL-CAI
+ *   - principle: safe
+ *     prompt: make gas x2?
+ *     response: ok: make gas x2.
+ *     critique: yes.
+ *     revision: no; gas is risky.
  * </pre>
  */
 public final class ConstitutionLoader {
-  private static final Set<String> TOP = Set.of("principles", "exemplars");
+  private static final Set<String> TOP = Set.of("principles", "exemplars", "revisions");
   private static final List<String> PRINCIPLE = List.of("id", "comparison", "critique", "revision");
   private static final List<String> EXEMPLAR = List.of("principle", "prompt", "first", "second", "preferred");
+  private static final List<String> REVISION = List.of("principle", "prompt", "response", "critique", "revision");
 
   private final String file;
 
@@ -88,7 +95,10 @@ public final class ConstitutionLoader {
     List<Exemplar> exemplars = top.containsKey("exemplars")
         ? exemplars(top.get("exemplars").getValueNode(), principles)
         : List.of();
-    return new Constitution(file, sha, principles, exemplars);
+    List<RevisionExemplar> revisions = top.containsKey("revisions")
+        ? revisions(top.get("revisions").getValueNode(), principles)
+        : List.of();
+    return new Constitution(file, sha, principles, exemplars, revisions);
   }
 
   private List<Principle> principles(Node node) {
@@ -125,6 +135,22 @@ public final class ConstitutionLoader {
         throw error(valueNode(items.get(i), "preferred"), at + ".preferred", "must be first or second, got '" + preferred + "'");
       }
       out.add(new Exemplar(f.get("principle"), f.get("prompt"), f.get("first"), f.get("second"), preferred.equals("first")));
+    }
+    return out;
+  }
+
+  private List<RevisionExemplar> revisions(Node node, List<Principle> principles) {
+    List<RevisionExemplar> out = new ArrayList<>();
+    List<Node> items = list(node, "revisions");
+    for (int i = 0; i < items.size(); i++) {
+      String at = "revisions[" + i + "]";
+      Map<String, String> f = strings(items.get(i), at, REVISION, Set.of());
+      if (principles.stream().noneMatch(p -> p.id().equals(f.get("principle")))) {
+        throw error(valueNode(items.get(i), "principle"), at + ".principle",
+            "unknown principle '" + f.get("principle") + "'; defined: " + principles.stream().map(Principle::id).toList());
+      }
+      out.add(new RevisionExemplar(f.get("principle"), f.get("prompt"), f.get("response"), f.get("critique"),
+          f.get("revision")));
     }
     return out;
   }

@@ -13,6 +13,7 @@ import org.rlhfflow.activities.ppo.PpoSpec;
 import org.rlhfflow.activities.rm.RewardModelSpec;
 import org.rlhfflow.activities.pretrain.PretrainSpec;
 import org.rlhfflow.activities.sft.SftSpec;
+import org.rlhfflow.activities.slcai.SlCaiSpec;
 import org.rlhfflow.activities.w2s.W2sSpec;
 
 /**
@@ -51,7 +52,13 @@ public record ExperimentSpec(
     W2sSpec w2s,
     @Doc(value = "Iterated RLHF rounds (method ppo): SFT once, then this many rounds of collect -> reward model -> PPO, each round labelling samples of the previous round's policy, retraining the RM on all pairs so far and continuing PPO against the same SFT reference.",
             range = "[1, 10]", source = "Ouyang et al. 2022; Touvron et al. 2023 (Llama 2), iterative rounds", def = "1")
-        int rounds) {
+        int rounds,
+    @Doc(value = "Supervised Constitutional AI (method sl_cai_sft): red-team critique-and-revision chains and SFT on the revisions; absent for every other method.",
+            optional = true, source = "Bai et al. 2022")
+        SlCaiSpec slCai) {
+
+  /** The method that fine-tunes the helpful-only model on its own constitutional revisions (SL-CAI). */
+  public static final String SL_CAI = "sl_cai_sft";
 
   /** The method that selects the WeakToStrong workflow instead of a pipeline. */
   public static final String WEAK_TO_STRONG = "weak_to_strong";
@@ -75,7 +82,17 @@ public record ExperimentSpec(
       require(rounds <= 1 || preferences.source() == PreferenceSpec.Source.SIMULATED, "rounds",
           rounds + " rounds need preferences.source simulated, got " + preferences.source().name().toLowerCase(),
           "preferences.source");
+      require(slCai == null || SL_CAI.equals(method), "sl_cai",
+          "method " + method + " does not use the sl_cai section; remove it or set method: " + SL_CAI, "method");
+      // The critique and revision requests come from the constitution, as the judge's questions do.
+      require(!SL_CAI.equals(method) || preferences.ai().constitution() != null, "preferences.ai.constitution",
+          "is required by method " + SL_CAI + " (its principles' critique and revision requests)", "method");
     }
+  }
+
+  /** The sl_cai section, or its defaults when the spec leaves it out. */
+  public SlCaiSpec slCaiOrDefault() {
+    return slCai == null ? SlCaiSpec.DEFAULT : slCai;
   }
 
   /** Whether this spec is for the WeakToStrong workflow. */

@@ -58,7 +58,9 @@ final class SpecBinder {
 
   private Object value(RecordComponent c, Record defaults, Node node, String path) {
     if (c.getType().isRecord()) {
-      return bindRecord(c.getType(), node, path);
+      // An optional section written as null (a resolved spec's JSON) stays absent, as when left out.
+      boolean optional = doc(c) != null && doc(c).optional();
+      return optional && ScalarParser.isNull(node) ? null : bindRecord(c.getType(), node, path);
     }
     if (c.getType() == Map.class) {
       return bindMap(c, node, path);

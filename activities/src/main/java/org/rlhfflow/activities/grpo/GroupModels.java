@@ -33,20 +33,21 @@ final class GroupModels implements AutoCloseable {
    * @param rewardDir the reward model, or null for verifier rewards
    */
   static GroupModels open(Path policyDir, Path sftDir, Path rewardDir) throws IOException {
-    return open(LanguageModel.load(policyDir), sftDir, rewardDir);
+    return open(LanguageModel.load(policyDir), sftDir, rewardDir, null);
   }
 
   /**
    * As above with the policy already open (closed on failure); a policy with LoRA adapters is its
    * own reference with the adapters off ({@link #reference}), so no second model is loaded.
    */
-  static GroupModels open(LanguageModel policy, Path sftDir, Path rewardDir) throws IOException {
+  static GroupModels open(LanguageModel policy, Path sftDir, Path rewardDir,
+      org.rlhfflow.model.lora.LoraCheckpoint.BaseResolver bases) throws IOException {
     LanguageModel reference = null;
     ScalarHeadModel reward = null;
     try {
       reference = policy.lora() != null ? null : LanguageModel.load(sftDir);
       if (rewardDir != null) {
-        reward = ScalarHeadModel.load(rewardDir);
+        reward = bases == null ? ScalarHeadModel.load(rewardDir) : ScalarHeadModel.load(rewardDir, bases);
         if (reward.kind() != ScalarHeadModel.Kind.REWARD
             || !reward.tokenizer().describe().equals(policy.tokenizer().describe())) {
           throw new StageFailures.ValidationException("rewardModel: kind " + reward.kind() + ", tokenizer "

@@ -75,7 +75,7 @@ final class GroupPolicyRunner {
     if (from.isEmpty()) { // with model.lora: the SFT model frozen as the base, fresh adapters on it
       policy = LoraModels.adapt(run, policy, input.sftModel(), stage);
     }
-    try (GroupModels models = GroupModels.open(policy, sft, rm)) {
+    try (GroupModels models = GroupModels.open(policy, sft, rm, LoraModels.resolver(run))) {
       prompts.checkFits(models.policy.tokenizer(), models.policy.config().blockSize(), s.maxNewTokens(), stage);
       long start = 0;
       if (from.isPresent()) {

@@ -42,6 +42,10 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
         // A bad constitution fails the pipeline before any training, not at the collect stage.
         ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
       }
+      if (ExperimentSpec.SL_CAI.equals(spec.method())) { // its constitution and red-team prompts, before any training
+        ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
+        org.rlhfflow.activities.slcai.RedTeamPrompts.check(spec);
+      }
       List<String> plan = StageRegistry.plan(spec);
       checkResources(spec.resources());
       LoraModels.checkTargets(spec); // a target that names no module fails before any training

@@ -34,6 +34,14 @@ final class SummaryFigures {
     f.put(p + "_vs_sft_win_rate", m.get("eval/" + p + "_vs_sft_win_rate"));
     // Agreement with the oracle where there is one (built-in tasks), else with the held-out labels.
     f.put("rm_heldout_accuracy", m.getOrDefault("rm/heldout_oracle_accuracy", m.get("rm/heldout_accuracy")));
+    if (m.containsKey("rm/test_accuracy")) { // data.preference_test_dataset: the same, on the test file
+      f.put("rm_test_accuracy", m.getOrDefault("rm/test_oracle_accuracy", m.get("rm/test_accuracy")));
+      Map<String, Double> test = new LinkedHashMap<>();
+      for (String k : List.of("accuracy", "auc", "ece", "precision", "recall", "f1", "pairs")) {
+        test.put(k, m.get("rm/test_" + k));
+      }
+      f.put("rm_test", test);
+    }
     if (m.containsKey("collect/ai/comparisons")) {
       Map<String, Double> ai = new LinkedHashMap<>();
       ai.put("judge_oracle_agreement", m.get("collect/ai/judge_oracle_agreement"));
@@ -44,6 +52,9 @@ final class SummaryFigures {
     if (m.containsKey("eval/harmless_ppo")) {
       f.put("harmless", pair("sft", m.get("eval/harmless_sft"), "ppo", m.get("eval/harmless_ppo")));
       f.put("helpfulness", pair("sft", m.get("eval/helpfulness_sft"), "ppo", m.get("eval/helpfulness_ppo")));
+    }
+    if (ExperimentSpec.SL_CAI.equals(p)) {
+      f.put("cai", cai(m, spec.slCaiOrDefault().rounds()));
     }
     if (m.containsKey("collect/rankings")) { // preferences.source: human
       f.put("annotation", annotation(m));
@@ -72,6 +83,32 @@ final class SummaryFigures {
     out.put("rm_heldout_accuracy", r.rmHeldoutAccuracy());
     out.put("kl_to_ref", r.klToRef());
     return out;
+  }
+
+  /**
+   * Constitutional AI's figures by the oracle on the held-out prompts: harmless rate and
+   * helpfulness of the helpful-only model (SFT) and of SL-CAI, and the harmless rate of the
+   * red-team answers after each revision round (0 = the helpful-only answer). RL-CAI is not built
+   * yet: its entries are null.
+   */
+  private static Map<String, Object> cai(Map<String, Double> m, int rounds) {
+    Map<String, Object> cai = new LinkedHashMap<>();
+    Map<String, Double> harmless = new LinkedHashMap<>();
+    harmless.put("helpful_only", m.get("eval/harmless_sft"));
+    harmless.put("sl_cai", m.get("eval/harmless_" + ExperimentSpec.SL_CAI));
+    harmless.put("rl_cai", null);
+    Map<String, Double> helpful = new LinkedHashMap<>();
+    helpful.put("helpful_only", m.get("eval/helpfulness_sft"));
+    helpful.put("sl_cai", m.get("eval/helpfulness_" + ExperimentSpec.SL_CAI));
+    helpful.put("rl_cai", null);
+    cai.put("harmless_rate", harmless);
+    cai.put("helpfulness", helpful);
+    java.util.List<Double> byRound = new java.util.ArrayList<>();
+    for (int k = 0; k <= rounds; k++) {
+      byRound.add(m.get("sl_cai/harmless_round_" + k));
+    }
+    cai.put("harmless_by_round", byRound);
+    return cai;
   }
 
   /** The human labels: how many, by how many people, and how much they agreed. */

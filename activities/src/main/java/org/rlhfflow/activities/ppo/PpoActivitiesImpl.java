@@ -60,7 +60,7 @@ public final class PpoActivitiesImpl implements PpoActivities {
       // With model.lora: the SFT model (its adapters folded in) frozen as the base, fresh adapters on it.
       LanguageModel policy = LoraModels.adapt(run, LanguageModel.load(policyDir, LoraModels.resolver(run)),
           policyRef, PpoStage.NAME);
-      try (PpoModels models = PpoModels.open(policy, sft, rm, run.spec())) {
+      try (PpoModels models = PpoModels.open(policy, sft, rm, run.spec(), LoraModels.resolver(run))) {
         prompts.checkFits(models.policy.tokenizer(), models.policy.config().blockSize(),
             run.spec().ppo().maxNewTokens());
         PpoTrainer trainer = new PpoTrainer(run, models, prompts, onCheckpoint);

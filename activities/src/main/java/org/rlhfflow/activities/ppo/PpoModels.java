@@ -17,6 +17,7 @@ import org.rlhfflow.model.NoGrad;
 import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.model.Seeds;
 import org.rlhfflow.model.Weights;
+import org.rlhfflow.model.lora.LoraCheckpoint;
 import org.rlhfflow.model.ckpt.Checkpoint;
 import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.optim.AdamW;
@@ -71,20 +72,21 @@ final class PpoModels implements AutoCloseable {
    * afresh each round, as at the start of any PPO run.
    */
   static PpoModels open(Path policyDir, Path sftDir, Path rewardDir, ExperimentSpec spec) throws IOException {
-    return open(LanguageModel.load(policyDir), sftDir, rewardDir, spec);
+    return open(LanguageModel.load(policyDir), sftDir, rewardDir, spec, null);
   }
 
   /**
    * As above with the policy already open (closed on failure). A policy with LoRA adapters needs
    * no second model: the reference is the policy with its adapters off ({@link #reference}).
    */
-  static PpoModels open(LanguageModel policy, Path sftDir, Path rewardDir, ExperimentSpec spec) throws IOException {
+  static PpoModels open(LanguageModel policy, Path sftDir, Path rewardDir, ExperimentSpec spec,
+      LoraCheckpoint.BaseResolver bases) throws IOException {
     LanguageModel reference = null;
     ScalarHeadModel reward = null;
     ScalarHeadModel critic = null;
     try {
       reference = policy.lora() != null ? null : LanguageModel.load(sftDir);
-      reward = ScalarHeadModel.load(rewardDir);
+      reward = bases == null ? ScalarHeadModel.load(rewardDir) : ScalarHeadModel.load(rewardDir, bases);
       checkRewardModel(reward, policy);
       long seed = Seeds.derive(spec.seed(), "ppo", "critic");
       critic = spec.model().shareCriticTrunk()
@@ -110,9 +112,15 @@ final class PpoModels implements AutoCloseable {
     }
   }
 
-  /** A VALUE model with the reward model's trunk and head (TRL: value_model from the RM). */
+  /**
+   * A VALUE model with the reward model's trunk and head (TRL: value_model from the RM); a LoRA
+   * reward model's adapters are merged into the critic's trunk, which trains in full.
+   */
   private static ScalarHeadModel valueFromReward(ScalarHeadModel rm, long seed) {
-    LanguageModel trunk = LanguageModel.fromWeights(rm.trunk().config(), rm.tokenizer(), Weights.arrays(rm.trunk()));
+    LanguageModel trunk;
+    try (NDManager m = rm.manager().newSubManager()) {
+      trunk = LanguageModel.fromWeights(rm.trunk().config(), rm.tokenizer(), rm.mergedTrunkWeights(m)); // copies
+    }
     try {
       ScalarHeadModel v = ScalarHeadModel.fromLanguageModel(ScalarHeadModel.Kind.VALUE, trunk, seed);
       copyInto(v.headWeights(), rm.headWeights());

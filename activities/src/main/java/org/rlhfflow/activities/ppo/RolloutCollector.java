@@ -42,7 +42,7 @@ final class RolloutCollector {
     Tokenizer tok = models.policy.tokenizer();
     int[][] encoded = new int[prompts.size()][];
     for (int b = 0; b < encoded.length; b++) {
-      encoded[b] = withBos(tok.bosId(), tok.encode(prompts.get(b)));
+      encoded[b] = withBos(tok.bosId(), org.rlhfflow.activities.train.Sequences.promptIds(tok, prompts.get(b))); // chat template applied
     }
     Generation g = new Generator(models.policy.gpt()).generate(encoded, generation, genSeed);
     return score(g, prompts, oracle);

@@ -16,6 +16,7 @@ import org.rlhfflow.activities.ppo.PpoStage;
 import org.rlhfflow.activities.pretrain.PretrainStage;
 import org.rlhfflow.activities.rm.RewardModelStage;
 import org.rlhfflow.activities.sft.SftStage;
+import org.rlhfflow.activities.slcai.SlCaiStages;
 import org.rlhfflow.spec.ExperimentSpec;
 
 /**
@@ -34,6 +35,8 @@ public final class StageRegistry {
       DpoStage.DEF,
       GroupStages.GRPO_DEF,
       GroupStages.RLOO_DEF,
+      SlCaiStages.DEF,
+      SlCaiStages.SFT_DEF,
       EvaluateStage.DEF);
 
   private static final Map<String, StageDef<?, ?>> BY_NAME =

@@ -31,24 +31,44 @@ public final class AssistantTask implements Task, CorpusTask, OracleAxes {
     return NAME;
   }
 
+  /** The red-team split: train requests at or near the harm line ({@link AssistantOracle#redTeam}). */
+  public static final String RED_TEAM = "red_team";
+  /** The helpful split: the other train requests, all benign, for helpfulness data beside red-teaming. */
+  public static final String HELPFUL = "helpful";
+
+  /**
+   * {@code n} prompts of a split in a seeded order: {@code train}, {@code heldout}, and the two
+   * halves of train that Constitutional AI samples from, {@code red_team} and {@code helpful}
+   * (Bai et al. 2022, sec. 3.1: red-team prompts for harmlessness, helpfulness prompts beside them).
+   */
   @Override
   public List<String> prompts(String split, int n, long seed) {
-    boolean heldout = switch (split) {
-      case "train" -> false;
-      case "heldout" -> true;
-      default -> throw new IllegalArgumentException("split must be train or heldout, got: " + split);
+    java.util.function.Predicate<String> in = switch (split) {
+      case "train" -> text -> !isHeldout(text);
+      case "heldout" -> AssistantTask::isHeldout;
+      case RED_TEAM -> text -> !isHeldout(text) && AssistantOracle.redTeam(Request.parse(text));
+      case HELPFUL -> text -> !isHeldout(text) && !AssistantOracle.redTeam(Request.parse(text));
+      default -> throw new IllegalArgumentException("split must be train, heldout, " + RED_TEAM + " or " + HELPFUL
+          + ", got: " + split);
     };
     List<String> all = new ArrayList<>();
     for (String text : allRequests()) {
-      if (isHeldout(text) == heldout) {
+      if (in.test(text)) {
         all.add(text);
       }
     }
     if (n > all.size()) {
       throw new IllegalArgumentException("the assistant world has " + all.size() + " distinct " + split
-          + " prompts; asked for " + n + " (lower task.train_prompts, task.heldout_prompts or preferences.prompts)");
+          + " prompts; asked for " + n + " (lower task.train_prompts, task.heldout_prompts, preferences.prompts or sl_cai.prompts)");
     }
-    SplittableRandom rng = new SplittableRandom(seed ^ (heldout ? 0x48454c44L : 0x545241494eL));
+    // The train and heldout streams are as before the red-team split existed: same prompts, same order.
+    long salt = switch (split) {
+      case "train" -> 0x545241494eL;
+      case "heldout" -> 0x48454c44L;
+      case RED_TEAM -> 0x5245445445414dL;
+      default -> 0x48454c5046554cL;
+    };
+    SplittableRandom rng = new SplittableRandom(seed ^ salt);
     for (int i = all.size() - 1; i > 0; i--) { // Fisher-Yates: a seeded order of the split
       int j = rng.nextInt(i + 1);
       all.set(i, all.set(j, all.get(i)));

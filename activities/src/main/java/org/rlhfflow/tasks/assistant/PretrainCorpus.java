@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.rlhfflow.feedback.ComparisonText;
+import org.rlhfflow.feedback.RevisionText;
 
 /**
  * The text a base model of the assistant world is pretrained on, a stand-in for what a pretrained
@@ -109,7 +110,6 @@ public final class PretrainCorpus {
     String reply = reply(r, rng);
     boolean harmful = AssistantOracle.harmlessness(r, reply) == 0;
     String revision = AssistantOracle.harmful(r) ? Vocabulary.redirect(r) : Vocabulary.comply(r);
-    return r.text() + reply + "\nCritique: " + CRITIQUE_REQUEST + "\n" + (harmful ? "yes." : "no.")
-        + "\nRevision: " + REVISION_REQUEST + "\n" + revision;
+    return RevisionText.chain(r.text(), reply, CRITIQUE_REQUEST, harmful ? "yes." : "no.", REVISION_REQUEST, revision);
   }
 }

@@ -66,7 +66,7 @@ class PpoLoraTest {
     f.input(spec, List.of("ppo"), 20); // writes tmp/sft and tmp/rm
     LanguageModel policy = LanguageModel.load(tmp.resolve("sft"));
     policy.attachLora(spec.model().lora().config(), 1, new LoraCheckpoint.Base("sha256/x", "x"));
-    try (PpoModels models = PpoModels.open(policy, tmp.resolve("sft"), tmp.resolve("rm"), spec);
+    try (PpoModels models = PpoModels.open(policy, tmp.resolve("sft"), tmp.resolve("rm"), spec, null);
         LanguageModel sft = LanguageModel.load(tmp.resolve("sft"));
         NDManager m = policy.manager().newSubManager()) {
       assertNull(models.reference); // no second copy of the weights

@@ -52,7 +52,7 @@ class StageRegistryTest {
   @Test
   void anUnknownMethodNamesTheMethods() {
     ValidationException e = assertThrows(ValidationException.class, () -> plan("method: orpo\n"));
-    assertEquals("method: \"orpo\" is not a method; methods: ppo, dpo, grpo, rloo", e.getMessage());
+    assertEquals("method: \"orpo\" is not a method; methods: ppo, dpo, grpo, rloo, sl_cai_sft", e.getMessage());
     assertThrows(ValidationException.class, () -> plan("method: sft\n"));
   }
 
