@@ -38,7 +38,7 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
         spec = spec.withSeed(source.seed());
       }
       PreferenceSpec.Source prefs = spec.preferences().source();
-      if (prefs == PreferenceSpec.Source.AI) {
+      if (prefs == PreferenceSpec.Source.AI || spec.reward().source() == org.rlhfflow.activities.grpo.RewardSpec.Source.JUDGE) {
         // A bad constitution fails the pipeline before any training, not at the collect stage.
         ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
       }
