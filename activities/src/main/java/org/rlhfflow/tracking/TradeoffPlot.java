@@ -50,7 +50,8 @@ public final class TradeoffPlot {
 
   /**
    * The points a run's metrics hold: every {@code eval/harmless_<m>} with its {@code
-   * eval/helpfulness_<m>}, for the first run that logged both; sft is named helpful_only.
+   * eval/helpfulness_<m>}, for the first run that logged both; sft is named helpful_only and
+   * sl_cai_sft sl_cai, as in summary.json.
    */
   static Map<String, double[]> fromEval(MetricSeries s) {
     Map<String, double[]> out = new LinkedHashMap<>();
@@ -67,7 +68,7 @@ public final class TradeoffPlot {
       for (var run : metric.getValue().entrySet()) {
         NavigableMap<Long, Double> h = helpful.get(run.getKey());
         if (h != null) {
-          out.putIfAbsent(name.equals("sft") ? "helpful_only" : name,
+          out.putIfAbsent(name.equals("sft") ? "helpful_only" : name.equals("sl_cai_sft") ? "sl_cai" : name,
               new double[] {h.lastEntry().getValue(), run.getValue().lastEntry().getValue()});
         }
       }
