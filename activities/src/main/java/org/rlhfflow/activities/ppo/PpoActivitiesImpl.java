@@ -121,6 +121,7 @@ public final class PpoActivitiesImpl implements PpoActivities {
     Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
     outputs.put(PpoResult.CHECKPOINT, run.services().store().putDirectory(dir.resolve(PpoModels.POLICY_DIR)));
     outputs.put(PpoResult.CRITIC, run.services().store().putDirectory(dir.resolve(PpoModels.CRITIC_DIR)));
+    LoraModels.putMerged(run, models.policy, outputs); // with LoRA: the policy merged, a plain checkpoint
     Path curveFile = trainer.curve().write(run.workDir("curve").resolve("curve.json"));
     outputs.put(PpoResult.CURVE, run.services().store().put(curveFile));
     run.artifact(curveFile, "ppo");
