@@ -82,6 +82,9 @@ public record ExperimentSpec(
       require(rounds <= 1 || preferences.source() == PreferenceSpec.Source.SIMULATED, "rounds",
           rounds + " rounds need preferences.source simulated, got " + preferences.source().name().toLowerCase(),
           "preferences.source");
+      require(reward.source() != RewardSpec.Source.JUDGE || preferences.ai().constitution() != null,
+          "preferences.ai.constitution", "is required when reward.source is judge (the principles the judge applies)",
+          "reward.source");
       require(slCai == null || SL_CAI.equals(method), "sl_cai",
           "method " + method + " does not use the sl_cai section; remove it or set method: " + SL_CAI, "method");
       // The critique and revision requests come from the constitution, as the judge's questions do.

@@ -38,7 +38,7 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
         spec = spec.withSeed(source.seed());
       }
       PreferenceSpec.Source prefs = spec.preferences().source();
-      if (prefs == PreferenceSpec.Source.AI) {
+      if (prefs == PreferenceSpec.Source.AI || spec.reward().source() == org.rlhfflow.activities.grpo.RewardSpec.Source.JUDGE) {
         // A bad constitution fails the pipeline before any training, not at the collect stage.
         ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
       }
@@ -113,6 +113,10 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
       SummaryFigures.numeric(figures).forEach((k, v) -> services.tracker().logMetric(runId, k, v, 0));
       SummaryFigures.methodNeutral(figures).forEach((k, v) -> services.tracker().logMetric(runId, k, v, 0));
       services.tracker().logArtifact(runId, file, "summary");
+      Path tradeoff = SummaryFigures.tradeoffPlot(figures, dir);
+      if (tradeoff != null) {
+        services.tracker().logArtifact(runId, tradeoff, "summary");
+      }
       ModelRegistry.register(services.tracker(), input)
           .forEach((name, version) -> services.tracker().setTags(runId, Map.of("rlhf.registered." + name, version)));
       if (input.message() != null) {

@@ -96,7 +96,7 @@ final class ChainGenerator {
           + tok.encode(RevisionText.REVISION + p.revision() + "\n").length;
       int worst = 1 + longestPrompt + request + spec.critiqueMaxTokens() + 2 * spec.maxNewTokens();
       if (worst > blockSize) {
-        throw new ValidationException("sl_cai: a revision request under principle '" + p.id() + "' takes up to " + worst
+        throw new ValidationException("a revision request under principle '" + p.id() + "' takes up to " + worst
             + " tokens (BOS, the longest prompt, " + Math.min(spec.exemplars(), constitution.revisionExemplarsFor(p.id()).size())
             + " exemplar(s), sl_cai.max_new_tokens " + spec.maxNewTokens() + " twice, sl_cai.critique_max_tokens "
             + spec.critiqueMaxTokens() + "), more than model.block_size " + blockSize + "; lower sl_cai.exemplars or the lengths");

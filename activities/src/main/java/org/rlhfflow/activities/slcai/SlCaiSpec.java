@@ -17,7 +17,7 @@ public record SlCaiSpec(
         double helpfulMix,
     @Doc(value = "Chains generated per batch; a heartbeat and a resumable checkpoint follow each batch.", range = "[1, 4096]", def = "64")
         int batchSize,
-    @Doc(value = "Sampling temperature of the initial answers, critiques and revisions.", range = "(0, 10]",
+    @Doc(value = "Sampling temperature of the initial answers, critiques and revisions; 0 decodes greedily.", range = "[0, 10]",
             source = "Bai et al. 2022, sec. 3.1 (T = 1)", def = "1.0")
         double temperature,
     @Doc(value = "Tokens of an initial answer or a revision at most, EOS included.", range = "[1, 256]", def = "24")
