@@ -3,6 +3,7 @@
 Run with torch 2.5 (CPU is enough), transformers 4.46, tokenizers and safetensors installed:
     python make_decoder_fixtures.py                      # writes ../resources/hf-tiny-{llama,qwen2}
     python make_decoder_fixtures.py --check-export DIR NAME  # DIR: HfLlama.export of fixture NAME
+    python make_decoder_fixtures.py --stage-chats        # writes stage_chats.json into both fixtures
 
 Each fixture directory holds what save_pretrained writes (config.json, safetensors weights,
 tokenizer.json, tokenizer_config.json with the chat template, generation_config.json) plus
@@ -13,6 +14,10 @@ The two fixtures cover the family's variants between them:
          bf16 weights in 6 shards (model.safetensors.index.json), Llama 3's chat template
   qwen2  q/k/v biases, tied head, 4 query heads on 1 kv head (MQA), fp16 single-file weights,
          Qwen2's chat template
+--stage-chats records how the pipeline's stages must format a task's (prompt, response) pairs:
+apply_chat_template of [user prompt] with add_generation_prompt=True (what the policy samples
+after) and of [user prompt, assistant response] (what SFT, DPO and the reward model train on),
+as text and as ids, in stage_chats.json beside each fixture (tokenizers only, no weights read).
 --check-export loads a directory our Java code exported with transformers, recomputes the logits
 on the same inputs and records the sha256 of every exported file in export-check.json beside the
 fixture, so the Java test can prove its export is the one transformers accepted.
@@ -181,7 +186,35 @@ def check_export(export_dir, fixture):
     print(fixture, "export reloads in transformers, logit gap", gap)
 
 
+# Prompts and responses as the built-in tasks write them (digits; the assistant world).
+STAGE_PAIRS = [("31=", "12345678"), ("90417=", "89012345"), ("hide gun x3?", "no; gun is risky."),
+               ("  padded  ", " reply with spaces ")]
+
+
+def stage_chats():
+    from transformers import AutoTokenizer
+    for fixture in ("llama", "qwen2"):
+        d = os.path.join(RES, "hf-tiny-" + fixture)
+        tok = AutoTokenizer.from_pretrained(d)
+        rows = []
+        for prompt, response in STAGE_PAIRS:
+            user = [{"role": "user", "content": prompt}]
+            gen = tok.apply_chat_template(user, tokenize=False, add_generation_prompt=True)
+            full = tok.apply_chat_template(user + [{"role": "assistant", "content": response}], tokenize=False)
+            rows.append({"prompt": prompt, "response": response,
+                         "prompt_text": gen, "prompt_ids": tok.apply_chat_template(user, add_generation_prompt=True),
+                         "conversation_text": full,
+                         "conversation_ids": tok.apply_chat_template(
+                             user + [{"role": "assistant", "content": response}])})
+        json.dump({"transformers": __import__("transformers").__version__, "pairs": rows},
+                  open(os.path.join(d, "stage_chats.json"), "w"), indent=1)
+        print(fixture, len(rows), "stage chats")
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 2 and sys.argv[1] == "--stage-chats":
+        stage_chats()
+        sys.exit(0)
     if len(sys.argv) == 4 and sys.argv[1] == "--check-export":
         check_export(sys.argv[2], sys.argv[3])
     else:

@@ -72,8 +72,14 @@ public final class Models {
     return dir;
   }
 
+  /** Loads a stored reward, value or classifier checkpoint (an adapter checkpoint fetches its base). */
+  public static org.rlhfflow.model.ScalarHeadModel loadScalarHead(StageRun run, ArtifactRef ref, String name)
+      throws IOException {
+    return org.rlhfflow.model.ScalarHeadModel.load(fetch(run, ref, name), LoraModels.resolver(run));
+  }
+
   /** Loads a stored language-model checkpoint. */
   public static LanguageModel loadLanguageModel(StageRun run, ArtifactRef ref, String name) throws IOException {
-    return LanguageModel.load(fetch(run, ref, name));
+    return LanguageModel.load(fetch(run, ref, name), LoraModels.resolver(run)); // adapters fetch their base
   }
 }

@@ -48,7 +48,7 @@ public final class Datasets {
   }
 
   /** Arrow by extension ({@code .arrow}, {@code .feather}, {@code .ipc}); anything else is read as JSONL. */
-  static boolean isArrow(Path file) {
+  public static boolean isArrow(Path file) {
     String name = file.getFileName().toString();
     return name.endsWith(".arrow") || name.endsWith(".feather") || name.endsWith(".ipc");
   }

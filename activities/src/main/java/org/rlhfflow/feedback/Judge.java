@@ -65,24 +65,45 @@ public final class Judge {
 
   /** Verdicts in the order of {@code comparisons}; principles are grouped so each preamble runs once per batch. */
   public List<Verdict> judge(List<Comparison> comparisons) {
+    Verdict[] out = new Verdict[comparisons.size()];
+    for (List<Integer> batch : batches(comparisons, spec.batchSize())) {
+      List<Verdict> verdicts = judgeBatch(batch.stream().map(comparisons::get).toList());
+      for (int j = 0; j < batch.size(); j++) {
+        out[batch.get(j)] = verdicts.get(j);
+      }
+    }
+    return List.of(out);
+  }
+
+  /**
+   * How {@link #judge} batches {@code comparisons}: indices grouped by principle (in order of first
+   * appearance), then cut into runs of at most {@code batchSize}. A batch's verdicts depend only on
+   * its own rows, so judging these batches in any split (shards on several workers) gives the
+   * same bits as judging them all in one call.
+   */
+  public static List<List<Integer>> batches(List<Comparison> comparisons, int batchSize) {
     Map<String, List<Integer>> byPrinciple = new LinkedHashMap<>();
     for (int i = 0; i < comparisons.size(); i++) {
       byPrinciple.computeIfAbsent(comparisons.get(i).principle().id(), k -> new ArrayList<>()).add(i);
     }
-    Verdict[] out = new Verdict[comparisons.size()];
+    List<List<Integer>> out = new ArrayList<>();
     for (List<Integer> group : byPrinciple.values()) {
-      Principle principle = comparisons.get(group.get(0)).principle();
-      String prefix = prefix(principle);
-      for (int from = 0; from < group.size(); from += spec.batchSize()) {
-        List<Integer> batch = group.subList(from, Math.min(group.size(), from + spec.batchSize()));
-        List<Comparison> items = batch.stream().map(comparisons::get).toList();
-        List<Verdict> verdicts = judgeBatch(prefix, items);
-        for (int j = 0; j < batch.size(); j++) {
-          out[batch.get(j)] = verdicts.get(j);
-        }
+      for (int from = 0; from < group.size(); from += batchSize) {
+        out.add(List.copyOf(group.subList(from, Math.min(group.size(), from + batchSize))));
       }
     }
-    return List.of(out);
+    return out;
+  }
+
+  /** Verdicts of one batch of {@link #batches}: every comparison under the same principle. */
+  public List<Verdict> judgeBatch(List<Comparison> batch) {
+    Principle principle = batch.get(0).principle();
+    for (Comparison c : batch) {
+      if (!c.principle().id().equals(principle.id())) {
+        throw new IllegalArgumentException("a judge batch mixes principles " + principle.id() + " and " + c.principle().id());
+      }
+    }
+    return judgeBatch(prefix(principle), batch);
   }
 
   /** The preamble every comparison under {@code principle} shares: question, then exemplars. */

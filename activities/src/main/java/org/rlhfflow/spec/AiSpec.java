@@ -29,7 +29,7 @@ public record AiSpec(
     @Doc(value = "Comparisons (each in both orders) scored per forward pass; the shared preamble is computed once per batch.",
             range = "[1, 4096]", def = "32")
         int batchSize,
-    @Doc(value = "Shards the comparisons are split into, labelled in turn with a heartbeat after each; the labels do not depend on it.",
+    @Doc(value = "Shards of the judge's batches, one JudgeShard activity each, all scheduled at once: as many run in parallel as workers poll the collect queue. The labels do not depend on it.",
             range = "[1, 256]", def = "1")
         int shards) {
 

@@ -74,10 +74,17 @@ public record ExperimentSpec(
       // Rounds re-collect pairs from the tuned policy and retrain the RM: only PPO has both.
       require(rounds <= 1 || "ppo".equals(method), "rounds", rounds + " rounds need method ppo, got " + method,
           "method");
+      // With LoRA each PPO's reference is its own base (the policy it started from): a later round's
+      // would be the previous round's policy, not the SFT model the rounds share.
+      require(rounds <= 1 || model.lora() == null, "rounds", rounds + " rounds do not support model.lora yet",
+          "model.lora");
       // Later rounds label samples of the previous policy: only simulated labellers do that in-process.
       require(rounds <= 1 || preferences.source() == PreferenceSpec.Source.SIMULATED, "rounds",
           rounds + " rounds need preferences.source simulated, got " + preferences.source().name().toLowerCase(),
           "preferences.source");
+      require(reward.source() != RewardSpec.Source.JUDGE || preferences.ai().constitution() != null,
+          "preferences.ai.constitution", "is required when reward.source is judge (the principles the judge applies)",
+          "reward.source");
       require(slCai == null || SL_CAI.equals(method), "sl_cai",
           "method " + method + " does not use the sl_cai section; remove it or set method: " + SL_CAI, "method");
       // The critique and revision requests come from the constitution, as the judge's questions do.

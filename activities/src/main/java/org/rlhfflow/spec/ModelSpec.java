@@ -20,7 +20,9 @@ public record ModelSpec(
     @Doc(
             value = "Critic reuses the policy's transformer trunk with its own value head instead of a separate copy.",
             source = "Huang et al. 2024 (separate critic is the default)", def = "false")
-        boolean shareCriticTrunk) {
+        boolean shareCriticTrunk,
+    @Doc(value = "LoRA adapters instead of full fine-tuning; absent trains every weight.", optional = true)
+        LoraSpec lora) {
 
   public static final ModelSpec DEFAULT = SpecDefaults.of(ModelSpec.class);
 

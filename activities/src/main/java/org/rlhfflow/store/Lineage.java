@@ -43,6 +43,9 @@ public final class Lineage {
   public static Lineage of(ArtifactStore store) throws IOException {
     List<StageManifest> all = new ArrayList<>();
     for (String key : store.manifestKeys()) {
+      if (key.startsWith("human-rankings-")) {
+        continue; // a labelling batch's pointer to its rankings (RankingStoreActivitiesImpl), not a stage
+      }
       Optional<String> json = store.getManifest(key);
       if (json.isPresent()) {
         all.add(StageManifest.fromJson(json.get(), "manifests/" + key + ".json"));

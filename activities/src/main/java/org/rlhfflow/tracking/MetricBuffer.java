@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Holds metric points until they are sent in batches. A failed send keeps every point and backs
- * off, so a tracking-server outage slows nothing and loses nothing; {@link #flush()} waits.
+ * off, so a tracking-server outage slows nothing and loses nothing; {@link #flush()} waits. With a
+ * {@link MetricSpool}, every unsent point is on disk too, so a worker restart loses none either.
  */
 final class MetricBuffer {
 
@@ -40,6 +41,7 @@ final class MetricBuffer {
   private long nextAttempt;
   private int failures;
   private String sending;
+  private final MetricSpool spool; // null: memory only
 
   /**
    * @param flushSize send once this many points wait
@@ -47,6 +49,13 @@ final class MetricBuffer {
    */
   MetricBuffer(Sender sender, Retry retry, Predicate<Throwable> retryable, int flushSize,
       long flushIntervalMs, LongSupplier clock) {
+    this(sender, retry, retryable, flushSize, flushIntervalMs, clock, null);
+  }
+
+  /** @param spool where unsent points are kept on disk, or null */
+  MetricBuffer(Sender sender, Retry retry, Predicate<Throwable> retryable, int flushSize,
+      long flushIntervalMs, LongSupplier clock, MetricSpool spool) {
+    this.spool = spool;
     this.sender = sender;
     this.retry = retry;
     this.retryable = retryable;
@@ -59,6 +68,9 @@ final class MetricBuffer {
   synchronized void add(String runId, MetricPoint p) {
     pending.computeIfAbsent(runId, k -> new ArrayList<>()).add(p);
     size++;
+    if (spool != null) {
+      spool.append(runId, p);
+    }
     long now = clock.getAsLong();
     boolean due = size >= flushSize || now - lastSend >= flushIntervalMs;
     if (due && now >= nextAttempt) {
@@ -66,8 +78,33 @@ final class MetricBuffer {
     }
   }
 
+  /** Takes over points a dead process spooled (already copied into this buffer's spool). */
+  synchronized void adopt(Map<String, List<MetricPoint>> points) {
+    points.forEach((run, ps) -> {
+      pending.computeIfAbsent(run, k -> new ArrayList<>()).addAll(ps);
+      size += ps.size();
+    });
+  }
+
   synchronized int size() {
     return size;
+  }
+
+  /** Unsent points of one run. */
+  synchronized int size(String runId) {
+    List<MetricPoint> ps = pending.get(runId);
+    return ps == null ? 0 : ps.size();
+  }
+
+  /**
+   * One attempt now, unless the buffer is empty or backing off after a failure; never waits and
+   * never throws for an outage. For a background flusher and for ending a run.
+   */
+  synchronized void trySend() {
+    long now = clock.getAsLong();
+    if (size > 0 && now >= nextAttempt) {
+      tryOnce(now);
+    }
   }
 
   /** Sends everything, retrying within the policy's budget; on failure the points stay buffered. */
@@ -117,6 +154,9 @@ final class MetricBuffer {
     List<MetricPoint> dropped = sending == null ? null : pending.remove(sending);
     int n = dropped == null ? 0 : dropped.size();
     size -= n;
+    if (spool != null && sending != null) {
+      spool.remaining(sending, List.of());
+    }
     return new IllegalStateException(
         "tracking server refused metrics of run " + sending + "; dropped " + n
             + " points: " + e.getMessage(), e);
@@ -128,12 +168,20 @@ final class MetricBuffer {
       Map.Entry<String, List<MetricPoint>> e = it.next();
       List<MetricPoint> points = e.getValue();
       sending = e.getKey();
-      while (!points.isEmpty()) {
-        List<MetricPoint> batch = points.subList(0, Math.min(MAX_BATCH, points.size()));
-        int n = batch.size();
-        sender.send(e.getKey(), new ArrayList<>(batch));
-        batch.clear();
-        size -= n;
+      boolean sentSome = false;
+      try {
+        while (!points.isEmpty()) {
+          List<MetricPoint> batch = points.subList(0, Math.min(MAX_BATCH, points.size()));
+          int n = batch.size();
+          sender.send(e.getKey(), new ArrayList<>(batch));
+          batch.clear();
+          size -= n;
+          sentSome = true;
+        }
+      } finally {
+        if (spool != null && sentSome) {
+          spool.remaining(e.getKey(), points); // on disk: exactly what is still unsent
+        }
       }
       it.remove();
     }

@@ -9,6 +9,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -48,6 +51,8 @@ public final class MlflowTracker implements Tracker {
   private static final int MAX_PARAMS_PER_BATCH = 100;
   private static final int FLUSH_SIZE = 200;
   private static final long FLUSH_INTERVAL_MS = 5_000;
+  private static final long BACKGROUND_S = 2;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MlflowTracker.class);
 
   private final MlflowClient client;
   private final MlflowArtifacts artifacts;
@@ -55,18 +60,47 @@ public final class MlflowTracker implements Tracker {
   private final MetricBuffer metrics;
   private final LongSupplier clock;
   private final Map<String, String> experimentIds = new HashMap<>();
+  private final MetricSpool spool; // null: unsent points live in memory only
+  /** Run ends waiting for their points to be delivered, by run id. */
+  private final Map<String, MetricSpool.End> pendingEnds = new java.util.LinkedHashMap<>();
+  private final ScheduledExecutorService flusher;
 
   public MlflowTracker(String trackingUri) {
-    this(trackingUri, Retry.Policy.DEFAULT, System::currentTimeMillis);
+    this(trackingUri, Retry.Policy.DEFAULT, System::currentTimeMillis, null);
   }
 
-  public MlflowTracker(String trackingUri, Retry.Policy policy, LongSupplier clock) {
+  /**
+   * A tracker whose undelivered metrics and run ends are also kept under {@code spoolRoot}, and
+   * which first takes over what a dead worker left there.
+   */
+  public MlflowTracker(String trackingUri, Path spoolRoot) {
+    this(trackingUri, Retry.Policy.DEFAULT, System::currentTimeMillis, spoolRoot);
+  }
+
+  public MlflowTracker(String trackingUri, Retry.Policy policy, LongSupplier clock, Path spoolRoot) {
     this.client = new MlflowClient(trackingUri);
     this.artifacts = new MlflowArtifacts(trackingUri);
     this.retry = new Retry(policy, MlflowErrors::retryable);
     this.clock = clock;
+    this.spool = spoolRoot == null ? null : MetricSpool.open(spoolRoot);
     this.metrics = new MetricBuffer(
-        this::sendMetrics, retry, MlflowErrors::retryable, FLUSH_SIZE, FLUSH_INTERVAL_MS, clock);
+        this::sendMetrics, retry, MlflowErrors::retryable, FLUSH_SIZE, FLUSH_INTERVAL_MS, clock, spool);
+    if (spool != null) {
+      MetricSpool.Recovered left = spool.adoptOrphans();
+      metrics.adopt(left.points());
+      pendingEnds.putAll(left.ends());
+      if (left.size() > 0 || !left.ends().isEmpty()) {
+        log.info("took over {} unsent metric points and {} run ends from a previous worker",
+            left.size(), left.ends().size());
+      }
+    }
+    // Delivers what an outage held back even when nothing else is logged (a worker between tasks).
+    this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "mlflow-flusher");
+      t.setDaemon(true);
+      return t;
+    });
+    flusher.scheduleWithFixedDelay(this::deliver, BACKGROUND_S, BACKGROUND_S, TimeUnit.SECONDS);
   }
 
   @Override
@@ -248,22 +282,100 @@ public final class MlflowTracker implements Tracker {
     return null;
   }
 
+  /**
+   * Ends the run once its metrics are delivered. During a tracking-server outage the end waits,
+   * with the points, in the buffer (and the spool) and is sent when the server is back: a stage
+   * that finished its work never fails because MLflow is down.
+   */
   @Override
   public void endRun(String runId, String status) {
-    RunStatus s = RunStatus.valueOf(TrackingValues.checkStatus(status));
-    metrics.flush();
-    call("end run " + runId, () -> {
-      client.setTerminated(runId, s, clock.getAsLong());
-      return null;
-    });
+    TrackingValues.checkStatus(status);
+    MetricSpool.End end = new MetricSpool.End(status, clock.getAsLong());
+    synchronized (pendingEnds) {
+      pendingEnds.put(runId, end);
+      if (spool != null) {
+        spool.recordEnd(runId, end);
+      }
+    }
+    deliver();
+    synchronized (pendingEnds) {
+      if (pendingEnds.containsKey(runId)) {
+        log.warn("MLflow is unreachable: run {} ends ({}) once its {} buffered metrics are delivered",
+            runId, status, metrics.size(runId));
+      }
+    }
   }
 
-  /** Sends what is buffered, then closes the HTTP client. */
+  /** One attempt at the buffered points, then at the ends of runs whose points are all delivered. */
+  private void deliver() {
+    try {
+      metrics.trySend();
+      synchronized (pendingEnds) {
+        for (var it = pendingEnds.entrySet().iterator(); it.hasNext(); ) {
+          var e = it.next();
+          if (metrics.size(e.getKey()) == 0 && terminate(e.getKey(), e.getValue())) {
+            it.remove();
+            if (spool != null) {
+              spool.ended(e.getKey());
+            }
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("delivering buffered tracking data failed: {}", e.toString());
+    }
+  }
+
+  private boolean terminate(String runId, MetricSpool.End end) {
+    try {
+      client.setTerminated(runId, RunStatus.valueOf(end.status()), end.endTime());
+      return true;
+    } catch (RuntimeException e) {
+      if (!MlflowErrors.retryable(e)) {
+        log.warn("MLflow refused to end run {}: {}", runId, e.toString());
+        return true; // a deleted run will never end: do not retry forever
+      }
+      return false;
+    }
+  }
+
+  /** Run ends not yet delivered. */
+  public int pendingRunEnds() {
+    synchronized (pendingEnds) {
+      return pendingEnds.size();
+    }
+  }
+
+  /**
+   * Delivers what is buffered, waiting out a short outage within the retry budget, then closes the
+   * HTTP client. What still cannot be sent stays in the spool for the next worker (without a spool
+   * it is lost, and said so).
+   */
+  /**
+   * What a kill -9 leaves: the flusher stops and the spool's lock is released with nothing sent,
+   * so another tracker on the same spool root takes over. For tests of that hand-over.
+   */
+  void abandon() {
+    flusher.shutdownNow();
+    if (spool != null) {
+      spool.close();
+    }
+    client.close();
+  }
+
   @Override
   public void close() {
+    flusher.shutdownNow();
     try {
       metrics.flush();
+      deliver();
+    } catch (RuntimeException e) {
+      log.warn("{} metric points and {} run ends not delivered to MLflow at shutdown, {}: {}",
+          metrics.size(), pendingRunEnds(), spool == null ? "lost" : "kept in " + spool.dir(), e.toString());
     } finally {
+      if (spool != null) {
+        spool.close();
+      }
       client.close();
     }
   }

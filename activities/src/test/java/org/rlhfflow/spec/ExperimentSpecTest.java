@@ -120,12 +120,8 @@ class ExperimentSpecTest {
       Object v = SpecTree.value(defaults, c);
       if (c.getType().isRecord()) {
         Record sectionDefaults = SpecBinder.defaults(c.getType().asSubclass(Record.class));
-        Doc section = c.getAnnotation(Doc.class);
-        if (section != null && section.optional()) { // absent unless a spec sets it
-          assertEquals(null, v, c.toString());
-        } else {
-          assertEquals(sectionDefaults, v, c.toString());
-        }
+        boolean optional = c.getAnnotation(Doc.class) != null && c.getAnnotation(Doc.class).optional();
+        assertEquals(optional ? null : sectionDefaults, v, c.toString()); // an optional section is absent
         checkSection(c.getType().asSubclass(Record.class), sectionDefaults);
         continue;
       }

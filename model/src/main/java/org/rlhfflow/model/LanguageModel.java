@@ -10,9 +10,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rlhfflow.model.ckpt.Checkpoint;
+import org.rlhfflow.model.ckpt.CheckpointException;
 import org.rlhfflow.model.ckpt.CheckpointMeta;
 import org.rlhfflow.model.ckpt.SpecStamp;
 import org.rlhfflow.model.gen.GenerationConfig;
+import org.rlhfflow.model.lora.Lora;
+import org.rlhfflow.model.lora.LoraCheckpoint;
+import org.rlhfflow.model.lora.LoraConfig;
 import org.rlhfflow.model.nn.Ops;
 import org.rlhfflow.model.nn.Init;
 import org.rlhfflow.model.tokenizer.Tokenizer;
@@ -34,8 +38,10 @@ public final class LanguageModel implements AutoCloseable {
   private final NDManager manager;
   private final Decoder gpt;
   private final Tokenizer tokenizer;
-  private final CheckpointMeta loadedMeta;
-  private final LinkedHashMap<String, NDArray> loadedExtras;
+  private CheckpointMeta loadedMeta;
+  private LinkedHashMap<String, NDArray> loadedExtras;
+  private Lora lora;
+  private LoraCheckpoint.Base loraBase;
 
   private LanguageModel(
       NDManager manager, Decoder gpt, Tokenizer tokenizer, Checkpoint.Loaded loaded) {
@@ -70,8 +76,44 @@ public final class LanguageModel implements AutoCloseable {
     return new LanguageModel(manager, gpt, tokenizer, null);
   }
 
-  /** Loads a checkpoint directory written by {@link #save}; extras stay available. */
+  /**
+   * Loads a checkpoint directory written by {@link #save}; extras stay available. An adapter
+   * checkpoint ({@link LoraCheckpoint#FILE}) needs {@link #load(Path, LoraCheckpoint.BaseResolver)}.
+   */
   public static LanguageModel load(Path dir) throws IOException {
+    return load(dir, base -> {
+      throw new CheckpointException(dir.resolve(LoraCheckpoint.FILE), "base",
+          "an adapter checkpoint: load it with a resolver for its base " + base.sha256());
+    });
+  }
+
+  /**
+   * Loads a full checkpoint, or an adapter checkpoint: its base (fetched by {@code bases}, a full
+   * checkpoint) with the stored adapters attached and enabled. The sidecar, step and extras are
+   * the adapter checkpoint's.
+   */
+  public static LanguageModel load(Path dir, LoraCheckpoint.BaseResolver bases) throws IOException {
+    java.util.Optional<LoraCheckpoint> adapters = LoraCheckpoint.read(dir);
+    if (adapters.isEmpty()) {
+      return loadFull(dir);
+    }
+    LanguageModel lm = loadFull(bases.fetch(adapters.get().base()));
+    try {
+      lm.attachLora(adapters.get().config(), 0, adapters.get().base()); // A is overwritten below
+      Checkpoint.Loaded loaded = Checkpoint.load(dir, lm.manager, lm.lora.shapes());
+      try (NoGrad ng = NoGrad.enter()) {
+        lm.lora.load(loaded.model());
+      }
+      lm.loadedMeta = loaded.meta();
+      lm.loadedExtras = loaded.extras();
+      return lm;
+    } catch (IOException | RuntimeException e) {
+      lm.close();
+      throw e;
+    }
+  }
+
+  private static LanguageModel loadFull(Path dir) throws IOException {
     CheckpointMeta meta = Checkpoint.readMeta(dir);
     Tokenizer tokenizer = Tokenizer.fromDescription(meta.tokenizer(), dir);
     checkVocab(meta.config(), tokenizer);
@@ -115,7 +157,59 @@ public final class LanguageModel implements AutoCloseable {
         CheckpointMeta.of(KIND, config(), tokenizer.describe(), spec, step, trainingState);
     java.nio.file.Files.createDirectories(dir);
     tokenizer.saveFiles(dir.toAbsolutePath());
-    Checkpoint.save(dir, meta, weights(), extras);
+    if (lora != null) { // adapters only; the base is stored once and named by its digest
+      new LoraCheckpoint(lora.config(), loraBase).write(dir);
+    }
+    Checkpoint.save(dir, meta, trainableWeights(), extras);
+  }
+
+  /**
+   * Adds LoRA adapters (Hu et al. 2021) and freezes every base weight: from now on {@link
+   * #parameters()} and checkpoints hold only the adapters, and checkpoints name {@code base}, the
+   * stored checkpoint of the current weights, instead of copying them.
+   *
+   * @param seed the adapters' initialisation stream (A; B starts at zero)
+   */
+  public Lora attachLora(LoraConfig config, long seed, LoraCheckpoint.Base base) {
+    if (lora != null) {
+      throw new IllegalStateException("adapters are already attached; fold them first");
+    }
+    lora = Lora.attach((org.rlhfflow.model.nn.Module) gpt, config, manager, seed);
+    loraBase = java.util.Objects.requireNonNull(base, "base");
+    return lora;
+  }
+
+  /** Folds attached adapters into the weights in place (see {@link Lora#fold}); a no-op without. */
+  public void foldLora() {
+    if (lora != null) {
+      lora.fold();
+      lora = null;
+      loraBase = null;
+      gpt.namedParameters().values().forEach(p -> p.getArray().setRequiresGradient(true));
+    }
+  }
+
+  /** The attached adapters, or null. */
+  public Lora lora() {
+    return lora;
+  }
+
+  /** The stored base the attached adapters adapt, or null without adapters. */
+  public LoraCheckpoint.Base loraBase() {
+    return loraBase;
+  }
+
+  /** What trains and what a checkpoint holds: the adapters with LoRA, else every weight. */
+  public LinkedHashMap<String, NDArray> trainableWeights() {
+    return lora != null ? lora.weights() : weights();
+  }
+
+  /**
+   * The weights to export, with the adapters merged in (W + (alpha / r) B A) as new arrays on
+   * {@code m}: transformers then loads a plain checkpoint. Without LoRA, the live weights.
+   */
+  public LinkedHashMap<String, NDArray> mergedWeights(NDManager m) {
+    return lora != null ? lora.merged(m) : weights();
   }
 
   /** Next-token logits (B, T, V). */
@@ -178,7 +272,7 @@ public final class LanguageModel implements AutoCloseable {
 
   /** The trainable parameters by checkpoint key, for an optimizer. */
   public ai.djl.nn.ParameterList parameters() {
-    return gpt.getParameters();
+    return lora != null ? lora.parameters() : gpt.getParameters();
   }
 
   /** The live parameter arrays by checkpoint key (not copies: an optimizer updates these). */

@@ -14,6 +14,9 @@ import java.util.Map;
 import org.rlhfflow.model.ckpt.Checkpoint;
 import org.rlhfflow.model.ckpt.CheckpointMeta;
 import org.rlhfflow.model.ckpt.SpecStamp;
+import org.rlhfflow.model.lora.Lora;
+import org.rlhfflow.model.lora.LoraCheckpoint;
+import org.rlhfflow.model.lora.LoraConfig;
 import org.rlhfflow.model.nn.Init;
 import org.rlhfflow.model.nn.LinearLayer;
 import org.rlhfflow.model.nn.Module;
@@ -55,6 +58,8 @@ public final class ScalarHeadModel implements AutoCloseable {
   private final boolean sharedTrunk;
   private final Head head;
   private final Tokenizer tokenizer;
+  private Lora lora;
+  private LoraCheckpoint.Base loraBase;
 
   private ScalarHeadModel(
       Kind kind, NDManager manager, Decoder trunk, boolean shared, Tokenizer tok) {
@@ -93,8 +98,46 @@ public final class ScalarHeadModel implements AutoCloseable {
     return m;
   }
 
-  /** Loads a checkpoint written by {@link #save}. */
+  /** Loads a full checkpoint written by {@link #save}. */
   public static ScalarHeadModel load(Path dir) throws IOException {
+    return load(dir, base -> {
+      throw new org.rlhfflow.model.ckpt.CheckpointException(dir.resolve(LoraCheckpoint.FILE), "base",
+          "an adapter checkpoint: load it with a resolver for its base " + base.sha256());
+    });
+  }
+
+  /**
+   * Loads a full checkpoint, or an adapter checkpoint: the trunk from its base (a language-model
+   * checkpoint fetched by {@code bases}), then the adapters and the head from {@code dir}.
+   */
+  public static ScalarHeadModel load(Path dir, LoraCheckpoint.BaseResolver bases) throws IOException {
+    java.util.Optional<LoraCheckpoint> adapters = LoraCheckpoint.read(dir);
+    if (adapters.isEmpty()) {
+      return loadFull(dir);
+    }
+    CheckpointMeta meta = Checkpoint.readMeta(dir);
+    Kind kind = Kind.valueOf(meta.kind().toUpperCase(Locale.ROOT));
+    Tokenizer tok = Tokenizer.fromDescription(meta.tokenizer(), dir);
+    Path baseDir = bases.fetch(adapters.get().base());
+    NDManager manager = NDManager.newBaseManager();
+    try {
+      ScalarHeadModel m = new ScalarHeadModel(kind, manager, Decoder.of(meta.config()), false, tok);
+      Checkpoint.Loaded base = Checkpoint.load(baseDir, manager, m.trunk.parameterShapes());
+      m.trunk.namedParameters().forEach((k, p) -> Init.setArray(p, base.model().get(k)));
+      m.attachLora(adapters.get().config(), 0, adapters.get().base()); // A is overwritten below
+      Checkpoint.Loaded own = Checkpoint.load(dir, manager, m.trainableShapes());
+      try (NoGrad ng = NoGrad.enter()) {
+        m.lora.load(own.model());
+      }
+      m.head.namedParameters().forEach((k, p) -> Init.setArray(p, own.model().get(k)));
+      return m;
+    } catch (IOException | RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  private static ScalarHeadModel loadFull(Path dir) throws IOException {
     CheckpointMeta meta = Checkpoint.readMeta(dir);
     Kind kind = Kind.valueOf(meta.kind().toUpperCase(Locale.ROOT));
     Tokenizer tok = Tokenizer.fromDescription(meta.tokenizer(), dir);
@@ -158,7 +201,53 @@ public final class ScalarHeadModel implements AutoCloseable {
    * trunk is shared (the policy's optimizer already owns the trunk).
    */
   public ai.djl.nn.ParameterList trainableParameters() {
+    if (lora != null) { // the adapters and the new head: the head is not in the base (PEFT's modules_to_save)
+      LinkedHashMap<String, Parameter> out = new LinkedHashMap<>();
+      lora.parameters().forEach(p -> out.put(p.getKey(), p.getValue()));
+      out.putAll(head.namedParameters());
+      return new ai.djl.nn.ParameterList(out);
+    }
     return new ai.djl.nn.ParameterList(sharedTrunk ? head.namedParameters() : parameters());
+  }
+
+  /**
+   * Adds LoRA adapters to the trunk and freezes it; the head keeps training. Checkpoints then hold
+   * the adapters and the head and name {@code base}, the stored language-model checkpoint whose
+   * weights the trunk holds.
+   */
+  public Lora attachLora(LoraConfig config, long seed, LoraCheckpoint.Base base) {
+    if (lora != null || sharedTrunk) {
+      throw new IllegalStateException(sharedTrunk ? "a shared trunk takes adapters from its policy" : "adapters attached");
+    }
+    lora = Lora.attach((Module) trunk, config, manager, seed);
+    loraBase = java.util.Objects.requireNonNull(base, "base");
+    return lora;
+  }
+
+  /** The attached adapters, or null. */
+  public Lora lora() {
+    return lora;
+  }
+
+  /** The trunk's weights with any adapters merged in (new arrays on {@code m}), else the live arrays. */
+  public LinkedHashMap<String, NDArray> mergedTrunkWeights(NDManager m) {
+    return lora != null ? lora.merged(m) : Weights.arrays(trunk);
+  }
+
+  /** What a checkpoint holds: with LoRA the adapters and the head, else every weight. */
+  public LinkedHashMap<String, NDArray> trainableWeights() {
+    if (lora == null) {
+      return weights();
+    }
+    LinkedHashMap<String, NDArray> out = lora.weights();
+    out.putAll(headWeights());
+    return out;
+  }
+
+  private LinkedHashMap<String, Shape> trainableShapes() {
+    LinkedHashMap<String, Shape> out = lora.shapes();
+    out.putAll(head.parameterShapes());
+    return out;
   }
 
   /** Only the head's arrays (what a shared-trunk critic adds to the policy's parameters). */
@@ -193,7 +282,10 @@ public final class ScalarHeadModel implements AutoCloseable {
         CheckpointMeta.of(kind.checkpointKind(), trunk.config(), tokenizer.describe(), spec, step, trainingState);
     java.nio.file.Files.createDirectories(dir);
     tokenizer.saveFiles(dir.toAbsolutePath());
-    Checkpoint.save(dir, meta, weights(), extras);
+    if (lora != null) { // adapters and head only; the base is stored once and named by its digest
+      new LoraCheckpoint(lora.config(), loraBase).write(dir);
+    }
+    Checkpoint.save(dir, meta, trainableWeights(), extras);
   }
 
   public Kind kind() {

@@ -189,7 +189,8 @@ class LoraTest {
           assertThrows(
               IllegalArgumentException.class,
               () -> Lora.attach((Module) lm.decoder(), new LoraConfig(2, 4, List.of("qkv_proj")), lm.manager(), 1));
-      assertTrue(e.getMessage().startsWith("model.lora.targets: 'qkv_proj' names no Linear module"), e.getMessage());
+      assertTrue(e.getMessage().startsWith("model.lora.targets[0]: 'qkv_proj' matches no module; modules are: ["),
+          e.getMessage());
       assertTrue(e.getMessage().contains("q_proj"), e.getMessage());
     }
   }

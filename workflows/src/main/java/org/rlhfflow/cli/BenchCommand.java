@@ -24,11 +24,11 @@ import picocli.CommandLine.Option;
     name = "bench",
     description = "Benchmark parts of the system on this machine.",
     subcommands = {BenchCommand.Model.class, BenchCommand.Memory.class, BenchCommand.ReproducibleCost.class,
-        BenchMemoryCommand.class})
+        BenchMemoryCommand.class, BenchFanoutCommand.class})
 public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
-    System.err.println("usage: rlhf bench model|memory|finetune-memory|reproducible [--json]");
+    System.err.println("usage: rlhf bench model|memory|finetune-memory|reproducible|judge-fanout [--json]");
     return 2;
   }
 

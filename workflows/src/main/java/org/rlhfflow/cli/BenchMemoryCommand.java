@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.rlhfflow.model.Determinism;
 import org.rlhfflow.model.LlamaConfig;
 import org.rlhfflow.model.bench.MemoryBench;
+import org.rlhfflow.model.lora.LoraConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,11 +29,19 @@ public final class BenchMemoryCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE}).")
   int threads = Determinism.DEFAULT_THREADS;
 
+  @Option(names = "--lora-rank", description = "Freeze the base and train LoRA adapters of this rank (default: full fine-tuning).")
+  Integer loraRank;
+
+  @Option(names = "--lora-targets", split = ",",
+      description = "Modules that get adapters with --lora-rank (default: ${DEFAULT-VALUE}).")
+  java.util.List<String> loraTargets = java.util.List.of("q_proj", "v_proj");
+
   @Override
   public Integer call() throws Exception {
     Determinism.configure(threads);
     MemoryBench.Result r =
-        MemoryBench.run("qwen2.5-0.5b", LlamaConfig.QWEN2_5_0_5B, batch, seq, System.err::println);
+        MemoryBench.run("qwen2.5-0.5b", LlamaConfig.QWEN2_5_0_5B, batch, seq,
+            loraRank == null ? null : new LoraConfig(loraRank, 2.0 * loraRank, loraTargets), System.err::println);
     System.out.printf(Locale.ROOT, "%-13s %12s %6s %5s %10s %14s %14s%n",
         "shape", "params", "batch", "seq", "rss before", "peak RSS load", "peak RSS step");
     System.out.printf(Locale.ROOT, "%-13s %12d %6d %5d %8.2f G %12.2f G %12.2f G%s%n",
@@ -40,6 +49,8 @@ public final class BenchMemoryCommand implements Callable<Integer> {
         r.peakRssStep() / GIB, r.peakReset() ? "" : "  (peak not resettable: step includes load)");
     System.out.printf(Locale.ROOT, "step: %.1f bytes of peak RSS per parameter above the starting RSS%n",
         r.stepBytesPerParam());
+    System.out.printf(Locale.ROOT, "trainable parameters: %d%s%n", r.trainableParams(),
+        r.lora() == null ? " (full fine-tuning)" : " (LoRA " + r.lora() + ")");
     if (json) {
       System.out.println(new ObjectMapper().writeValueAsString(r));
     }

@@ -7,6 +7,7 @@ import org.rlhfflow.activities.registry.StageRegistry;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecException;
 import org.rlhfflow.spec.SpecLoader;
+import org.rlhfflow.activities.LoraModels;
 import org.rlhfflow.spec.SpecReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +31,7 @@ public final class SpecCommand {
     public Integer call() {
       try {
         ExperimentSpec spec = SpecLoader.load(file);
+        LoraModels.checkTargets(spec);
         System.out.println(spec.canonicalJson());
         System.out.println("sha256 " + spec.sha256());
         System.out.println("pipeline " + String.join(" -> ", StageRegistry.plan(spec)));

@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
 import io.javalin.http.staticfiles.Location;
+import io.temporal.client.WorkflowException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -74,6 +75,10 @@ public final class LabelServer implements AutoCloseable {
 
   private void routes() {
     app.exception(HttpProblem.class, (e, ctx) -> problem(ctx, e.status, e.getMessage()));
+    // Temporal restarting or no worker answering: the batch is still there and nothing was recorded,
+    // so the page (or a script) should try again, not report a bad submission.
+    app.exception(WorkflowException.class, (e, ctx) -> problem(ctx, 503, "temporal: did not answer ("
+        + FeedbackClient.why(e) + "); nothing was recorded, try again shortly"));
     app.before("/api/*", ctx -> {
       if (ctx.contentLength() > MAX_BODY) {
         throw new HttpProblem(413, "body: " + ctx.contentLength() + " bytes is over the " + MAX_BODY

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.rlhfflow.model.Seeds;
@@ -38,6 +40,10 @@ public final class SimulatedAnnotators implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicInteger submitted = new AtomicInteger();
+  private final Queue<Submission> accepted = new ConcurrentLinkedQueue<>();
+
+  /** A ranking the app accepted (HTTP 200), so a test can look for it in the final dataset. */
+  public record Submission(String batch, String annotator, String item, List<Integer> ranks) {}
 
   private SimulatedAnnotators() {}
 
@@ -47,7 +53,7 @@ public final class SimulatedAnnotators implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       String name = "sim-" + i;
       String token = tokens.add(name, "*");
-      Annotator a = new Annotator(baseUrl, token, task, temperature(i), Seeds.derive(seed, "annotator", i), s);
+      Annotator a = new Annotator(name, baseUrl, token, task, temperature(i), Seeds.derive(seed, "annotator", i), s);
       Thread t = new Thread(a, "rlhf-" + name);
       t.setDaemon(true);
       s.threads.add(t);
@@ -58,6 +64,11 @@ public final class SimulatedAnnotators implements AutoCloseable {
 
   public int submitted() {
     return submitted.get();
+  }
+
+  /** Every accepted ranking so far, in the order the app answered. */
+  public List<Submission> accepted() {
+    return List.copyOf(accepted);
   }
 
   @Override
@@ -92,7 +103,7 @@ public final class SimulatedAnnotators implements AutoCloseable {
    * @param seed the annotator's noise is drawn from (seed, item): its ranking of an item does not
    *     depend on the order in which the annotators happen to reach the items
    */
-  private record Annotator(String baseUrl, String token, Task task, double temperature, long seed,
+  private record Annotator(String name, String baseUrl, String token, Task task, double temperature, long seed,
       SimulatedAnnotators owner) implements Runnable {
 
     @Override
@@ -141,13 +152,14 @@ public final class SimulatedAnnotators implements AutoCloseable {
         }
         String item = next.get("item").asText();
         SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, id, item));
-        String body = Json.MAPPER.writeValueAsString(Map.of(
-            "item", item, "ranks", ranks(score, temperature, rng), "flag", ""));
+        List<Integer> ranks = ranks(score, temperature, rng);
+        String body = Json.MAPPER.writeValueAsString(Map.of("item", item, "ranks", ranks, "flag", ""));
         HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(baseUrl + "/api/batch/" + id + "/rank"))
             .header("Content-Type", "application/json").header("X-CSRF-Token", csrf)
             .POST(HttpRequest.BodyPublishers.ofString(body)).build());
         if (r.statusCode() == 200) {
           owner.submitted.incrementAndGet();
+          owner.accepted.add(new Submission(id, name, item, ranks));
         }
         return true;
       }

@@ -9,7 +9,9 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.activities.collect.AiCollectActivitiesImpl;
 import org.rlhfflow.activities.human.HumanCollectActivitiesImpl;
+import org.rlhfflow.activities.human.RankingStoreActivitiesImpl;
 import org.rlhfflow.activities.pipeline.PipelineActivitiesImpl;
 import org.rlhfflow.activities.registry.StageDef;
 import org.rlhfflow.activities.w2s.W2sActivitiesImpl;
@@ -49,11 +51,13 @@ public final class PipelineWorkers {
 
   public static void register(Worker worker, StageServices services) {
     // WeakToStrong is its own workflow type, not a pipeline stage: its activities are not in the registry.
-    // HumanCollect and HumanFeedback run the collect stage for preferences.source: human.
+    // HumanCollect and HumanFeedback run the collect stage for preferences.source: human, the
+    // AiCollect activities (sample, judge shards, merge) for preferences.source: ai.
     worker.registerWorkflowImplementationTypes(RlhfPipelineWorkflowImpl.class, WeakToStrongWorkflowImpl.class,
         HumanFeedbackWorkflowImpl.class, HumanCollectWorkflowImpl.class, RlhfSweepWorkflowImpl.class);
     worker.registerActivitiesImplementations(new PipelineActivitiesImpl(services), new W2sActivitiesImpl(services),
-        new HumanCollectActivitiesImpl(services), new SweepActivitiesImpl());
+        new HumanCollectActivitiesImpl(services), new RankingStoreActivitiesImpl(services.store(), services.scratch()),
+        new AiCollectActivitiesImpl(services), new SweepActivitiesImpl());
     for (StageDef<?, ?> def : StageRegistry.all()) {
       worker.registerActivitiesImplementations(def.implementation(services));
     }

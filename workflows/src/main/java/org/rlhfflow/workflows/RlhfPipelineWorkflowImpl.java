@@ -37,6 +37,7 @@ import org.rlhfflow.activities.rm.RewardModelResult;
 import org.rlhfflow.activities.rm.RewardModelStage;
 import org.rlhfflow.activities.sft.SftStage;
 import org.rlhfflow.store.ArtifactRef;
+import org.rlhfflow.workflows.ai.AiCollectFanout;
 import org.rlhfflow.workflows.human.HumanCollectWorkflow;
 
 /**
@@ -61,6 +62,13 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
    */
   static final String ROUNDS_CHANGE = "iterated-rounds";
   static final int ROUNDS_VERSION = 1;
+  /**
+   * Version 1: with {@code preferences.source: ai} the collect stage is SampleAiComparisons, the
+   * judge shards as parallel activities, then FinishAiCollect; before, one CollectPreferences
+   * activity labelled the shards in turn. Only AI collects reach the marker.
+   */
+  static final String AI_FANOUT_CHANGE = "ai-judge-fanout";
+  static final int AI_FANOUT_VERSION = 1;
   /** The heartbeat timeout every stage had before it became a spec value. */
   static final Duration LEGACY_HEARTBEAT = Duration.ofSeconds(30);
 
@@ -171,6 +179,10 @@ public class RlhfPipelineWorkflowImpl implements RlhfPipelineWorkflow {
       // People label in HumanFeedback children for hours or days: a child workflow, not an activity.
       result = Workflow.newChildWorkflowStub(HumanCollectWorkflow.class,
           HumanCollectWorkflow.options(ctx.workflowId(), spec.taskQueues().get(def.name()))).run((CollectInput) in);
+    } else if (CollectStage.NAME.equals(def.name()) && "ai".equals(spec.preferenceSource())
+        && Workflow.getVersion(AI_FANOUT_CHANGE, Workflow.DEFAULT_VERSION, AI_FANOUT_VERSION) >= AI_FANOUT_VERSION) {
+      result = AiCollectFanout.run((CollectInput) in,
+          def.options(spec.taskQueues().get(def.name()), heartbeatTimeout(spec, def.name())));
     } else {
       ActivityStub activity = Workflow.newUntypedActivityStub(
           def.options(spec.taskQueues().get(def.name()), heartbeatTimeout(spec, def.name())));

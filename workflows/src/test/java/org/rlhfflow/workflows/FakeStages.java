@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.rlhfflow.activities.PipelineActivities;
 import org.rlhfflow.activities.StageResult;
+import org.rlhfflow.activities.collect.AiCollectActivities;
 import org.rlhfflow.activities.collect.CollectInput;
 import org.rlhfflow.activities.collect.CollectPreferencesActivities;
 import org.rlhfflow.activities.collect.CollectResult;
@@ -34,8 +35,8 @@ import org.rlhfflow.store.ArtifactRef;
 
 /** Activities that do no work: they record calls and hand back digests derived from the stage. */
 class FakeStages
-    implements PipelineActivities, CollectPreferencesActivities, SftActivities, RewardModelActivities,
-        PpoActivities, EvaluateActivities {
+    implements PipelineActivities, CollectPreferencesActivities, AiCollectActivities, SftActivities,
+        RewardModelActivities, PpoActivities, EvaluateActivities {
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   final Map<String, Object> inputs = Collections.synchronizedMap(new HashMap<>());
   /** Every input of each stage in call order: a stage runs once per iterated-RLHF round. */
@@ -48,6 +49,14 @@ class FakeStages
   String finishStatus;
   String finishFailedStage;
   FinishInput finishInput;
+  /** Judge shards SampleAiComparisons hands out (preferences.source: ai). */
+  int aiShards = 3;
+  /** SampleAiComparisons finds the collect stage done: the workflow schedules no shard. */
+  boolean aiReused;
+  /** When set, every judge shard counts it down and waits for the others: they must run at once. */
+  java.util.concurrent.CountDownLatch shardsTogether;
+  final List<Boolean> shardsMet = Collections.synchronizedList(new ArrayList<>());
+  FinishAiInput finishAiInput;
   /** When set, the PPO activity waits for it: a pipeline stopped mid-PPO. */
   java.util.concurrent.CountDownLatch ppoGate;
 
@@ -120,6 +129,40 @@ class FakeStages
   @Override
   public CollectResult collect(CollectInput input) {
     return CollectResult.of(result(CollectStage.NAME, input, "preferences"));
+  }
+
+  @Override
+  public AiComparisons sampleComparisons(CollectInput input) {
+    StageResult sampled = result("sample", input, "comparisons");
+    if (aiReused) {
+      return new AiComparisons(new StageResult(CollectStage.NAME, Map.of("preferences", ref("collect/cached")),
+          Map.of(), "key-collect", true, 2.0), null, 0, List.of(), null);
+    }
+    List<JudgeShard> shards = new ArrayList<>();
+    for (int s = 0; s < aiShards; s++) {
+      shards.add(new JudgeShard(s, 2 * s, 2));
+    }
+    return new AiComparisons(null, sampled.output("comparisons"), 4 * aiShards, shards, sampled);
+  }
+
+  @Override
+  public ShardResult judgeShard(ShardInput input) {
+    result("judge-shard", input, "verdicts");
+    if (shardsTogether != null) {
+      shardsTogether.countDown();
+      try {
+        shardsMet.add(shardsTogether.await(30, java.util.concurrent.TimeUnit.SECONDS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return new ShardResult(input.shard().index(), ref("verdicts-" + input.shard().index()), 4, 1.0);
+  }
+
+  @Override
+  public StageResult finishAiCollect(FinishAiInput input) {
+    finishAiInput = input;
+    return result(CollectStage.NAME, input.collect(), "preferences");
   }
 
   @Override

@@ -19,7 +19,8 @@ import org.rlhfflow.workflows.RlhfPipelineWorkflow.PipelineInput;
 
 /**
  * Records the replay fixtures of {@link WorkflowHistoryReplayTest}: a finished pipeline and one
- * stopped while its PPO activity runs, both with {@link FakeStages}. Run it only to add fixtures of
+ * stopped while its PPO activity runs, both with {@link FakeStages}, and (from v2) a finished
+ * pipeline with AI feedback, its judge fanned out ({@code -Dtest=HistoryRecorder#aiFanout}). Run it only to add fixtures of
  * a new workflow version, never to overwrite old ones (they are what old workers wrote):
  *
  * <pre>
@@ -76,5 +77,18 @@ class HistoryRecorder {
     }
     Files.writeString(out("mid-ppo"), history.toJson(true));
     release.countDown();
+  }
+
+  @Test
+  void aiFanout(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+    FakeStages fake = new FakeStages();
+    fake.taskQueue = worker.getTaskQueue();
+    fake.preferenceSource = "ai";
+    worker.registerActivitiesImplementations(fake);
+    env.start();
+    RlhfPipelineWorkflow wf = client.newWorkflowStub(RlhfPipelineWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).setWorkflowId("fixture-ai-fanout").build());
+    wf.run(new PipelineInput("experiments/rlaif.yaml", null, 1L, List.of()));
+    Files.writeString(out("ai-fanout"), client.fetchHistory("fixture-ai-fanout").toJson(true));
   }
 }

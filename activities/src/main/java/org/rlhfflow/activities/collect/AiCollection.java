@@ -3,6 +3,7 @@ package org.rlhfflow.activities.collect;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,9 @@ import org.rlhfflow.tasks.Task;
 /**
  * Preference collection with AI feedback (RLAIF, Lee et al. 2023): K responses per prompt sampled
  * from the SFT policy as for simulated labels, every pair of distinct responses judged under one
- * principle drawn from (seed, comparison index), in {@code preferences.ai.shards} shards. The
- * chosen response is the one the judge prefers; {@code soft_label} is its probability.
+ * principle drawn from (seed, comparison index), in {@code preferences.ai.shards} shards of the
+ * judge's batches. The chosen response is the one the judge prefers; {@code soft_label} is its
+ * probability.
  */
 final class AiCollection {
   static final String SOURCE = "ai";
@@ -41,28 +43,43 @@ final class AiCollection {
     this.constitution = constitution;
   }
 
+  /**
+   * Samples, then labels the comparisons here, shard after shard with a heartbeat after each (the
+   * collect activity of workflows started before the fan-out; the fan-out runs the same batches in
+   * {@link AiCollectActivitiesImpl}'s shard activities).
+   */
   Result collect(StageRun run, LanguageModel policy, Judge judge, String judgeSha, List<String> prompts)
       throws IOException {
-    List<Judge.Comparison> comparisons = comparisons(sample(policy, prompts));
+    List<Judge.Comparison> comparisons = comparisons(policy, prompts);
     run.heartbeat(0, step -> partial(run, List.of(), step));
-    int shards = Math.min(spec.preferences().ai().shards(), Math.max(1, comparisons.size()));
-    List<PreferencePair> pairs = new ArrayList<>();
-    List<Judge.Verdict> verdicts = new ArrayList<>();
+    List<List<Integer>> batches = Judge.batches(comparisons, spec.preferences().ai().batchSize());
+    int shards = shardCount(spec, batches.size());
+    Judge.Verdict[] verdicts = new Judge.Verdict[comparisons.size()];
     long t0 = System.nanoTime();
     for (int s = 0; s < shards; s++) {
-      List<Judge.Comparison> shard = shard(comparisons, s, shards);
-      List<Judge.Verdict> v = judge.judge(shard);
-      verdicts.addAll(v);
-      for (int i = 0; i < shard.size(); i++) {
-        pairs.add(pair(shard.get(i), v.get(i), judgeSha));
+      for (List<Integer> batch : shard(batches, s, shards)) {
+        List<Judge.Verdict> v = judge.judgeBatch(batch.stream().map(comparisons::get).toList());
+        for (int j = 0; j < batch.size(); j++) {
+          verdicts[batch.get(j)] = v.get(j);
+        }
       }
-      run.metric("collect/pairs_so_far", pairs.size(), s + 1);
-      run.heartbeat(s + 1, step -> partial(run, pairs, step));
+      List<PreferencePair> soFar = pairs(comparisons, Arrays.asList(verdicts), judgeSha);
+      run.metric("collect/pairs_so_far", soFar.size(), s + 1);
+      run.heartbeat(s + 1, step -> partial(run, soFar, step));
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    Map<String, Double> metrics = JudgeMetrics.of(task, comparisons, verdicts);
-    metrics.put("collect/ai/comparisons_per_s", comparisons.size() / Math.max(seconds, 1e-9));
-    return new Result(pairs, metrics);
+    List<Judge.Verdict> all = List.of(verdicts);
+    return new Result(pairs(comparisons, all, judgeSha), metrics(task, comparisons, all, seconds));
+  }
+
+  /** Every pair of distinct responses among K samples per prompt, each with its drawn principle. */
+  List<Judge.Comparison> comparisons(LanguageModel policy, List<String> prompts) {
+    return comparisons(sample(policy, prompts));
+  }
+
+  /** Shards actually used: no more than there are batches, and at least one. */
+  static int shardCount(ExperimentSpec spec, int batches) {
+    return Math.max(1, Math.min(spec.preferences().ai().shards(), batches));
   }
 
   /** The {@code s}-th of {@code n} contiguous, near-equal slices: what one labelling activity gets. */
@@ -70,6 +87,25 @@ final class AiCollection {
     int from = (int) ((long) items.size() * s / n);
     int to = (int) ((long) items.size() * (s + 1) / n);
     return items.subList(from, to);
+  }
+
+  /** The stage's {@code collect/ai/*} metrics; {@code seconds} is the labelling wall time. */
+  static Map<String, Double> metrics(Task task, List<Judge.Comparison> comparisons, List<Judge.Verdict> verdicts,
+      double seconds) {
+    Map<String, Double> metrics = JudgeMetrics.of(task, comparisons, verdicts);
+    metrics.put("collect/ai/comparisons_per_s", comparisons.size() / Math.max(seconds, 1e-9));
+    return metrics;
+  }
+
+  /** The judged pairs in comparison order; comparisons without a verdict yet are left out. */
+  static List<PreferencePair> pairs(List<Judge.Comparison> comparisons, List<Judge.Verdict> verdicts, String judgeSha) {
+    List<PreferencePair> out = new ArrayList<>();
+    for (int i = 0; i < comparisons.size(); i++) {
+      if (verdicts.get(i) != null) {
+        out.add(pair(comparisons.get(i), verdicts.get(i), judgeSha));
+      }
+    }
+    return out;
   }
 
   /** K responses for each prompt, sampled as the simulated labeller's are. */

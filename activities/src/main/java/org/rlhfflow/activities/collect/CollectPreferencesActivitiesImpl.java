@@ -74,7 +74,7 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
    * stage reads are in the key through CollectStage's optFiles. Resolving them validates the
    * constitution and finds the judge before anything is sampled or labelled.
    */
-  private static Map<String, String> cacheInputs(ExperimentSpec spec, CollectInput input) {
+  static Map<String, String> cacheInputs(ExperimentSpec spec, CollectInput input) {
     return switch (spec.preferences().source()) {
       case SIMULATED, AI -> {
         if (input.policy() == null) {
@@ -98,12 +98,12 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
   }
 
   /** The judge: a stage output of this pipeline (pretrain's base model, the SFT policy) or a file. */
-  private static JudgeModel judgeModel(ExperimentSpec spec, CollectInput input) {
+  static JudgeModel judgeModel(ExperimentSpec spec, CollectInput input) {
     String judge = spec.preferences().ai().judge();
     return JudgeModel.resolve(judge, judge.equals("sft") ? input.policy() : input.pretrained());
   }
 
-  private static Constitution constitution(ExperimentSpec spec) {
+  public static Constitution constitution(ExperimentSpec spec) {
     return ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
   }
 
@@ -167,7 +167,7 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
   }
 
   /** The task's train prompts, or the first {@code preferences.prompts} of data.prompt_dataset. */
-  private static List<String> prompts(StageRun run, Task task) {
+  static List<String> prompts(StageRun run, Task task) {
     ExperimentSpec spec = run.spec();
     int n = spec.preferences().prompts();
     if (spec.data().promptDataset() == null) {
@@ -206,7 +206,7 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
     return finish(run, pairs, read.size() - pairs.size(), metrics);
   }
 
-  private static StageResult finish(StageRun run, List<PreferencePair> pairs, long ties,
+  static StageResult finish(StageRun run, List<PreferencePair> pairs, long ties,
       Map<String, Double> metrics) throws IOException {
     Path file = run.workDir("out").resolve("preferences.arrow");
     ArrowDatasets.writePreferences(file, pairs);

@@ -46,7 +46,7 @@ public final class PromptBatches {
   public static int[][] encode(Tokenizer tok, List<String> prompts, int k) {
     int[][] rows = new int[prompts.size() * k][];
     for (int p = 0; p < prompts.size(); p++) {
-      int[] text = tok.encode(prompts.get(p));
+      int[] text = org.rlhfflow.activities.train.Sequences.promptIds(tok, prompts.get(p)); // chat template applied
       int[] ids = new int[text.length + 1];
       ids[0] = tok.bosId();
       System.arraycopy(text, 0, ids, 1, text.length);

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.rlhfflow.activities.LoraModels;
 import org.rlhfflow.activities.Models;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
@@ -77,8 +78,10 @@ public final class DpoActivitiesImpl implements DpoActivities {
   private StageResult train(StageRun run, DpoInput input, PreferenceData data, Hooks hooks) throws IOException {
     DpoSpec dpo = run.spec().dpo();
     Optional<Progress> resume = hooks.resumePoint(run);
-    try (LanguageModel policy = Models.loadLanguageModel(run,
-            resume.isPresent() ? resume.get().checkpoint() : input.sftModel(), resume.isPresent() ? "resume" : "sft");
+    try (LanguageModel policy = resume.isPresent()
+            ? Models.loadLanguageModel(run, resume.get().checkpoint(), "resume")
+            : LoraModels.adapt(run, Models.loadLanguageModel(run, input.sftModel(), "sft"), input.sftModel(),
+                DpoStage.NAME);
         AdamW adamw = AdamW.builder().setParameters(policy.parameters()).optWeightDecay(0).build()) {
       if (resume.isPresent()) {
         adamw.restoreState(policy.checkpointExtras());
@@ -87,7 +90,7 @@ public final class DpoActivitiesImpl implements DpoActivities {
       String what = input.preferences() != null ? "preferences " + input.preferences().uri()
           : "data.preference_dataset " + run.spec().data().preferenceDataset();
       DpoPairs pairs = new DpoPairs(data.pairs(), policy.tokenizer(), block, what);
-      ReferenceLogps ref = ReferenceLogps.load(run, input.sftModel(), data.sha256(), pairs, block);
+      ReferenceLogps ref = ReferenceLogps.load(run, input.sftModel(), data.sha256(), pairs, block, policy);
       EpochBatches batches = new EpochBatches(run.spec().seed(), DpoStage.NAME, pairs.size(), dpo.batchSize());
       long total = (long) dpo.epochs() * batches.stepsPerEpoch();
       LrSchedule schedule = new LrSchedule(dpo.learningRate(), (long) Math.ceil(total * dpo.warmupFraction()), total,
@@ -110,6 +113,7 @@ public final class DpoActivitiesImpl implements DpoActivities {
       Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
       outputs.put("checkpoint", services.store().putDirectory(saveFinal(run, policy, total, specSha)));
       outputs.put("reference_logps", ref.ref());
+      LoraModels.putMerged(run, policy, outputs); // with LoRA: the policy merged, a plain checkpoint
       return run.complete(outputs, metrics);
     }
   }

@@ -42,10 +42,16 @@ record ReferenceLogps(float[] chosen, float[] rejected, ArtifactRef ref, boolean
     return Sha256.hex(key.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The cached log-probs when a manifest exists, else computes, stores and records them. */
-  static ReferenceLogps load(StageRun run, ArtifactRef sftModel, String pairsSha, DpoPairs pairs, int blockSize)
-      throws IOException {
-    String key = cacheKey(sftModel.sha256(), pairsSha, blockSize);
+  /**
+   * The cached log-probs when a manifest exists, else computes, stores and records them. With LoRA
+   * the reference is {@code policy} with its adapters off, its base (no second copy in memory); the
+   * base is the SFT checkpoint itself, or the SFT model with its own adapters folded in, and the
+   * cache is keyed by that base.
+   */
+  static ReferenceLogps load(StageRun run, ArtifactRef sftModel, String pairsSha, DpoPairs pairs, int blockSize,
+      LanguageModel policy) throws IOException {
+    String refSha = policy.lora() != null ? policy.loraBase().sha256() : sftModel.sha256();
+    String key = cacheKey(refSha, pairsSha, blockSize);
     Optional<StageManifest> cached = StageManifest.find(run.services().store(), key);
     Path file = run.workDir(NAME).resolve("reference_logps.f32");
     if (cached.isPresent()) {
@@ -54,13 +60,22 @@ record ReferenceLogps(float[] chosen, float[] rejected, ArtifactRef ref, boolean
       return read(file, pairs.size(), ref, true);
     }
     float[][] lp;
-    try (LanguageModel reference = Models.loadLanguageModel(run, sftModel, "sft")) {
-      lp = compute(run, reference, pairs);
+    if (policy.lora() != null) {
+      policy.lora().setEnabled(false);
+      try {
+        lp = compute(run, policy, pairs);
+      } finally {
+        policy.lora().setEnabled(true);
+      }
+    } else {
+      try (LanguageModel reference = Models.loadLanguageModel(run, sftModel, "sft")) {
+        lp = compute(run, reference, pairs);
+      }
     }
     write(file, lp);
     ArtifactRef ref = run.services().store().put(file);
     StageManifest.of(NAME, key, run.context().specSha256(),
-        Map.of("sft_model", sftModel.sha256(), "preferences", pairsSha), Map.of("reference_logps", ref),
+        Map.of("sft_model", refSha, "preferences", pairsSha), Map.of("reference_logps", ref),
         Map.of(), StageRun.CODE_VERSION, Instant.now()).saveTo(run.services().store());
     return new ReferenceLogps(lp[0], lp[1], ref, false);
   }

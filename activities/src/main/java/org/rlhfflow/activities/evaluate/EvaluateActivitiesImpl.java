@@ -103,7 +103,7 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
     try (LanguageModel sftLm = Models.loadLanguageModel(run, input.sftModel(), "sft");
         LanguageModel ppoLm = Models.loadLanguageModel(run, input.ppoModel(), name);
         ScalarHeadModel rm = input.rewardModel() == null ? null
-            : ScalarHeadModel.load(Models.fetch(run, input.rewardModel(), "reward_model"))) {
+            : Models.loadScalarHead(run, input.rewardModel(), "reward_model")) {
       if (rm != null) {
         sameTokenizer(rm.tokenizer().describe(), sftLm, ppoLm);
       } else if (!oracle) {

@@ -3,6 +3,7 @@ package org.rlhfflow.activities.grpo;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.rlhfflow.activities.LoraModels;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.ScalarHeadModel;
@@ -32,13 +33,21 @@ final class GroupModels implements AutoCloseable {
    * @param rewardDir the reward model, or null for verifier rewards
    */
   static GroupModels open(Path policyDir, Path sftDir, Path rewardDir) throws IOException {
-    LanguageModel policy = LanguageModel.load(policyDir);
+    return open(LanguageModel.load(policyDir), sftDir, rewardDir, null);
+  }
+
+  /**
+   * As above with the policy already open (closed on failure); a policy with LoRA adapters is its
+   * own reference with the adapters off ({@link #reference}), so no second model is loaded.
+   */
+  static GroupModels open(LanguageModel policy, Path sftDir, Path rewardDir,
+      org.rlhfflow.model.lora.LoraCheckpoint.BaseResolver bases) throws IOException {
     LanguageModel reference = null;
     ScalarHeadModel reward = null;
     try {
-      reference = LanguageModel.load(sftDir);
+      reference = policy.lora() != null ? null : LanguageModel.load(sftDir);
       if (rewardDir != null) {
-        reward = ScalarHeadModel.load(rewardDir);
+        reward = bases == null ? ScalarHeadModel.load(rewardDir) : ScalarHeadModel.load(rewardDir, bases);
         if (reward.kind() != ScalarHeadModel.Kind.REWARD
             || !reward.tokenizer().describe().equals(policy.tokenizer().describe())) {
           throw new StageFailures.ValidationException("rewardModel: kind " + reward.kind() + ", tokenizer "
@@ -61,6 +70,11 @@ final class GroupModels implements AutoCloseable {
     }
   }
 
+  /** {@code f} applied to the reference policy (see {@link LoraModels#reference}). */
+  <T> T reference(java.util.function.Function<LanguageModel, T> f) {
+    return LoraModels.reference(policy, reference, f);
+  }
+
   /** Restores the optimizer from a resumed policy checkpoint; returns the trainer's state. */
   JsonNode restore() {
     opt.restoreState(policy.checkpointExtras());
@@ -80,7 +94,9 @@ final class GroupModels implements AutoCloseable {
     if (reward != null) {
       reward.close();
     }
-    reference.close();
+    if (reference != null) {
+      reference.close();
+    }
     policy.close();
   }
 }

@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.rlhfflow.activities.Models;
+import org.rlhfflow.model.LanguageModel;
+import org.rlhfflow.activities.LoraModels;
 import org.rlhfflow.activities.registry.StageDef;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
@@ -69,7 +71,11 @@ final class GroupPolicyRunner {
     Path sft = Models.fetch(run, input.sftModel(), "sft");
     Path policyDir = from.isPresent() ? Models.fetch(run, from.get().checkpoint(), "resume") : sft;
     Path rm = verifier ? null : Models.fetch(run, input.rewardModel(), "reward_model");
-    try (GroupModels models = GroupModels.open(policyDir, sft, rm)) {
+    LanguageModel policy = LanguageModel.load(policyDir, LoraModels.resolver(run));
+    if (from.isEmpty()) { // with model.lora: the SFT model frozen as the base, fresh adapters on it
+      policy = LoraModels.adapt(run, policy, input.sftModel(), stage);
+    }
+    try (GroupModels models = GroupModels.open(policy, sft, rm, LoraModels.resolver(run))) {
       prompts.checkFits(models.policy.tokenizer(), models.policy.config().blockSize(), s.maxNewTokens(), stage);
       long start = 0;
       if (from.isPresent()) {
@@ -80,7 +86,9 @@ final class GroupPolicyRunner {
       GroupTrainer trainer = new GroupTrainer(run, models, prompts, sampler, s, onCheckpoint);
       trainer.train(start);
       Path dir = models.save(run.workDir("final"), run.context().specSha256(), trainer.state(s.iterations()), false);
-      Map<String, ArtifactRef> outputs = Map.of("checkpoint", run.services().store().putDirectory(dir));
+      Map<String, ArtifactRef> outputs = new java.util.LinkedHashMap<>();
+      outputs.put("checkpoint", run.services().store().putDirectory(dir));
+      LoraModels.putMerged(run, models.policy, outputs); // with LoRA: the policy merged, a plain checkpoint
       Map<String, Double> last = trainer.lastMetrics();
       Map<String, Double> metrics = new LinkedHashMap<>();
       metrics.put(stage + "/final_reward", last.get(stage + "/reward"));

@@ -46,7 +46,7 @@ record GroupPrompts(List<String> prompts, Task task, String digest) {
   /** Fails, naming the prompt and the keys, if [BOS] prompt + max_new_tokens exceeds the context. */
   void checkFits(Tokenizer tok, int blockSize, int maxNewTokens, String stage) {
     for (int i = 0; i < prompts.size(); i++) {
-      int len = 1 + tok.encode(prompts.get(i)).length;
+      int len = 1 + org.rlhfflow.activities.train.Sequences.promptIds(tok, prompts.get(i)).length;
       if (len + maxNewTokens > blockSize) {
         throw new StageFailures.ValidationException("prompt " + i + " (" + len + " tokens with BOS) + " + stage
             + ".max_new_tokens " + maxNewTokens + " exceeds model.block_size " + blockSize);

@@ -45,7 +45,7 @@ final class GroupSampler {
     List<String> rowPrompts = new ArrayList<>();
     int[][] encoded = new int[prompts.size() * s.generations()][];
     for (int p = 0; p < prompts.size(); p++) {
-      int[] ids = withBos(tok.bosId(), tok.encode(prompts.get(p)));
+      int[] ids = withBos(tok.bosId(), org.rlhfflow.activities.train.Sequences.promptIds(tok, prompts.get(p)));
       for (int j = 0; j < s.generations(); j++) { // the group: rows p*G .. p*G+G-1
         encoded[p * s.generations() + j] = ids;
         rowPrompts.add(prompts.get(p));
@@ -64,7 +64,7 @@ final class GroupSampler {
       NDArray ids = b.inputIds();
       NDArray att = b.attentionMask();
       float[] logp = Scoring.tokenLogprobs(scaled(models.policy.logits(ids, att)), ids, att).toFloatArray();
-      float[] ref = Scoring.tokenLogprobs(scaled(models.reference.logits(ids, att)), ids, att).toFloatArray();
+      float[] ref = models.reference(r -> Scoring.tokenLogprobs(scaled(r.logits(ids, att)), ids, att).toFloatArray());
       float[] resp = b.responseMask().toFloatArray();
       double[] rewards = verifier != null ? oracleScores(g, rowPrompts, verifier)
           : toDoubles(models.reward.rewards(ids, att).toFloatArray());

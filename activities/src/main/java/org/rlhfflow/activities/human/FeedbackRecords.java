@@ -1,5 +1,6 @@
 package org.rlhfflow.activities.human;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 import org.rlhfflow.store.ArtifactRef;
@@ -25,6 +26,11 @@ public final class FeedbackRecords {
    * @param rankingsPerRun updates accepted by one run before it continues as new (Temporal caps a
    *     history at 2,000 updates)
    * @param state what earlier runs collected; null on the first run
+   * @param rankingsKey where the batch keeps its rankings in the artifact store ({@link
+   *     RankingStoreActivities}); null keeps them in the workflow's payloads (batches started before
+   *     the store, and ones started by hand), which grow ~60 B per ranking
+   * @param firstItem with {@code itemIds} null, the ids are {@link LabelItems#itemId} of
+   *     {@code firstItem .. firstItem + itemCount - 1}, so the input does not grow with the batch
    */
   public record FeedbackInput(
       String batchId,
@@ -36,13 +42,39 @@ public final class FeedbackRecords {
       long deadlineSeconds,
       double minFraction,
       int rankingsPerRun,
-      FeedbackState state) {
+      FeedbackState state,
+      String rankingsKey,
+      int firstItem,
+      int itemCount) {
+
+    public FeedbackInput(String batchId, ArtifactRef items, List<String> itemIds, int k, int minAnnotators,
+        List<String> annotators, long deadlineSeconds, double minFraction, int rankingsPerRun, FeedbackState state) {
+      this(batchId, items, itemIds, k, minAnnotators, annotators, deadlineSeconds, minFraction, rankingsPerRun, state,
+          null, 0, 0);
+    }
 
     public FeedbackInput withState(FeedbackState next) {
       return new FeedbackInput(batchId, items, itemIds, k, minAnnotators, annotators, deadlineSeconds,
-          minFraction, rankingsPerRun, next);
+          minFraction, rankingsPerRun, next, rankingsKey, firstItem, itemCount);
+    }
+
+    /** The item ids, given or derived from the range. */
+    public List<String> ids() {
+      if (itemIds != null) {
+        return itemIds;
+      }
+      return LabelItems.itemIds(firstItem, itemCount);
     }
   }
+
+  /**
+   * A batch's rankings in the artifact store: one JSON array of {@link Ranking}, in arrival order,
+   * rewritten (content-addressed) at each save.
+   *
+   * @param count rankings in the file
+   * @param saves saves so far; the next one records progress number {@code saves}
+   */
+  public record StoredRankings(ArtifactRef rankings, int count, int saves) {}
 
   /**
    * What continue-as-new carries from one run to the next.
@@ -51,8 +83,18 @@ public final class FeedbackRecords {
    * @param annotators every annotator registered so far
    * @param rankings every ranking accepted so far, in arrival order
    * @param runs runs completed before this one
+   * @param stored with a rankings key: the rankings saved so far (then {@code rankings} is null)
+   * @param ranked with a rankings key: per annotator, a base64 bit set of the item positions they
+   *     ranked ({@link RankedSets}), what the validator needs without the rankings themselves
+   * @param lastActive with a rankings key: workflow time of each annotator's latest ranking
    */
-  public record FeedbackState(long deadlineMillis, List<String> annotators, List<Ranking> rankings, int runs) {}
+  public record FeedbackState(long deadlineMillis, List<String> annotators, List<Ranking> rankings, int runs,
+      StoredRankings stored, Map<String, String> ranked, Map<String, Long> lastActive) {
+
+    public FeedbackState(long deadlineMillis, List<String> annotators, List<Ranking> rankings, int runs) {
+      this(deadlineMillis, annotators, rankings, runs, null, null, null);
+    }
+  }
 
   /**
    * One person's ranking of one item.
@@ -111,8 +153,16 @@ public final class FeedbackRecords {
    * The workflow's result.
    *
    * @param deadlineReached true when the batch closed at the deadline rather than at full quorum
+   * @param rankings the rankings inline (batches without a rankings key), else null
+   * @param stored the rankings in the artifact store (batches with a rankings key), else null
    */
   public record FeedbackResult(
       String batchId, ArtifactRef items, List<Ranking> rankings, int itemsDone, int itemsTotal,
-      boolean deadlineReached) {}
+      boolean deadlineReached, @JsonInclude(JsonInclude.Include.NON_NULL) StoredRankings stored) {
+
+    public FeedbackResult(String batchId, ArtifactRef items, List<Ranking> rankings, int itemsDone, int itemsTotal,
+        boolean deadlineReached) {
+      this(batchId, items, rankings, itemsDone, itemsTotal, deadlineReached, null);
+    }
+  }
 }

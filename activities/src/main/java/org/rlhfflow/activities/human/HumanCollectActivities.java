@@ -2,7 +2,6 @@ package org.rlhfflow.activities.human;
 
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
-import java.util.ArrayList;
 import java.util.List;
 import org.rlhfflow.activities.StageContext;
 import org.rlhfflow.activities.StageResult;
@@ -24,11 +23,7 @@ public interface HumanCollectActivities {
    */
   record ItemBatch(int index, ArtifactRef items, int firstItem, int count) {
     public List<String> itemIds() {
-      List<String> ids = new ArrayList<>(count);
-      for (int i = firstItem; i < firstItem + count; i++) {
-        ids.add(LabelItems.itemId(i));
-      }
-      return ids;
+      return LabelItems.itemIds(firstItem, count);
     }
   }
 

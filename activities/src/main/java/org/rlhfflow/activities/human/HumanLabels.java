@@ -45,9 +45,10 @@ final class HumanLabels {
       FeedbackResult result = results.get(b);
       ItemBatch batch = items.batches().get(b);
       LabelItems texts = HumanCollectActivitiesImpl.fetch(run, batch.items());
+      List<Ranking> rankings = rankings(result);
       // Items in id order, rankings by annotator: rankings arrive in whatever order people work in, and
       // the dataset (so the reward model) must not depend on it.
-      Map<String, List<Ranking>> byItem = new TreeMap<>(RankingPairs.byItem(sorted(result.rankings())));
+      Map<String, List<Ranking>> byItem = new TreeMap<>(RankingPairs.byItem(sorted(rankings)));
       for (Map.Entry<String, List<Ranking>> e : byItem.entrySet()) {
         Item item = texts.item(e.getKey());
         for (Comparison c : RankingPairs.aggregate(e.getKey(), e.getValue(), k)) {
@@ -59,8 +60,8 @@ final class HumanLabels {
           }
         }
       }
-      logStats("human/batch/", Agreement.of(result.rankings(), k), b);
-      all.addAll(result.rankings());
+      logStats("human/batch/", Agreement.of(rankings, k), b);
+      all.addAll(rankings);
     }
     Path file = run.workDir("out").resolve("preferences.arrow");
     HumanPreferences.write(file, rows);
@@ -77,6 +78,14 @@ final class HumanLabels {
     putFinite(metrics, "human/items_per_hour", overall.batchItemsPerHour());
     metrics.forEach((key, v) -> run.metric(key, v, 0));
     return run.complete(Map.of("preferences", run.services().store().put(file)), metrics);
+  }
+
+  /** Inline (batches without a rankings key) or from the artifact store. */
+  private List<Ranking> rankings(FeedbackResult result) throws IOException {
+    if (result.stored() == null) {
+      return result.rankings();
+    }
+    return RankingStoreActivitiesImpl.read(run.services().store(), run.workDir("rankings"), result.stored().rankings());
   }
 
   private static List<Ranking> sorted(List<Ranking> rankings) {

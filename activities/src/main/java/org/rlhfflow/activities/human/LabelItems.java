@@ -33,4 +33,13 @@ public record LabelItems(int k, List<Item> items) {
   public static String itemId(int index) {
     return String.format("p%05d", index);
   }
+
+  /** The ids of items {@code first .. first + count - 1}. */
+  public static List<String> itemIds(int first, int count) {
+    List<String> ids = new java.util.ArrayList<>(count);
+    for (int i = first; i < first + count; i++) {
+      ids.add(itemId(i));
+    }
+    return ids;
+  }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rlhfflow.activities.PipelineActivities;
+import org.rlhfflow.activities.LoraModels;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.activities.collect.PreferenceSpec;
@@ -37,7 +38,7 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
         spec = spec.withSeed(source.seed());
       }
       PreferenceSpec.Source prefs = spec.preferences().source();
-      if (prefs == PreferenceSpec.Source.AI) {
+      if (prefs == PreferenceSpec.Source.AI || spec.reward().source() == org.rlhfflow.activities.grpo.RewardSpec.Source.JUDGE) {
         // A bad constitution fails the pipeline before any training, not at the collect stage.
         ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
       }
@@ -47,6 +48,7 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
       }
       List<String> plan = StageRegistry.plan(spec);
       checkResources(spec.resources());
+      LoraModels.checkTargets(spec); // a target that names no module fails before any training
       Map<String, String> queues = new LinkedHashMap<>();
       Map<String, Double> heartbeats = new LinkedHashMap<>();
       for (String stage : plan) {

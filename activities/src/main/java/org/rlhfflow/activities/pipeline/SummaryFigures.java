@@ -34,6 +34,14 @@ final class SummaryFigures {
     f.put(p + "_vs_sft_win_rate", m.get("eval/" + p + "_vs_sft_win_rate"));
     // Agreement with the oracle where there is one (built-in tasks), else with the held-out labels.
     f.put("rm_heldout_accuracy", m.getOrDefault("rm/heldout_oracle_accuracy", m.get("rm/heldout_accuracy")));
+    if (m.containsKey("rm/test_accuracy")) { // data.preference_test_dataset: the same, on the test file
+      f.put("rm_test_accuracy", m.getOrDefault("rm/test_oracle_accuracy", m.get("rm/test_accuracy")));
+      Map<String, Double> test = new LinkedHashMap<>();
+      for (String k : List.of("accuracy", "auc", "ece", "precision", "recall", "f1", "pairs")) {
+        test.put(k, m.get("rm/test_" + k));
+      }
+      f.put("rm_test", test);
+    }
     if (m.containsKey("collect/ai/comparisons")) {
       Map<String, Double> ai = new LinkedHashMap<>();
       ai.put("judge_oracle_agreement", m.get("collect/ai/judge_oracle_agreement"));

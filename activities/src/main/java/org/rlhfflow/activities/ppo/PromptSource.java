@@ -42,7 +42,7 @@ record PromptSource(List<String> prompts, Task oracle, String digest) {
   /** Fails, naming the prompt and fields, if [BOS] prompt + max_new_tokens exceeds the context. */
   void checkFits(Tokenizer tok, int blockSize, int maxNewTokens) {
     for (int i = 0; i < prompts.size(); i++) {
-      int len = 1 + tok.encode(prompts.get(i)).length;
+      int len = 1 + org.rlhfflow.activities.train.Sequences.promptIds(tok, prompts.get(i)).length;
       if (len + maxNewTokens > blockSize) {
         throw new StageFailures.ValidationException("prompt " + i + " (" + len + " tokens with BOS"
             + (oracle == null ? ", data.prompt_dataset" : ", task " + oracle.name()) + ") + ppo.max_new_tokens "

@@ -42,13 +42,13 @@ final class RolloutCollector {
     Tokenizer tok = models.policy.tokenizer();
     int[][] encoded = new int[prompts.size()][];
     for (int b = 0; b < encoded.length; b++) {
-      encoded[b] = withBos(tok.bosId(), tok.encode(prompts.get(b)));
+      encoded[b] = withBos(tok.bosId(), org.rlhfflow.activities.train.Sequences.promptIds(tok, prompts.get(b))); // chat template applied
     }
     Generation g = new Generator(models.policy.gpt()).generate(encoded, generation, genSeed);
-    return score(g, prompts, oracle);
+    return score(g, prompts, oracle, genSeed);
   }
 
-  private Rollout score(Generation g, List<String> prompts, Task oracle) {
+  private Rollout score(Generation g, List<String> prompts, Task oracle, long genSeed) {
     int batch = g.batchSize();
     int width = g.tokens()[0].length;
     try (NoGrad ng = NoGrad.enter();
@@ -58,9 +58,11 @@ final class RolloutCollector {
       NDArray att = b.attentionMask();
       // Both models scored under the sampler's distribution (temperature, BOS/PAD removed).
       Scoring.TokenScores pol = models.policy.scoreSampled(ids, att, ppo.temperature(), true);
-      NDArray refLogp = models.reference.scoreSampled(ids, att, ppo.temperature(), false).logprobs();
+      NDArray refLogp = models.reference(r -> r.scoreSampled(ids, att, ppo.temperature(), false).logprobs());
       NDArray values = PpoUpdater.stateValues(models.critic.values(ids, att));
-      double[] scores = toDoubles(models.reward.rewards(ids, att).toFloatArray());
+      double[] scores = models.reward != null
+          ? toDoubles(models.reward.rewards(ids, att).toFloatArray())
+          : models.judge.score(prompts, responses(g), genSeed); // direct RLAIF: no reward model
       float[][] mask = rows(b.responseMask(), batch, width);
       float[][] logp = rows(pol.logprobs(), batch, width);
       float[][] oldValues = rows(values, batch, width);
@@ -74,6 +76,15 @@ final class RolloutCollector {
       return new Rollout(batch, width, flatten(g.tokens()), att.toFloatArray(),
           b.responseMask().toFloatArray(), logp, oldValues, adv, gae.returns(), stats);
     }
+  }
+
+  private List<String> responses(Generation g) {
+    Tokenizer tok = models.policy.tokenizer();
+    List<String> out = new java.util.ArrayList<>(g.batchSize());
+    for (int b = 0; b < g.batchSize(); b++) {
+      out.add(tok.decode(g.response(b)));
+    }
+    return out;
   }
 
   /** Mean hidden-oracle score of the responses (EOS and padding dropped by decode), or NaN. */

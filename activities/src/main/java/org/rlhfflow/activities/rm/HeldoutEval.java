@@ -27,13 +27,21 @@ final class HeldoutEval {
 
   /** Empty when there are no held-out pairs; {@code oracle} may be null. */
   static Result evaluate(ScalarHeadModel rm, PairBatches heldout, Task oracle) {
+    return evaluate(rm, heldout, oracle, "rm/heldout");
+  }
+
+  /**
+   * As {@link #evaluate(ScalarHeadModel, PairBatches, Task)} for any split, its metrics named
+   * {@code <prefix>_accuracy} and so on ({@code rm/test} for the separate test split).
+   */
+  static Result evaluate(ScalarHeadModel rm, PairBatches heldout, Task oracle, String prefix) {
     Map<String, Double> out = new LinkedHashMap<>();
     if (heldout.size() == 0) {
       return new Result(out, null);
     }
     double[] margins = rewardMargins(rm, heldout);
     PreferenceMetrics validation = PreferenceMetrics.of(margins);
-    out.putAll(validation.metrics("rm/heldout"));
+    out.putAll(validation.metrics(prefix));
     int oracleDecided = 0;
     int oracleAgree = 0;
     for (int i = 0; i < margins.length && oracle != null; i++) {
@@ -45,8 +53,8 @@ final class HeldoutEval {
       }
     }
     if (oracle != null && oracleDecided > 0) {
-      out.put("rm/heldout_oracle_accuracy", (double) oracleAgree / oracleDecided);
-      out.put("rm/heldout_oracle_pairs", (double) oracleDecided);
+      out.put(prefix + "_oracle_accuracy", (double) oracleAgree / oracleDecided);
+      out.put(prefix + "_oracle_pairs", (double) oracleDecided);
     }
     return new Result(out, validation);
   }

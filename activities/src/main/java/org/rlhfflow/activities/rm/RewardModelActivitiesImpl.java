@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.rlhfflow.activities.CheckpointSpecs;
+import org.rlhfflow.activities.LoraModels;
 import org.rlhfflow.activities.Models;
+import org.rlhfflow.model.lora.LoraCheckpoint;
+import org.rlhfflow.spec.LoraSpec;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun.Progress;
@@ -42,7 +45,7 @@ import org.rlhfflow.tasks.Task;
 /**
  * Reward model (Ouyang et al. 2022, step 2): the SFT model's trunk plus a fresh scalar head,
  * trained with the Bradley–Terry pairwise loss on a split of the pairs by prompt, then scored on
- * the held-out prompts. Outputs {@code checkpoint} (a {@link ScalarHeadModel} of kind reward).
+ * the held-out prompts and, when the spec names one, on a separate test file ({@link PreferenceTestSplit}). Outputs {@code checkpoint} (a {@link ScalarHeadModel} of kind reward).
  */
 public final class RewardModelActivitiesImpl implements RewardModelActivities {
   private final StageServices services;
@@ -97,15 +100,17 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
       throws IOException {
     ExperimentSpec spec = run.spec();
     RewardModelSpec rms = spec.rewardModel();
-    run.inputs(List.of(data.input()));
     PreferenceSplit split = PreferenceSplit.of(data.pairs(), rms.heldoutFraction(), spec.seed());
     if (split.train().isEmpty()) {
       throw new StageFailures.ValidationException("reward_model.heldout_fraction " + rms.heldoutFraction()
           + " leaves no training pairs of " + data.pairs().size());
     }
+    PreferenceTestSplit test = PreferenceTestSplit.read(run, split.train()); // bad file: fail before training
+    run.inputs(test == null ? List.of(data.input()) : List.of(data.input(), test.input()));
     Optional<Progress> resume = hooks.resumePoint(run);
     Path resumeDir = resume.isPresent() ? Models.fetch(run, resume.get().checkpoint(), "resume") : null;
-    try (ScalarHeadModel rm = resumeDir != null ? ScalarHeadModel.load(resumeDir) : startingModel(run, input);
+    try (ScalarHeadModel rm = resumeDir != null ? ScalarHeadModel.load(resumeDir, LoraModels.resolver(run))
+            : startingModel(run, input);
         AdamW adamw = AdamW.builder().setParameters(rm.trainableParameters()).optWeightDecay(0).build()) {
       JsonNode resumedState = null;
       long startStep = 0;
@@ -129,24 +134,38 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
       double finalLoss = loop.run(startStep, resumedState, step::loss);
       HeldoutEval.Result heldout = HeldoutEval.evaluate(rm, new PairBatches(split.heldout(), rm), oracle(spec));
       Map<String, Double> metrics = new HashMap<>(heldout.metrics());
+      HeldoutEval.Result tested = null;
+      if (test != null) {
+        tested = HeldoutEval.evaluate(rm, new PairBatches(test.pairs(), rm), oracle(spec), "rm/test");
+        metrics.putAll(tested.metrics());
+        metrics.put("rm/test_prompts_seen_in_training", (double) test.promptsSeenInTraining());
+      }
       metrics.put("rm/final_loss", finalLoss);
       metrics.put("rm/train_pairs", (double) train.size());
       metrics.put("rm/steps", (double) total);
       metrics.forEach((k, v) -> run.metric(k, v, total));
       Map<String, ArtifactRef> outputs = new java.util.LinkedHashMap<>();
       outputs.put(RewardModelResult.CHECKPOINT, services.store().putDirectory(saveFinal(run, rm, total, specStamp)));
+      Map<String, PreferenceMetrics> splits = new java.util.LinkedHashMap<>();
       if (heldout.validation() != null) {
-        outputs.putAll(validationReport(run, heldout.validation()));
+        splits.put("held-out", heldout.validation());
+      }
+      if (tested != null) {
+        splits.put("test", tested.validation());
+      }
+      if (!splits.isEmpty()) {
+        outputs.putAll(validationReport(run, splits));
       }
       return run.complete(outputs, metrics);
     }
   }
 
-  /** The reliability diagram and the validation figures as JSON, logged and stored. */
-  private Map<String, ArtifactRef> validationReport(StageRun run, PreferenceMetrics heldout) throws IOException {
+  /** The reliability diagram (a line per split) and the validation figures as JSON, logged and stored. */
+  private Map<String, ArtifactRef> validationReport(StageRun run, Map<String, PreferenceMetrics> bySplit)
+      throws IOException {
     Path dir = run.workDir("validation");
-    java.util.List<String> splits = java.util.List.of("held-out");
-    java.util.List<PreferenceMetrics> figures = java.util.List.of(heldout);
+    List<String> splits = List.copyOf(bySplit.keySet());
+    List<PreferenceMetrics> figures = List.copyOf(bySplit.values());
     Path png = ReliabilityPlot.render(splits, figures, dir.resolve("rm_reliability.png"));
     Path json = ReliabilityPlot.writeJson(splits, figures, dir.resolve("rm_validation.json"));
     run.artifact(png, RewardModelStage.NAME);
@@ -156,13 +175,20 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
 
   private static ScalarHeadModel startingModel(StageRun run, RewardModelInput input) throws IOException {
     if (input.initialModel() != null) { // continue from the previous round's RM (Touvron et al. 2023)
-      return ScalarHeadModel.load(Models.fetch(run, input.initialModel(), "initial_model"));
+      return Models.loadScalarHead(run, input.initialModel(), "initial_model");
     }
     long headSeed = Seeds.derive(run.spec().seed(), RewardModelStage.NAME, "head");
+    LoraSpec lora = run.spec().model().lora();
     try (LanguageModel lm = input.sftModel() == null
         ? Models.base(run.spec())
         : Models.loadLanguageModel(run, input.sftModel(), "sft_model")) {
-      return ScalarHeadModel.fromLanguageModel(ScalarHeadModel.Kind.REWARD, lm, headSeed); // copies the trunk
+      // With LoRA: the SFT model (its adapters folded in) stored as the base; adapters and the head train.
+      LoraCheckpoint.Base base = lora == null ? null : LoraModels.storeBase(run, lm, input.sftModel());
+      ScalarHeadModel rm = ScalarHeadModel.fromLanguageModel(ScalarHeadModel.Kind.REWARD, lm, headSeed); // copies the trunk
+      if (lora != null) {
+        rm.attachLora(lora.config(), LoraModels.seed(run, RewardModelStage.NAME), base);
+      }
+      return rm;
     }
   }
 

@@ -14,8 +14,11 @@ public final class RewardModelStage {
   public static final StageDef<RewardModelInput, RewardModelResult> DEF =
       StageDef.builder(NAME, RewardModelInput.class, RewardModelResult::of)
           .setActivityType("RewardModel")
-          // preferences.source and task.name decide whether rm/heldout_oracle_accuracy exists.
-          .setReads("model", "reward_model", "preferences.source", "task.name")
+          // preferences.source and task.name decide whether rm/heldout_oracle_accuracy exists; the
+          // test split's content and how it is parsed decide rm/test_*.
+          .setReads("model", "reward_model", "preferences.source", "task.name", "preferences.dataset_format",
+              PreferenceTestSplit.SPEC_KEY)
+          .optFiles(PreferenceTestSplit.SPEC_KEY)
           .setBudget(Duration.ofHours(12)) // a whole attempt; the heartbeat timeout catches dead workers
           .optNeeds(spec -> List.of(CollectStage.NAME))
           .optUses(spec -> List.of(SftStage.NAME)) // its trunk; without SFT, the base model's

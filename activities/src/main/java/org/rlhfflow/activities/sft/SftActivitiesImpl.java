@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.rlhfflow.activities.CheckpointSpecs;
-import org.rlhfflow.activities.CheckpointSpecs;
+import org.rlhfflow.activities.LoraModels;
 import org.rlhfflow.activities.Models;
 import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
@@ -78,9 +78,11 @@ public final class SftActivitiesImpl implements SftActivities {
         Map.of("sft/final_loss", r.finalLoss(), "sft/steps", (double) r.steps(), "sft/examples", (double) r.examples()));
   }
 
+  /** The base model, or with {@code model.lora} the base frozen and stored plus fresh adapters. */
   private static LanguageModel startingModel(StageRun run, SftInput input) throws IOException {
-    return input.baseModel() == null
+    LanguageModel lm = input.baseModel() == null
         ? Models.base(run.spec())
         : Models.loadLanguageModel(run, input.baseModel(), "base_model");
+    return LoraModels.adapt(run, lm, input.baseModel(), SftStage.NAME);
   }
 }

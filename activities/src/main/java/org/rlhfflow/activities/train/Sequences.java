@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import org.rlhfflow.model.chat.ChatFormat;
 import org.rlhfflow.model.tokenizer.Tokenizer;
 
 /**
@@ -30,9 +31,32 @@ public final class Sequences {
     }
   }
 
-  /** Encodes and truncates one (prompt, response) pair to at most {@code blockSize} tokens. */
+  /**
+   * Encodes and truncates one (prompt, response) pair to at most {@code blockSize} tokens. With a
+   * chat template ({@link Tokenizer#chat()}) the pair is the rendered conversation [user, assistant]
+   * and the response is its text past the rendered prompt; the template closes the turn itself, so
+   * no EOS is added.
+   */
   public static Encoded encode(Tokenizer tok, String prompt, String response, int blockSize) {
-    return assemble(tok, tok.encode(prompt), withEos(tok.encode(response), tok.eosId()), blockSize);
+    ChatFormat chat = tok.chat();
+    if (chat == null) {
+      return assemble(tok, tok.encode(prompt), withEos(tok.encode(response), tok.eosId()), blockSize);
+    }
+    return assemble(tok, promptIds(tok, prompt), tok.encode(chat.response(prompt, response)), blockSize);
+  }
+
+  /**
+   * The prompt's ids after the row's BOS: the text itself, or with a chat template the user
+   * message rendered with the generation prompt, as transformers' {@code apply_chat_template}. A
+   * template that writes BOS itself (Llama 3) has it dropped here: the row's BOS is that token.
+   */
+  public static int[] promptIds(Tokenizer tok, String prompt) {
+    ChatFormat chat = tok.chat();
+    if (chat == null) {
+      return tok.encode(prompt);
+    }
+    int[] ids = tok.encode(chat.prompt(prompt));
+    return ids.length > 0 && ids[0] == tok.bosId() ? java.util.Arrays.copyOfRange(ids, 1, ids.length) : ids;
   }
 
   /**
@@ -40,7 +64,7 @@ public final class Sequences {
    * max_new_tokens stays without EOS, as PPO scores it (the reward is read at the last real token).
    */
   public static Encoded encodeSampled(Tokenizer tok, String prompt, int[] responseIds, int blockSize) {
-    return assemble(tok, tok.encode(prompt), responseIds, blockSize);
+    return assemble(tok, promptIds(tok, prompt), responseIds, blockSize);
   }
 
   private static int[] withEos(int[] r, int eos) {

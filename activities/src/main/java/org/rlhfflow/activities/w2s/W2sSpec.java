@@ -25,7 +25,8 @@ public record W2sSpec(
     @Doc(value = "Bootstrapping chain, smallest first: each model labels train2 for the next; unset is off.",
             source = "Burns et al. 2023, sec. 4.3.1")
         List<String> bootstrap,
-    @Doc("Built-in binary task, used when neither dataset nor preference_dataset is set.") String task,
+    @Doc("Built-in binary task when neither dataset nor preference_dataset is set: balance (digit sum above 45, easy for every size) or halves (first half's digit sum above the second's, harder for smaller models).")
+        String task,
     @Doc("Labelled texts (Arrow IPC or JSONL with columns text and label in {0, 1}) instead of the built-in task.")
         String dataset,
     @Doc(value = "Preference pairs (HH-RLHF or TRL JSONL, or Arrow) as binary classification: which of two responses is chosen.",
@@ -50,6 +51,9 @@ public record W2sSpec(
     @Doc(value = "Steps between checkpoints.", range = "[1, inf)") int checkpointEvery,
     @Doc("Temporal task queue of the training runs.") String queue) {
 
+  /** The built-in tasks; checked as the spec loads, so a typo fails before any run (declared before DEFAULT, which checks it). */
+  public static final List<String> TASKS = List.of(BalanceTask.NAME, HalvesTask.NAME);
+
   public static final W2sSpec DEFAULT = new W2sSpec(List.of("nano", "micro"), List.of("tiny", "mini"), 3,
       Loss.BOTH, null, "balance", null, null, Format.HH, 600, 600, 400, 4, 32, 3e-3, 0.75, 0.2, 50, "rlhf-cpu");
 
@@ -58,6 +62,8 @@ public record W2sSpec(
     require(!strong.isEmpty(), "strong", "needs at least one model");
     require(bootstrap == null || bootstrap.size() >= 2, "bootstrap",
         "needs at least two models (the first labels data for the second)");
+    require(task != null && TASKS.contains(task), "task",
+        "unknown built-in task \"" + task + "\" (known: " + String.join(", ", TASKS) + "); or set dataset");
     require(dataset == null || preferenceDataset == null, "dataset",
         "set dataset or preference_dataset, not both", "preference_dataset");
   }

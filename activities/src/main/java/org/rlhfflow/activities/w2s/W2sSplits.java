@@ -39,11 +39,13 @@ final class W2sSplits {
     if (w.preferenceDataset() != null) {
       return fromPairs(Datasets.preferences(Path.of(w.preferenceDataset()), format(w.preferenceFormat())), seed);
     }
-    if (!BalanceTask.NAME.equals(w.task())) {
-      throw new ValidationException("w2s.task: unknown built-in task \"" + w.task() + "\" (known: "
-          + BalanceTask.NAME + "); or set w2s.dataset");
-    }
-    return BalanceTask.generate(wanted, Seeds.derive(seed, "w2s", "data"));
+    long stream = Seeds.derive(seed, "w2s", "data");
+    return switch (w.task()) {
+      case BalanceTask.NAME -> BalanceTask.generate(wanted, stream);
+      case HalvesTask.NAME -> HalvesTask.generate(wanted, stream);
+      default -> throw new ValidationException("w2s.task: unknown built-in task \"" + w.task() + "\" (known: "
+          + BalanceTask.NAME + ", " + HalvesTask.NAME + "); or set w2s.dataset");
+    };
   }
 
   private static PreferenceSpec.DatasetFormat format(W2sSpec.Format f) {

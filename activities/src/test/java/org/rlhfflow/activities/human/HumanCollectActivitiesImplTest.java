@@ -70,5 +70,40 @@ class HumanCollectActivitiesImplTest {
     StageResult again = impl.finish(new HumanCollectActivities.FinishInput(ctx, items, shuffled));
     assertTrue(!again.reused() && !again.cacheKey().equals(r.cacheKey()));
     assertEquals(r.output("preferences").sha256(), again.output("preferences").sha256());
+
+    // The same rankings by reference (what batches with a rankings key return) give the same dataset.
+    RankingStoreActivitiesImpl rankingStore = new RankingStoreActivitiesImpl(services.store(), tmp.resolve("rs"));
+    List<FeedbackResult> stored = new ArrayList<>();
+    for (FeedbackResult f : results) {
+      FeedbackRecords.StoredRankings ref = rankingStore.save(
+          new RankingStoreActivities.SaveInput("k-" + f.batchId(), null, f.rankings()));
+      stored.add(new FeedbackResult(f.batchId(), f.items(), null, f.itemsDone(), f.itemsTotal(), false, ref));
+    }
+    StageResult byRef = impl.finish(new HumanCollectActivities.FinishInput(ctx, items, stored));
+    assertEquals(10.0, byRef.metrics().get("collect/rankings"));
+    assertEquals(r.output("preferences").sha256(), byRef.output("preferences").sha256());
+  }
+
+  /** A finished batch is found as finished; an unfinished one as who-ranked-what, for the validator. */
+  @Test
+  void theRankingStoreFindsFinishedAndHalfLabelledBatches() throws Exception {
+    StageServices services = StageFixtures.services(tmp);
+    RankingStoreActivitiesImpl store = new RankingStoreActivitiesImpl(services.store(), tmp.resolve("rs"));
+    assertEquals(new RankingStoreActivities.Found(null, null), store.find(new RankingStoreActivities.FindInput("k", 0, 3)));
+    FeedbackRecords.StoredRankings one = store.save(new RankingStoreActivities.SaveInput("k", null,
+        List.of(new Ranking("alice", "p00001", List.of(1, 2), "", 5))));
+    FeedbackRecords.StoredRankings two = store.save(new RankingStoreActivities.SaveInput("k", one,
+        List.of(new Ranking("bob", "p00002", List.of(2, 1), "", 7))));
+    assertEquals(2, two.count());
+    FeedbackRecords.FeedbackState partial = store.find(new RankingStoreActivities.FindInput("k", 0, 3)).partial();
+    assertEquals(two, partial.stored(), "the latest save wins");
+    assertEquals(0, partial.deadlineMillis(), "a resumed batch waits afresh");
+    assertEquals(List.of("alice", "bob"), partial.annotators());
+    assertEquals(java.util.BitSet.valueOf(new long[] {0b010}), RankedSets.decode(partial.ranked().get("alice")));
+    assertEquals(java.util.BitSet.valueOf(new long[] {0b100}), RankedSets.decode(partial.ranked().get("bob")));
+    FeedbackResult done = new FeedbackResult("b0", null, null, 2, 3, true, two);
+    store.recordLabelled(new RankingStoreActivities.LabelledInput("k", done));
+    assertEquals(done, store.find(new RankingStoreActivities.FindInput("k", 0, 3)).finished());
+    org.rlhfflow.store.Lineage.of(services.store()); // the pointers are not stage manifests: lineage skips them
   }
 }

@@ -131,6 +131,62 @@ class RewardModelActivitiesImplTest {
   }
 
   @Test
+  void aSeparateTestSplitIsReportedBesideTheHeldoutOneAndIsPartOfTheCacheKey() throws IOException {
+    StageFixture.Recording tracker = new StageFixture.Recording(tmp);
+    StageResult without = run(tmp.resolve("none"), tracker, StageFixture.context(YAML), Hooks.NONE);
+    assertTrue(without.metrics().keySet().stream().noneMatch(k -> k.startsWith("rm/test")), without.metrics().toString());
+
+    Path test = tmp.resolve("test.arrow"); // other prompts than training: test_prompt_* never collide with train
+    ArrowDatasets.writePreferences(test, digitsPairs(8, 99).stream()
+        .map(p -> new PreferencePair("9" + p.prompt(), p.chosen(), p.rejected(), 1.0, "simulated", "oracle", List.of()))
+        .toList());
+    String yaml = YAML + "data:\n  preference_test_dataset: " + test + "\n";
+    StageResult r = run(tmp.resolve("with"), tracker, StageFixture.context(yaml), Hooks.NONE);
+    assertEquals(16.0, r.metrics().get("rm/test_pairs"));
+    for (String key : List.of("rm/test_accuracy", "rm/test_auc", "rm/test_ece", "rm/test_precision", "rm/test_recall",
+        "rm/test_f1", "rm/test_oracle_accuracy")) {
+      double v = r.metrics().get(key);
+      assertTrue(v >= 0 && v <= 1, key + " = " + v);
+    }
+    assertEquals(0.0, r.metrics().get("rm/test_prompts_seen_in_training"));
+    for (String key : List.of("rm/heldout_accuracy", "rm/heldout_auc", "rm/final_loss")) {
+      assertEquals(without.metrics().get(key), r.metrics().get(key), key + ": the test split changes no training");
+    }
+    assertNotEquals(without.cacheKey(), r.cacheKey(), "the test file is part of the cache key");
+    StageServices services = StageFixture.services(tmp.resolve("with"), tracker);
+    var json = org.rlhfflow.store.Json.MAPPER.readTree(
+        services.store().get(r.output("validation"), tmp.resolve("validation.json")).toFile());
+    assertEquals(r.metrics().get("rm/test_auc"), json.get("test").get("auc").asDouble());
+    assertEquals(r.metrics().get("rm/heldout_auc"), json.get("held-out").get("auc").asDouble());
+
+    ArrowDatasets.writePreferences(test, digitsPairs(24, 11).subList(0, 12)); // other content, training's prompts
+    StageResult changed = run(tmp.resolve("with"), tracker, StageFixture.context(yaml), Hooks.NONE);
+    assertFalse(changed.reused(), "a changed test file is recomputed");
+    assertEquals(12.0, changed.metrics().get("rm/test_pairs"));
+    assertTrue(changed.metrics().get("rm/test_prompts_seen_in_training") > 0, "these prompts are training prompts too");
+  }
+
+  @Test
+  void aTestSplitInJsonlIsReadInTheDatasetFormatAndAMissingOneFailsNamingTheKey() throws IOException {
+    Path jsonl = tmp.resolve("test.jsonl");
+    StringBuilder rows = new StringBuilder();
+    for (PreferencePair p : digitsPairs(4, 97)) {
+      rows.append(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of(
+          "prompt", "9" + p.prompt(), "chosen", p.chosen(), "rejected", p.rejected()))).append('\n');
+    }
+    Files.writeString(jsonl, rows);
+    String yaml = YAML + "preferences:\n  dataset_format: trl\ndata:\n  preference_test_dataset: " + jsonl + "\n";
+    StageResult r = run(tmp.resolve("jsonl"), new StageFixture.Recording(tmp.resolve("jsonl")), StageFixture.context(yaml), Hooks.NONE);
+    assertEquals(8.0, r.metrics().get("rm/test_pairs"));
+
+    String missing = YAML + "data:\n  preference_test_dataset: " + tmp.resolve("nope.arrow") + "\n";
+    ApplicationFailure e = assertThrows(ApplicationFailure.class,
+        () -> run(tmp.resolve("missing"), new StageFixture.Recording(tmp.resolve("missing")), StageFixture.context(missing), Hooks.NONE));
+    assertTrue(e.isNonRetryable());
+    assertTrue(e.getOriginalMessage().contains("data.preference_test_dataset"), e.getOriginalMessage());
+  }
+
+  @Test
   void sameSeedGivesTheSameCheckpointAndAnotherSeedDoesNot() throws IOException {
     StageResult a = run(tmp.resolve("1"), new StageFixture.Recording(tmp.resolve("1")), StageFixture.context(YAML), Hooks.NONE);
     StageResult b = run(tmp.resolve("2"), new StageFixture.Recording(tmp.resolve("2")), StageFixture.context(YAML), Hooks.NONE);

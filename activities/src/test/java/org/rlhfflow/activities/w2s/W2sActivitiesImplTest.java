@@ -144,6 +144,11 @@ class W2sActivitiesImplTest {
     assertTrue(loss.isNonRetryable());
     assertTrue(loss.getOriginalMessage().contains("bad.yaml:10:9: w2s.loss: expected one of xent | logconf | both"),
         loss.getOriginalMessage());
+    ApplicationFailure task = assertThrows(ApplicationFailure.class,
+        () -> w2s.plan(new PlanInput("bad.yaml", YAML.replace("seeds: 1", "seeds: 1\n  task: halfs"), null)));
+    assertTrue(task.isNonRetryable());
+    assertTrue(task.getOriginalMessage().contains("w2s.task: unknown built-in task \"halfs\" (known: balance, halves)"),
+        task.getOriginalMessage());
     ApplicationFailure model = assertThrows(ApplicationFailure.class,
         () -> w2s.plan(new PlanInput(null, YAML.replace("weak: [nano]", "weak: [nanoo]"), null)));
     assertTrue(model.getOriginalMessage().contains("w2s.weak: \"nanoo\" is neither a preset"), model.getOriginalMessage());

@@ -12,6 +12,8 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.rlhfflow.model.DecoderConfig;
 import org.rlhfflow.model.LanguageModel;
+import org.rlhfflow.model.lora.LoraCheckpoint;
+import org.rlhfflow.model.lora.LoraConfig;
 import org.rlhfflow.model.tokenizer.ByteTokenizer;
 
 /**
@@ -32,7 +34,9 @@ public final class MemoryBench {
       @JsonProperty("rss_before") long rssBefore,
       @JsonProperty("peak_rss_load") long peakRssLoad,
       @JsonProperty("peak_rss_step") long peakRssStep,
-      @JsonProperty("peak_reset") boolean peakReset) {
+      @JsonProperty("peak_reset") boolean peakReset,
+      @JsonProperty("trainable_params") long trainableParams,
+      @JsonProperty("lora") String lora) {
     /** Bytes of peak RSS added by the forward/backward step, per parameter. */
     public double stepBytesPerParam() {
       return (double) (peakRssStep - rssBefore) / params;
@@ -41,11 +45,27 @@ public final class MemoryBench {
 
   public static Result run(String shape, DecoderConfig config, int batch, int seq, Consumer<String> progress)
       throws IOException {
+    return run(shape, config, batch, seq, null, progress);
+  }
+
+  /**
+   * As above; with {@code lora} the base is frozen and adapters are attached before the step, so
+   * the backward pass makes gradients for the adapters only (Hu et al. 2021, sec. 4.2).
+   */
+  public static Result run(String shape, DecoderConfig config, int batch, int seq, LoraConfig lora,
+      Consumer<String> progress) throws IOException {
     long before = status("VmRSS");
     ProcessStats.resetPeakRss();
     progress.accept(shape + ": creating " + config.numParams() + " random fp32 parameters");
     try (LanguageModel lm = LanguageModel.create(config, new ByteTokenizer(), 0)) {
       long load = peakBytes();
+      if (lora != null) {
+        lm.attachLora(lora, 1, new LoraCheckpoint.Base("bench", "none"));
+      }
+      long trainable = 0;
+      for (var p : lm.parameters()) {
+        trainable += p.getValue().getArray().size();
+      }
       boolean reset = ProcessStats.resetPeakRss();
       progress.accept(shape + ": one forward/backward pass, batch " + batch + " x " + seq + " tokens");
       try (NDManager m = lm.manager().newSubManager()) {
@@ -60,7 +80,8 @@ public final class MemoryBench {
         }
       }
       long step = peakBytes();
-      return new Result(shape, config.numParams(), batch, seq, before, load, step, reset);
+      return new Result(shape, config.numParams(), batch, seq, before, load, step, reset, trainable,
+          lora == null ? null : "rank " + lora.rank() + " on " + lora.targets());
     }
   }
 

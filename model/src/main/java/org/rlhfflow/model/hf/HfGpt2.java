@@ -104,7 +104,7 @@ public final class HfGpt2 {
     }
     try (NDManager scratch = NDManager.newBaseManager()) {
       LinkedHashMap<String, NDArray> out = new LinkedHashMap<>();
-      for (Map.Entry<String, NDArray> e : lm.weights().entrySet()) {
+      for (Map.Entry<String, NDArray> e : lm.mergedWeights(scratch).entrySet()) { // LoRA merged in
         NDArray a = isConv1d(e.getKey()) ? transpose(e.getValue(), scratch) : e.getValue();
         out.put(PREFIX + e.getKey(), a);
       }

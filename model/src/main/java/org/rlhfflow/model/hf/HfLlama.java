@@ -55,14 +55,17 @@ public final class HfLlama {
   /**
    * Writes config.json, model.safetensors (fp32, one file) and the tokenizer's files, so that
    * transformers' {@code AutoModelForCausalLM.from_pretrained(dir)} loads the result. LoRA
-   * adapters, when there are any, are expected merged into the weights before this.
+   * adapters, when there are any, are merged into the weights written (the model keeps them).
    */
   public static void export(LanguageModel lm, Path dir) throws IOException {
     if (!(lm.config() instanceof LlamaConfig c)) {
       throw new IllegalArgumentException("not a Llama-family model: " + lm.config() + "; use HfGpt2.export");
     }
     Files.createDirectories(dir);
-    org.rlhfflow.model.ckpt.Safetensors.write(dir.resolve(HfWeights.SINGLE), lm.weights(), Map.of("format", "pt"));
+    try (ai.djl.ndarray.NDManager scratch = lm.manager().newSubManager()) { // LoRA merged: W + (alpha/r) B A
+      org.rlhfflow.model.ckpt.Safetensors.write(
+          dir.resolve(HfWeights.SINGLE), lm.mergedWeights(scratch), Map.of("format", "pt"));
+    }
     Tokenizer t = lm.tokenizer();
     JSON.writeValue(dir.resolve("config.json").toFile(), HfLlamaConfig.write(c, t.bosId(), t.eosId(), t.padId()));
     // transformers' generate stops at every id listed here: the chat template's end-of-turn tokens

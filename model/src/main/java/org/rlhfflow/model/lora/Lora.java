@@ -87,13 +87,29 @@ public final class Lora {
         }
       }
       if (found == 0) {
-        throw new IllegalArgumentException(
-            "model.lora.targets: '" + target + "' names no Linear module; the model's are "
-                + linearNames(modules));
+        throw new IllegalArgumentException(unmatched(model, config.targets()));
       }
     }
     lora.frozen.values().forEach(p -> p.getArray().setRequiresGradient(false));
     return lora;
+  }
+
+  /**
+   * Null when every target names at least one Linear of {@code model}, else the first that names
+   * none, e.g. {@code model.lora.targets[1]: 'q_prj' matches no module; modules are: [k_proj, ...]}.
+   */
+  public static String unmatched(Module model, java.util.List<String> targets) {
+    Map<String, Module> modules = model.namedModules();
+    for (int i = 0; i < targets.size(); i++) {
+      String target = targets.get(i);
+      boolean found = modules.entrySet().stream().anyMatch(e -> e.getValue() instanceof LinearLayer
+          && (e.getKey().equals(target) || e.getKey().endsWith("." + target)));
+      if (!found) {
+        return "model.lora.targets[" + i + "]: '" + target + "' matches no module; modules are: "
+            + linearNames(modules);
+      }
+    }
+    return null;
   }
 
   private static String linearNames(Map<String, Module> modules) {
@@ -135,6 +151,39 @@ public final class Lora {
 
   private static NDArray up(NDArray h, Parameter b) {
     return Linear.linear(h, b.getArray()).head(); // (..., out)
+  }
+
+  /**
+   * Folds every adapter into its base weight in place, W += (alpha / r) B A (the same arithmetic as
+   * {@link #merged}), and detaches the adapters: the model is then a plain model again, with no
+   * second copy of any weight. A stage that continues from adapters trained by an earlier stage
+   * folds them first, so its own reference (adapters off) is that earlier stage's model.
+   */
+  public void fold() {
+    for (Map.Entry<String, LinearLayer> e : targets.entrySet()) {
+      NDArray a = params.get(e.getKey() + A).getArray(); // (r, in)
+      NDArray b = params.get(e.getKey() + B).getArray(); // (out, r)
+      NDArray w = e.getValue().weight(); // (out, in)
+      try (NDManager scratch = w.getManager().newSubManager();
+          org.rlhfflow.model.NoGrad ng = org.rlhfflow.model.NoGrad.enter()) {
+        NDArray delta = b.matMul(a); // (out, in)
+        delta.attach(scratch);
+        NDArray scaled = Ops.mul(delta, config.scale());
+        scaled.attach(scratch);
+        w.addi(scaled);
+      }
+      e.getValue().setDelta(null);
+    }
+    params.values().forEach(p -> p.getArray().close());
+    params.clear();
+    targets.clear();
+  }
+
+  /** The adapters' shapes by key, as a checkpoint loader expects them. */
+  public LinkedHashMap<String, Shape> shapes() {
+    LinkedHashMap<String, Shape> out = new LinkedHashMap<>();
+    params.forEach((k, p) -> out.put(k, p.getArray().getShape()));
+    return out;
   }
 
   /** Adapters on (the trained model) or off (the base, e.g. PPO's reference policy). */

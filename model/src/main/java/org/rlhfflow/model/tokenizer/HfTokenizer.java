@@ -37,6 +37,9 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   private final int eos;
   private final int pad;
   private final List<Integer> stops;
+  /** Whether the stages apply tokenizer_config.json's chat template ({@link #chat()}). */
+  private final boolean chatTemplate;
+  private org.rlhfflow.model.chat.ChatFormat chat;
 
   public HfTokenizer(Path file, int bos, int eos, int pad) throws IOException {
     this(file, bos, eos, pad, List.of(eos));
@@ -44,7 +47,13 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
   /** @param stops ids that end a generated turn; eos is added first if missing */
   public HfTokenizer(Path file, int bos, int eos, int pad, List<Integer> stops) throws IOException {
+    this(file, bos, eos, pad, stops, false);
+  }
+
+  /** @param chatTemplate apply tokenizer_config.json's chat template beside {@code file} (see {@link #chat()}) */
+  HfTokenizer(Path file, int bos, int eos, int pad, List<Integer> stops, boolean chatTemplate) throws IOException {
     this.file = file;
+    this.chatTemplate = chatTemplate;
     LinkedHashSet<Integer> s = new LinkedHashSet<>();
     s.add(eos);
     s.addAll(stops);
@@ -113,7 +122,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     int pad = padName == null ? eos : specialId(root, padName, file);
     String bosName = tokenName(cfg, "bos_token");
     int bos = bosName == null ? pad : specialId(root, bosName, file);
-    return new HfTokenizer(file, bos, eos, pad, generationStops(dir.resolve(GENERATION_FILE)));
+    return new HfTokenizer(file, bos, eos, pad, generationStops(dir.resolve(GENERATION_FILE)),
+        org.rlhfflow.model.chat.ChatTemplate.present(dir));
   }
 
   /** generation_config.json's eos_token_id, a number or a list; empty when absent. */
@@ -155,7 +165,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     List<Integer> stops = new ArrayList<>();
     d.path("stops").forEach(id -> stops.add(id.asInt()));
     int eos = d.path("eos").asInt();
-    return new HfTokenizer(file, d.path("bos").asInt(), eos, d.path("pad").asInt(), stops);
+    return new HfTokenizer(file, d.path("bos").asInt(), eos, d.path("pad").asInt(), stops,
+        d.path("chat_template").asBoolean(false));
   }
 
   /** Size of model.vocab plus added tokens beyond it (the id range the model must cover). */
@@ -237,6 +248,9 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     if (stops.size() > 1) { // only then, so GPT-2 descriptions stay as they were
       stops.forEach(d.putArray("stops")::add);
     }
+    if (chatTemplate) { // likewise: only a Llama-family checkpoint's tokenizer with a template
+      d.put("chat_template", true);
+    }
     return d;
   }
 
@@ -255,6 +269,23 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     if (!Files.exists(to) || !Files.isSameFile(from, to)) {
       Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
     }
+  }
+
+  /**
+   * The checkpoint's chat template as the stages apply it, or null when this tokenizer has none
+   * (GPT-2, or a Llama-family tokenizer_config.json without chat_template). Parsed on first use.
+   */
+  @Override
+  public synchronized org.rlhfflow.model.chat.ChatFormat chat() {
+    if (chatTemplate && chat == null) {
+      try {
+        chat = new org.rlhfflow.model.chat.ChatFormat(
+            org.rlhfflow.model.chat.ChatTemplate.fromTokenizerConfig(file.resolveSibling(CONFIG_FILE)));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("reading " + file.resolveSibling(CONFIG_FILE), e);
+      }
+    }
+    return chat;
   }
 
   /** tokenizer.json's directory, where tokenizer_config.json sits when there is one. */

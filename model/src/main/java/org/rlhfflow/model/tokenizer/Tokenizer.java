@@ -32,6 +32,14 @@ public interface Tokenizer {
     return java.util.List.of(eosId());
   }
 
+  /**
+   * The chat format the stages apply to prompts and responses (a Llama-family checkpoint's own
+   * template), or null: then prompts and responses are encoded as they are.
+   */
+  default org.rlhfflow.model.chat.ChatFormat chat() {
+    return null;
+  }
+
   /** A small JSON description: {@code {"type": "byte"}} or {@code {"type": "hf", ...}}. */
   ObjectNode describe();
 

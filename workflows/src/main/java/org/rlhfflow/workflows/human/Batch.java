@@ -1,6 +1,7 @@
 package org.rlhfflow.workflows.human;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.rlhfflow.activities.human.FeedbackRecords.Ranking;
+import org.rlhfflow.activities.human.RankedSets;
 
 /** The mutable bookkeeping of one batch: who ranked what. Deterministic (insertion-ordered). */
 final class Batch {
@@ -19,6 +21,8 @@ final class Batch {
   private final Map<String, Long> lastActive = new LinkedHashMap<>();
   private final List<Ranking> rankings = new ArrayList<>();
   private int done;
+  /** Rankings of earlier runs that are in the artifact store, not in {@link #rankings}. */
+  private int restored;
 
   Batch(List<String> itemIds, int quorum) {
     this.itemIds = itemIds;
@@ -37,6 +41,32 @@ final class Batch {
     byAnnotator.merge(r.annotator(), 1, Integer::sum);
     lastActive.put(r.annotator(), r.timeMillis());
     rankings.add(r);
+  }
+
+  /** Who ranked what in earlier runs, from {@link RankedSets}; their rankings stay in the store. */
+  void restore(Map<String, String> ranked, Map<String, Long> active, int count) {
+    ranked.forEach((who, encoded) -> {
+      BitSet bits = RankedSets.decode(encoded);
+      for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
+        rankedBy.get(itemIds.get(i)).add(who);
+      }
+      byAnnotator.put(who, bits.cardinality());
+    });
+    if (active != null) {
+      lastActive.putAll(active);
+    }
+    done = (int) rankedBy.values().stream().filter(w -> w.size() >= quorum).count();
+    restored = count;
+  }
+
+  /** Who ranked what, for the next run's state: one bit per (item, annotator). */
+  Map<String, String> ranked() {
+    return RankedSets.encode(itemIds, rankedBy);
+  }
+
+  /** Every ranking of the batch, this run's and earlier runs' stored ones. */
+  int total() {
+    return restored + rankings.size();
   }
 
   boolean hasItem(String item) {

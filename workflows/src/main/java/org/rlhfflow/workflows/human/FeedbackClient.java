@@ -1,5 +1,7 @@
 package org.rlhfflow.workflows.human;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
@@ -85,6 +87,9 @@ public final class FeedbackClient {
           throw new Rejected(why);
         }
       } catch (WorkflowNotFoundException | WorkflowServiceException e) {
+        if (unreachable(e)) {
+          throw e; // the server is down or restarting: not a verdict on the ranking
+        }
         // The run closed under the call (continue-as-new): the next attempt reaches the new run.
         if (attempt >= ROLLOVER_RETRIES || !isOpen(batchId)) {
           throw new Rejected("batch " + batchId + " is closed");
@@ -94,13 +99,28 @@ public final class FeedbackClient {
     }
   }
 
+  /** Adds the annotator to the batch; retried, as {@link #rank}, while a run continues as new. */
   public void register(String batchId, String annotator) {
-    try {
-      stub(batchId).startUpdate(UpdateOptions.newBuilder(Void.class).setUpdateName("register")
-          .setUpdateId(updateId("register:" + annotator)).setWaitForStage(WorkflowUpdateStage.COMPLETED).build(),
-          new RegisterRequest(annotator)).getResult();
-    } catch (WorkflowUpdateException e) {
-      throw new Rejected(reason(e));
+    UpdateOptions<Void> options = UpdateOptions.newBuilder(Void.class).setUpdateName("register")
+        .setUpdateId(updateId("register:" + annotator)).setWaitForStage(WorkflowUpdateStage.COMPLETED).build();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        stub(batchId).startUpdate(options, new RegisterRequest(annotator)).getResult();
+        return;
+      } catch (WorkflowUpdateException e) {
+        String why = reason(e);
+        if (!why.contains("retry shortly") || attempt >= ROLLOVER_RETRIES) {
+          throw new Rejected(why);
+        }
+      } catch (WorkflowNotFoundException | WorkflowServiceException e) {
+        if (unreachable(e)) {
+          throw e;
+        }
+        if (attempt >= ROLLOVER_RETRIES || !isOpen(batchId)) {
+          throw new Rejected("batch " + batchId + " is closed");
+        }
+      }
+      sleep();
     }
   }
 
@@ -141,8 +161,31 @@ public final class FeedbackClient {
       FeedbackStatus s = status(batchId);
       return s != null && s.open();
     } catch (RuntimeException e) {
+      if (unreachable(e)) {
+        throw e;
+      }
       return false;
     }
+  }
+
+  /** Whether the call failed because the Temporal server could not be reached (down, restarting). */
+  public static boolean unreachable(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof StatusRuntimeException s) {
+        Status.Code code = s.getStatus().getCode();
+        return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+      }
+    }
+    return false;
+  }
+
+  /** The innermost message of a failed call, for a one-line error. */
+  public static String why(Throwable e) {
+    Throwable c = e;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
   }
 
   private WorkflowStub stub(String batchId) {
