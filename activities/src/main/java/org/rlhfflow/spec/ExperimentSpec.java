@@ -30,7 +30,7 @@ public record ExperimentSpec(
     @Doc(value = "Experiment name: MLflow experiment and workflow id prefix.", required = true, def = "unnamed") String name,
     @Doc(value = "Root of every random stream; streams are derived from (seed, stage, step).", def = "0") long seed,
     @Doc("Free text: what the experiment is for.") String description,
-    @Doc(value = "Tuning method: the registry stage that optimises the SFT policy: ppo (RM + PPO), dpo (no RM), grpo or rloo (RM or verifier rewards), composed into the RlhfPipeline workflow; or weak_to_strong, the WeakToStrong workflow (section w2s).",
+    @Doc(value = "Tuning method: the registry stage that optimises the SFT policy: ppo (RM + PPO), dpo (no RM), grpo or rloo (RM or verifier rewards), sl_cai_sft (supervised Constitutional AI, section sl_cai), composed into the RlhfPipeline workflow; or weak_to_strong, the WeakToStrong workflow (section w2s).",
             source = "Ouyang et al. 2022; Rafailov et al. 2023; Shao et al. 2024; Ahmadian et al. 2024; Burns et al. 2023", def = "ppo")
         String method,
     ModelSpec model,

@@ -43,8 +43,8 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
         ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
       }
       if (ExperimentSpec.SL_CAI.equals(spec.method())) { // its constitution and red-team prompts, before any training
-        ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
-        org.rlhfflow.activities.slcai.RedTeamPrompts.check(spec);
+        org.rlhfflow.activities.slcai.RedTeamPrompts.check(spec,
+            ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution"));
       }
       List<String> plan = StageRegistry.plan(spec);
       checkResources(spec.resources());

@@ -27,9 +27,13 @@ class SlCaiStartTest {
           name: assistant
         pretrain:
           epochs: 1
+        model:
+          block_size: 160
         preferences:
           ai:
             constitution: %s
+        sl_cai:
+          exemplars: 0
         """.formatted(constitution) + extra;
   }
 
