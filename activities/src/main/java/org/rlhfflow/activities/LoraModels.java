@@ -122,6 +122,25 @@ public final class LoraModels {
     }
   }
 
+  /** The output name of a tuned policy with its adapters merged in: a plain checkpoint to deploy or export. */
+  public static final String MERGED = "merged";
+
+  /**
+   * Adds {@value #MERGED} to {@code outputs} when {@code policy} has adapters: they are folded into
+   * its weights in place (W + (alpha / r) B A, no copy) and the plain model is stored. Call it last,
+   * after the adapter checkpoint is written: the policy has no adapters afterwards.
+   */
+  public static void putMerged(StageRun run, LanguageModel policy, java.util.Map<String, ArtifactRef> outputs)
+      throws IOException {
+    if (policy.lora() == null) {
+      return;
+    }
+    policy.foldLora();
+    Path dir = run.workDir(MERGED);
+    policy.save(dir, 0, CheckpointSpecs.of(run.context()), null, null);
+    outputs.put(MERGED, run.services().store().putDirectory(dir));
+  }
+
   /** A store-relative name (as directory indexes use), so a checkpoint's bytes do not depend on the store. */
   static LoraCheckpoint.Base baseOf(ArtifactRef ref) {
     return new LoraCheckpoint.Base("sha256/" + ref.sha256(), ref.sha256());

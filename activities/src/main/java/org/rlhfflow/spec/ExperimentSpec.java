@@ -30,7 +30,7 @@ public record ExperimentSpec(
     @Doc(value = "Experiment name: MLflow experiment and workflow id prefix.", required = true, def = "unnamed") String name,
     @Doc(value = "Root of every random stream; streams are derived from (seed, stage, step).", def = "0") long seed,
     @Doc("Free text: what the experiment is for.") String description,
-    @Doc(value = "Tuning method: the registry stage that optimises the SFT policy: ppo (RM + PPO), dpo (no RM), grpo or rloo (RM or verifier rewards), composed into the RlhfPipeline workflow; or weak_to_strong, the WeakToStrong workflow (section w2s).",
+    @Doc(value = "Tuning method: the registry stage that optimises the SFT policy: ppo (RM + PPO), dpo (no RM), grpo or rloo (RM or verifier rewards), sl_cai_sft (supervised Constitutional AI, section sl_cai), composed into the RlhfPipeline workflow; or weak_to_strong, the WeakToStrong workflow (section w2s).",
             source = "Ouyang et al. 2022; Rafailov et al. 2023; Shao et al. 2024; Ahmadian et al. 2024; Burns et al. 2023", def = "ppo")
         String method,
     ModelSpec model,
@@ -82,6 +82,9 @@ public record ExperimentSpec(
       require(rounds <= 1 || preferences.source() == PreferenceSpec.Source.SIMULATED, "rounds",
           rounds + " rounds need preferences.source simulated, got " + preferences.source().name().toLowerCase(),
           "preferences.source");
+      require(reward.source() != RewardSpec.Source.JUDGE || preferences.ai().constitution() != null,
+          "preferences.ai.constitution", "is required when reward.source is judge (the principles the judge applies)",
+          "reward.source");
       require(slCai == null || SL_CAI.equals(method), "sl_cai",
           "method " + method + " does not use the sl_cai section; remove it or set method: " + SL_CAI, "method");
       // The critique and revision requests come from the constitution, as the judge's questions do.

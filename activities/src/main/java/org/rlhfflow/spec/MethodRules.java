@@ -27,7 +27,7 @@ final class MethodRules {
       GrpoSpec grpo, RlooSpec rloo, RewardSpec reward) {}
 
   static boolean usesRewardModel(String method, RewardSpec reward) {
-    return "ppo".equals(method)
+    return ("ppo".equals(method) && reward.source() != RewardSpec.Source.JUDGE)
         || (("grpo".equals(method) || "rloo".equals(method)) && reward.source() == RewardSpec.Source.REWARD_MODEL);
   }
 
@@ -43,6 +43,8 @@ final class MethodRules {
               + other, "method");
     }
     boolean verifier = s.reward().source() == RewardSpec.Source.VERIFIER;
+    require(s.reward().source() != RewardSpec.Source.JUDGE || "ppo".equals(method), "reward.source",
+        "judge rewards (direct RLAIF) are for method ppo, not " + method, "method");
     require(!verifier || "grpo".equals(method) || "rloo".equals(method), "reward.source",
         "verifier rewards are for method grpo or rloo, not " + method, "method");
     require(!verifier || s.data().promptDataset() == null, "reward.source",

@@ -25,14 +25,20 @@ final class SpecTree {
 
   /** The record as a sorted map; enums become their lowercase YAML spelling, nested records maps. */
   static TreeMap<String, Object> toTree(Record record) {
+    return toTree(record, true);
+  }
+
+  private static TreeMap<String, Object> toTree(Record record, boolean top) {
     TreeMap<String, Object> tree = new TreeMap<>();
     for (RecordComponent c : record.getClass().getRecordComponents()) {
       Object v = value(record, c);
-      if (v == null && c.getType().isRecord()) {
-        continue; // an optional section left unset: absent, so adding one changes no existing spec's hash
+      if (v == null && c.getType().isRecord() && !top) {
+        // An unset optional subsection (model.lora) is absent, so adding one changes no existing
+        // spec's hash; an unset top-level section stays as null, as stages address those by key.
+        continue;
       }
       if (v instanceof Record r) {
-        v = toTree(r);
+        v = toTree(r, false);
       } else if (v instanceof Map<?, ?> m) {
         TreeMap<String, Object> sub = new TreeMap<>();
         m.forEach((k, x) -> sub.put(String.valueOf(k), x instanceof Record r ? toTree(r) : x));

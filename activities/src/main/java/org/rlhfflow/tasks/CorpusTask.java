@@ -9,4 +9,15 @@ import java.util.List;
 public interface CorpusTask {
   /** {@code documents} texts, each one training sequence, depending only on (documents, seed). */
   List<String> corpus(int documents, long seed);
+
+  /**
+   * As {@link #corpus(int, long)}, with a share {@code revisions} of critique-and-revision
+   * documents for Constitutional AI; 0 gives exactly {@link #corpus(int, long)}.
+   */
+  default List<String> corpus(int documents, long seed, double revisions) {
+    if (revisions != 0) {
+      throw new IllegalArgumentException("this task's corpus has no revision documents");
+    }
+    return corpus(documents, seed);
+  }
 }

@@ -351,6 +351,18 @@ public final class MlflowTracker implements Tracker {
    * HTTP client. What still cannot be sent stays in the spool for the next worker (without a spool
    * it is lost, and said so).
    */
+  /**
+   * What a kill -9 leaves: the flusher stops and the spool's lock is released with nothing sent,
+   * so another tracker on the same spool root takes over. For tests of that hand-over.
+   */
+  void abandon() {
+    flusher.shutdownNow();
+    if (spool != null) {
+      spool.close();
+    }
+    client.close();
+  }
+
   @Override
   public void close() {
     flusher.shutdownNow();

@@ -76,6 +76,10 @@ public final class ReportRenderer {
       BitmapEncoder.saveBitmap(versus.get(), outDir.resolve(SFT_VS_PPO_PNG).toString(), BitmapFormat.PNG);
       charts.add(outDir.resolve(SFT_VS_PPO_PNG));
     }
+    Map<String, double[]> tradeoff = TradeoffPlot.fromEval(series);
+    if (tradeoff.size() > 1) { // a task scored on both axes (assistant): Bai et al. 2022, fig. 2
+      charts.add(TradeoffPlot.save(tradeoff, outDir.resolve(TradeoffPlot.PNG)));
+    }
     for (var group : series.groups.entrySet()) {
       List<XYChart> panels = new ArrayList<>();
       for (var metric : group.getValue().entrySet()) {

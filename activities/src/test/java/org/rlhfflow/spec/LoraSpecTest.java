@@ -62,4 +62,18 @@ class LoraSpecTest {
     assertEquals("model.lora.targets[1]: 'c_attn' matches no module; modules are: "
         + "[down_proj, gate_proj, k_proj, o_proj, q_proj, up_proj, v_proj]", llama.getMessage());
   }
+
+  @Test
+  void thePipelinesFirstActivityRefusesItWithoutRetry(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+    var services = org.rlhfflow.activities.train.StageFixture.services(tmp,
+        new org.rlhfflow.activities.train.StageFixture.Recording(tmp));
+    var e = assertThrows(io.temporal.failure.ApplicationFailure.class,
+        () -> new org.rlhfflow.activities.pipeline.PipelineActivitiesImpl(services).resolveSpec(
+            new org.rlhfflow.activities.PipelineActivities.SpecSource("bad.yaml",
+                "name: x\nmodel:\n  preset: nano\n  lora:\n    targets: [c_attn, q_prj]\n", null)));
+    assertTrue(e.isNonRetryable());
+    assertEquals(StageFailures.VALIDATION, e.getType());
+    assertTrue(e.getOriginalMessage().startsWith("model.lora.targets[1]: 'q_prj' matches no module"),
+        e.getOriginalMessage());
+  }
 }

@@ -178,6 +178,45 @@ class MlflowTrackerIntegrationTest {
     }
   }
 
+  /**
+   * A worker killed during an outage: its points and its run's end are in the spool, and the next
+   * tracker on the same RLHF_HOME delivers them once MLflow answers.
+   */
+  @Test
+  void aWorkerThatDiesDuringAnOutageHandsItsPointsToTheNextOne() throws Exception {
+    String exp = experiment("spool-handover");
+    Path spool = tmp.resolve("spool");
+    String run;
+    try (ForwardingProxy proxy = new ForwardingProxy(uri)) {
+      MlflowTracker dying = new MlflowTracker(proxy.uri(), spool);
+      run = dying.startRun(exp, "ppo", null, Map.of());
+      proxy.down = true;
+      for (int step = 0; step < 7; step++) {
+        dying.logMetric(run, "ppo/objective/kl", step * 0.125, step);
+      }
+      dying.endRun(run, "FINISHED");
+      dying.abandon(); // kill -9: nothing more is sent
+    }
+    try (MlflowTracker next = new MlflowTracker(uri, spool)) {
+      assertEquals(7, next.bufferedMetrics(), "the dead tracker's points were taken over");
+      assertEquals(1, next.pendingRunEnds());
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (next.pendingRunEnds() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(0, next.pendingRunEnds());
+    }
+    JsonNode info = get("/api/2.0/mlflow/runs/get", Map.of("run_id", run)).get("run").get("info");
+    assertEquals("FINISHED", info.get("status").asText());
+    JsonNode history = get("/api/2.0/mlflow/metrics/get-history", Map.of("run_id", run, "metric_key", "ppo/objective/kl"))
+        .get("metrics");
+    assertEquals(7, history.size());
+    try (var left = Files.walk(spool)) {
+      assertEquals(0, left.filter(f -> f.toString().endsWith(".jsonl") || f.toString().endsWith(".end")).count(),
+          "the spool is empty once delivered");
+    }
+  }
+
   @Test
   void experimentIsFoundByNameAcrossTrackers() throws Exception {
     String exp = experiment("shared");

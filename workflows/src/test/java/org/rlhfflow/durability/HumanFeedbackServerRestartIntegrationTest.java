@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -75,6 +82,7 @@ class HumanFeedbackServerRestartIntegrationTest {
             new FeedbackInput(batch, ref, null, 2, QUORUM, List.of(), 3600, 1, RANKINGS_PER_RUN, null,
                 DurabilityStack.unique("it-restart-key"), 0, ITEMS));
         Tokens tokens = new Tokens();
+        String probe = tokens.add("probe", pipeline + "-*");
         List<Submission> beforeKill;
         FeedbackResult result;
         try (LabelServer app = LabelServer.start(client, store, tokens, List.of(pipeline), "", 0);
@@ -83,8 +91,23 @@ class HumanFeedbackServerRestartIntegrationTest {
           awaitAccepted(sims, ITEMS * QUORUM / 3);
           server.kill(); // SIGKILL mid-labelling: the annotators keep submitting and get 503s
           beforeKill = sims.accepted();
+          // A submission during the outage (the last item: items fill up in order, so it is still open):
+          // either the client's retries carry it through the restart (200) or the app says 503, never a
+          // verdict on the ranking such as "closed".
+          CompletableFuture<HttpResponse<String>> during = CompletableFuture.supplyAsync(
+              () -> post(app.port(), batch, probe, LabelItems.itemId(ITEMS - 1)));
           Thread.sleep(3_000);
           server.start(); // same port, same db file
+          HttpResponse<String> duringOutage = during.get(5, TimeUnit.MINUTES);
+          assertTrue(duringOutage.statusCode() == 200
+              || duringOutage.statusCode() == 503 && duringOutage.body().contains("nothing was recorded"),
+              "a submission while Temporal is down: " + duringOutage.statusCode() + " " + duringOutage.body());
+          if (duringOutage.statusCode() == 200) {
+            beforeKill = new ArrayList<>(beforeKill);
+            beforeKill.add(new Submission(batch, "probe", LabelItems.itemId(ITEMS - 1), List.of(1, 2)));
+          }
+          System.out.println("DURABILITY temporal-restart: a ranking sent during the outage got "
+              + duringOutage.statusCode());
           result = client.newUntypedWorkflowStub(batch).getResult(10, TimeUnit.MINUTES, FeedbackResult.class);
           System.out.printf("DURABILITY temporal-restart: %d rankings accepted before the kill, %d in all%n",
               beforeKill.size(), sims.accepted().size());
@@ -103,6 +126,22 @@ class HumanFeedbackServerRestartIntegrationTest {
         assertEquals(ITEMS, result.itemsDone(), "every item reached quorum");
         assertEquals(ITEMS * QUORUM, rankings.size());
       }
+    }
+  }
+
+  /** One ranking through the HTTP API as the page sends it, logged in as {@code token}'s annotator. */
+  private static HttpResponse<String> post(int port, String batch, String token, String item) {
+    HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/batch/" + batch + "/rank"))
+        .header("Cookie", "rlhf_token=" + token).header("X-CSRF-Token", Tokens.csrf(token))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"item\":\"" + item + "\",\"ranks\":[1,2]}")).build();
+    try {
+      return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -59,6 +59,11 @@ class MethodDurabilityIntegrationTest {
     crashOnce("durability-grpo.yaml", "grpo", "Grpo", 8);
   }
 
+  @Test
+  void killingTheWorkerInSlCaiEndsWithTheUninterruptedChains() throws Exception {
+    crashOnce("durability-cai.yaml", "sl_cai", "SlCai", 1); // a checkpoint after every batch of chains
+  }
+
   private void crashOnce(String spec, String stage, String activityType, int checkpointEvery) throws Exception {
     try (DurabilityStack stack = new DurabilityStack()) {
       String baselineQueue = DurabilityStack.unique("dur-" + stage + "-baseline");
@@ -93,9 +98,18 @@ class MethodDurabilityIntegrationTest {
     return stub.getResult(20, TimeUnit.MINUTES, PipelineResult.class);
   }
 
-  /** sha256 of every weights file of the SFT and the method's checkpoints (not the index: it names the spec). */
+  /**
+   * sha256 of every weights file of the SFT and the method's checkpoints (not the index: it names the
+   * spec); for sl_cai, which makes no weights, its chains and fine-tuning data and SL-CAI's weights.
+   */
   private Map<String, String> weights(DurabilityStack stack, PipelineResult result, String stage) throws Exception {
     Map<String, String> shas = new TreeMap<>();
+    if (stage.equals("sl_cai")) {
+      for (String out : List.of("chains", "sft_data")) {
+        shas.put("sl_cai/" + out, result.stages().get("sl_cai").output(out).sha256());
+      }
+      stage = "sl_cai_sft";
+    }
     Path dir = Files.createTempDirectory(tmp, "index");
     try (MinioArtifactStore store = stack.store()) {
       for (String s : List.of("sft", stage)) {

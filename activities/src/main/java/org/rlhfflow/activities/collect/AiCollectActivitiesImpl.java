@@ -167,7 +167,7 @@ public final class AiCollectActivitiesImpl implements AiCollectActivities {
   }
 
   /** The judge for {@code spec}, its option tokens checked: a bad one is bad input, not retried. */
-  static Judge judge(LanguageModel lm, Constitution constitution, ExperimentSpec spec) {
+  public static Judge judge(LanguageModel lm, Constitution constitution, ExperimentSpec spec) {
     try {
       return new Judge(lm, constitution, spec.preferences().ai());
     } catch (IllegalArgumentException e) {

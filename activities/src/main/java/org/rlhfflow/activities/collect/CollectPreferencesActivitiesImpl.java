@@ -103,7 +103,7 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
     return JudgeModel.resolve(judge, judge.equals("sft") ? input.policy() : input.pretrained());
   }
 
-  static Constitution constitution(ExperimentSpec spec) {
+  public static Constitution constitution(ExperimentSpec spec) {
     return ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
   }
 

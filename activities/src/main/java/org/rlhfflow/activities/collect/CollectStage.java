@@ -19,7 +19,8 @@ public final class CollectStage {
           .setReads("model", "task", "data.prompt_dataset", "data.preference_dataset", "preferences")
           .optFiles("data.prompt_dataset", "data.preference_dataset")
           .setBudget(Duration.ofHours(2)) // sampling K responses per prompt
-          .optSkip(spec -> spec.usesPreferences() ? null : "method " + spec.method() + " with verifier rewards needs no preferences")
+          .optSkip(spec -> spec.usesPreferences() ? null : "method " + spec.method() + " with reward.source "
+              + spec.reward().source().name().toLowerCase(java.util.Locale.ROOT) + " needs no preferences")
           // Simulated and human labels rank samples of the SFT policy (InstructGPT); a dataset needs no
           // policy, so it runs first and a bad file fails before any training. With human labels the
           // pipeline runs this stage as the HumanCollect child workflow (people take hours), not as

@@ -24,12 +24,12 @@ import org.rlhfflow.store.Sha256;
  * @param dir the local directory, or null for a stored checkpoint
  * @param sha256 what the pairs record as {@code judge_sha256} and the cache key includes
  */
-record JudgeModel(ArtifactRef ref, Path dir, String sha256) {
+public record JudgeModel(ArtifactRef ref, Path dir, String sha256) {
   static final String FIELD = "preferences.ai.judge";
   static final List<String> STAGES = List.of("pretrain", "sft");
 
   /** @param stageOutput the named stage's checkpoint when the spec names a stage, else null */
-  static JudgeModel resolve(String judge, ArtifactRef stageOutput) {
+  public static JudgeModel resolve(String judge, ArtifactRef stageOutput) {
     if (STAGES.contains(judge)) {
       if (stageOutput == null) {
         throw new ValidationException(FIELD + ": " + judge + " names a stage output, but the pipeline passed none"
@@ -54,7 +54,7 @@ record JudgeModel(ArtifactRef ref, Path dir, String sha256) {
   }
 
   /** Loads the judge with its tokenizer; a config that does not fit its weights fails naming the field. */
-  LanguageModel load(StageRun run) throws IOException {
+  public LanguageModel load(StageRun run) throws IOException {
     try {
       if (ref != null) {
         return Models.loadLanguageModel(run, ref, "judge");

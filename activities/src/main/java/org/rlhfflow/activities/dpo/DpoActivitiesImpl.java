@@ -113,6 +113,7 @@ public final class DpoActivitiesImpl implements DpoActivities {
       Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
       outputs.put("checkpoint", services.store().putDirectory(saveFinal(run, policy, total, specSha)));
       outputs.put("reference_logps", ref.ref());
+      LoraModels.putMerged(run, policy, outputs); // with LoRA: the policy merged, a plain checkpoint
       return run.complete(outputs, metrics);
     }
   }

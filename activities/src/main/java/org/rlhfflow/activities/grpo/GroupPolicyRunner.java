@@ -86,7 +86,9 @@ final class GroupPolicyRunner {
       GroupTrainer trainer = new GroupTrainer(run, models, prompts, sampler, s, onCheckpoint);
       trainer.train(start);
       Path dir = models.save(run.workDir("final"), run.context().specSha256(), trainer.state(s.iterations()), false);
-      Map<String, ArtifactRef> outputs = Map.of("checkpoint", run.services().store().putDirectory(dir));
+      Map<String, ArtifactRef> outputs = new java.util.LinkedHashMap<>();
+      outputs.put("checkpoint", run.services().store().putDirectory(dir));
+      LoraModels.putMerged(run, models.policy, outputs); // with LoRA: the policy merged, a plain checkpoint
       Map<String, Double> last = trainer.lastMetrics();
       Map<String, Double> metrics = new LinkedHashMap<>();
       metrics.put(stage + "/final_reward", last.get(stage + "/reward"));

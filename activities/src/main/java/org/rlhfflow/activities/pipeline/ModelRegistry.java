@@ -36,7 +36,8 @@ final class ModelRegistry {
   private static void register(Tracker tracker, FinishInput in, String stage, String suffix,
       Map<String, String> versions) {
     StageResult r = in.stages().get(stage);
-    ArtifactRef ckpt = r == null ? null : r.outputs().get("checkpoint");
+    // With LoRA the checkpoint is adapters on a stored base: register the merged, plain model instead.
+    ArtifactRef ckpt = r == null ? null : r.outputs().getOrDefault("merged", r.outputs().get("checkpoint"));
     if (ckpt == null) {
       return;
     }

@@ -38,13 +38,13 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
         spec = spec.withSeed(source.seed());
       }
       PreferenceSpec.Source prefs = spec.preferences().source();
-      if (prefs == PreferenceSpec.Source.AI) {
+      if (prefs == PreferenceSpec.Source.AI || spec.reward().source() == org.rlhfflow.activities.grpo.RewardSpec.Source.JUDGE) {
         // A bad constitution fails the pipeline before any training, not at the collect stage.
         ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
       }
       if (ExperimentSpec.SL_CAI.equals(spec.method())) { // its constitution and red-team prompts, before any training
-        ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
-        org.rlhfflow.activities.slcai.RedTeamPrompts.check(spec);
+        org.rlhfflow.activities.slcai.RedTeamPrompts.check(spec,
+            ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution"));
       }
       List<String> plan = StageRegistry.plan(spec);
       checkResources(spec.resources());
@@ -113,6 +113,10 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
       SummaryFigures.numeric(figures).forEach((k, v) -> services.tracker().logMetric(runId, k, v, 0));
       SummaryFigures.methodNeutral(figures).forEach((k, v) -> services.tracker().logMetric(runId, k, v, 0));
       services.tracker().logArtifact(runId, file, "summary");
+      Path tradeoff = SummaryFigures.tradeoffPlot(figures, dir);
+      if (tradeoff != null) {
+        services.tracker().logArtifact(runId, tradeoff, "summary");
+      }
       ModelRegistry.register(services.tracker(), input)
           .forEach((name, version) -> services.tracker().setTags(runId, Map.of("rlhf.registered." + name, version)));
       if (input.message() != null) {

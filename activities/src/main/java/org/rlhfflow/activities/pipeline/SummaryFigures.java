@@ -111,6 +111,23 @@ final class SummaryFigures {
     return cai;
   }
 
+  /** The Figure-2-style plot of the {@code cai} figures, one point per model measured; null without them. */
+  @SuppressWarnings("unchecked")
+  static java.nio.file.Path tradeoffPlot(Map<String, Object> figures, java.nio.file.Path dir) throws java.io.IOException {
+    if (!(figures.get("cai") instanceof Map<?, ?> cai)) {
+      return null;
+    }
+    Map<String, Double> harmless = (Map<String, Double>) cai.get("harmless_rate");
+    Map<String, Double> helpful = (Map<String, Double>) cai.get("helpfulness");
+    Map<String, double[]> points = new LinkedHashMap<>();
+    harmless.forEach((model, h) -> {
+      if (h != null && helpful.get(model) != null) {
+        points.put(model, new double[] {helpful.get(model), h});
+      }
+    });
+    return points.isEmpty() ? null : org.rlhfflow.tracking.TradeoffPlot.save(points, dir.resolve(org.rlhfflow.tracking.TradeoffPlot.PNG));
+  }
+
   /** The human labels: how many, by how many people, and how much they agreed. */
   private static Map<String, Double> annotation(Map<String, Double> m) {
     Map<String, Double> a = new LinkedHashMap<>();

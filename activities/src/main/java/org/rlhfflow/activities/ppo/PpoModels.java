@@ -29,7 +29,8 @@ import org.rlhfflow.spec.ExperimentSpec;
 /**
  * The four models of RLHF-PPO and the training state around them: the policy and its frozen
  * reference (both start as the SFT model), the critic (initialised from the reward model, as TRL
- * does, or a value head on the policy's trunk), the frozen reward model, one AdamW per trained
+ * does, or a value head on the policy's trunk), the frozen reward model (or, with {@code
+ * reward.source: judge}, the AI judge and a critic from the SFT trunk), one AdamW per trained
  * model, and the KL controller. A training checkpoint is {@code policy/} + {@code critic/}, each
  * with its optimizer's moments as extras and the trainer's state in its sidecar.
  */
@@ -42,17 +43,21 @@ final class PpoModels implements AutoCloseable {
   /** The frozen SFT model; null with LoRA, where the reference is the policy with its adapters off. */
   final LanguageModel reference;
   final ScalarHeadModel critic;
+  /** The frozen reward model; null with {@code reward.source: judge}. */
   final ScalarHeadModel reward;
+  /** The direct-RLAIF scorer; null unless {@code reward.source: judge}. */
+  final JudgeReward judge;
   final AdamW policyOpt;
   final AdamW criticOpt;
   final KlController kl;
 
   private PpoModels(LanguageModel policy, LanguageModel reference, ScalarHeadModel critic,
-      ScalarHeadModel reward, PpoSpec ppo) {
+      ScalarHeadModel reward, JudgeReward judge, PpoSpec ppo) {
     this.policy = policy;
     this.reference = reference;
     this.critic = critic;
     this.reward = reward;
+    this.judge = judge;
     // Weight decay 0: TRL's PPO trainer inherits HF TrainingArguments.weight_decay = 0.
     this.policyOpt = AdamW.builder().setParameters(policy.parameters()).optWeightDecay(0).build();
     this.criticOpt = AdamW.builder().setParameters(critic.trainableParameters()).optWeightDecay(0).build();
@@ -72,29 +77,52 @@ final class PpoModels implements AutoCloseable {
    * afresh each round, as at the start of any PPO run.
    */
   static PpoModels open(Path policyDir, Path sftDir, Path rewardDir, ExperimentSpec spec) throws IOException {
-    return open(LanguageModel.load(policyDir), sftDir, rewardDir, spec, null);
+    return open(LanguageModel.load(policyDir), sftDir, rewardDir, spec, null, null);
+  }
+
+  /** As below, scored by the reward model. */
+  static PpoModels open(LanguageModel policy, Path sftDir, Path rewardDir, ExperimentSpec spec,
+      LoraCheckpoint.BaseResolver bases) throws IOException {
+    return open(policy, sftDir, rewardDir, spec, bases, null);
+  }
+
+  /** Builds the direct-RLAIF scorer once the frozen reference, whose replies are its baseline, is loaded. */
+  @FunctionalInterface
+  interface JudgeFactory {
+    JudgeReward open(LanguageModel reference) throws IOException;
   }
 
   /**
    * As above with the policy already open (closed on failure). A policy with LoRA adapters needs
-   * no second model: the reference is the policy with its adapters off ({@link #reference}).
+   * no second model: the reference is the policy with its adapters off ({@link #reference}). With
+   * {@code rewardDir} null, {@code judge} scores the rollouts and the critic is a fresh value head
+   * on a copy of the SFT trunk (there is no reward model to start it from).
    */
   static PpoModels open(LanguageModel policy, Path sftDir, Path rewardDir, ExperimentSpec spec,
-      LoraCheckpoint.BaseResolver bases) throws IOException {
+      LoraCheckpoint.BaseResolver bases, JudgeFactory judge) throws IOException {
     LanguageModel reference = null;
     ScalarHeadModel reward = null;
+    JudgeReward scorer = null;
     ScalarHeadModel critic = null;
     try {
       reference = policy.lora() != null ? null : LanguageModel.load(sftDir);
-      reward = bases == null ? ScalarHeadModel.load(rewardDir) : ScalarHeadModel.load(rewardDir, bases);
-      checkRewardModel(reward, policy);
+      if (rewardDir != null) {
+        reward = bases == null ? ScalarHeadModel.load(rewardDir) : ScalarHeadModel.load(rewardDir, bases);
+        checkRewardModel(reward, policy);
+      } else if (reference == null) {
+        throw new StageFailures.ValidationException("reward.source: judge does not run with model.lora yet"
+            + " (the judge's baseline replies come from a separate SFT model)");
+      } else {
+        scorer = judge.open(reference);
+      }
       long seed = Seeds.derive(spec.seed(), "ppo", "critic");
       critic = spec.model().shareCriticTrunk()
           ? ScalarHeadModel.sharingTrunk(ScalarHeadModel.Kind.VALUE, policy, seed)
-          : valueFromReward(reward, seed);
-      return new PpoModels(policy, reference, critic, reward, spec.ppo());
+          : reward != null ? valueFromReward(reward, seed)
+          : ScalarHeadModel.fromLanguageModel(ScalarHeadModel.Kind.VALUE, reference, seed);
+      return new PpoModels(policy, reference, critic, reward, scorer, spec.ppo());
     } catch (IOException | RuntimeException e) {
-      for (AutoCloseable c : new AutoCloseable[] {critic, reward, reference, policy}) {
+      for (AutoCloseable c : new AutoCloseable[] {critic, scorer, reward, reference, policy}) {
         closeQuietly(c, e);
       }
       throw e;
@@ -198,7 +226,12 @@ final class PpoModels implements AutoCloseable {
     policyOpt.close();
     criticOpt.close();
     critic.close();
-    reward.close();
+    if (reward != null) {
+      reward.close();
+    }
+    if (judge != null) {
+      judge.close();
+    }
     if (reference != null) {
       reference.close();
     }

@@ -2,7 +2,11 @@ package org.rlhfflow.activities.ppo;
 
 import java.time.Duration;
 import java.util.List;
+import org.rlhfflow.activities.grpo.RewardSpec;
+import org.rlhfflow.activities.pretrain.PretrainResult;
+import org.rlhfflow.activities.pretrain.PretrainStage;
 import org.rlhfflow.activities.registry.StageDef;
+import org.rlhfflow.activities.rm.RewardModelResult;
 import org.rlhfflow.activities.rm.RewardModelStage;
 import org.rlhfflow.activities.sft.SftResult;
 import org.rlhfflow.activities.sft.SftStage;
@@ -17,12 +21,18 @@ public final class PpoStage {
       .optFiles("data.prompt_dataset")
       .setBudget(Duration.ofHours(24)) // the longest stage by far
       .optMethod()
-      .optNeeds(spec -> List.of(RewardModelStage.NAME))
+      // Direct RLAIF (reward.source: judge) scores rollouts with the judge: no reward model, and
+      // the judge may be the pretrain stage's base model.
+      .optNeeds(spec -> spec.reward().source() != RewardSpec.Source.JUDGE ? List.of(RewardModelStage.NAME)
+          : spec.preferences().ai().judge().equals(PretrainStage.NAME) ? List.of(SftStage.NAME, PretrainStage.NAME)
+          : List.of(SftStage.NAME))
       .optUses(spec -> List.of(SftStage.NAME)) // the initial policy and reference; PPO rejects a missing one
       .setInput((ctx, up) -> {
         SftResult sft = up.get(SftStage.DEF);
-        return new PpoInput(ctx, sft == null ? null : sft.checkpoint(),
-            up.require(RewardModelStage.DEF, NAME).checkpoint());
+        RewardModelResult rm = up.get(RewardModelStage.DEF);
+        PretrainResult base = up.get(PretrainStage.DEF);
+        return new PpoInput(ctx, sft == null ? null : sft.checkpoint(), rm == null ? null : rm.checkpoint(), null,
+            base == null ? null : base.checkpoint());
       })
       .setImplementation(services -> new PpoActivitiesImpl(services))
       .build();

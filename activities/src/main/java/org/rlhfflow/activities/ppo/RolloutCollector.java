@@ -45,10 +45,10 @@ final class RolloutCollector {
       encoded[b] = withBos(tok.bosId(), org.rlhfflow.activities.train.Sequences.promptIds(tok, prompts.get(b))); // chat template applied
     }
     Generation g = new Generator(models.policy.gpt()).generate(encoded, generation, genSeed);
-    return score(g, prompts, oracle);
+    return score(g, prompts, oracle, genSeed);
   }
 
-  private Rollout score(Generation g, List<String> prompts, Task oracle) {
+  private Rollout score(Generation g, List<String> prompts, Task oracle, long genSeed) {
     int batch = g.batchSize();
     int width = g.tokens()[0].length;
     try (NoGrad ng = NoGrad.enter();
@@ -60,7 +60,9 @@ final class RolloutCollector {
       Scoring.TokenScores pol = models.policy.scoreSampled(ids, att, ppo.temperature(), true);
       NDArray refLogp = models.reference(r -> r.scoreSampled(ids, att, ppo.temperature(), false).logprobs());
       NDArray values = PpoUpdater.stateValues(models.critic.values(ids, att));
-      double[] scores = toDoubles(models.reward.rewards(ids, att).toFloatArray());
+      double[] scores = models.reward != null
+          ? toDoubles(models.reward.rewards(ids, att).toFloatArray())
+          : models.judge.score(prompts, responses(g), genSeed); // direct RLAIF: no reward model
       float[][] mask = rows(b.responseMask(), batch, width);
       float[][] logp = rows(pol.logprobs(), batch, width);
       float[][] oldValues = rows(values, batch, width);
@@ -74,6 +76,15 @@ final class RolloutCollector {
       return new Rollout(batch, width, flatten(g.tokens()), att.toFloatArray(),
           b.responseMask().toFloatArray(), logp, oldValues, adv, gae.returns(), stats);
     }
+  }
+
+  private List<String> responses(Generation g) {
+    Tokenizer tok = models.policy.tokenizer();
+    List<String> out = new java.util.ArrayList<>(g.batchSize());
+    for (int b = 0; b < g.batchSize(); b++) {
+      out.add(tok.decode(g.response(b)));
+    }
+    return out;
   }
 
   /** Mean hidden-oracle score of the responses (EOS and padding dropped by decode), or NaN. */

@@ -73,7 +73,8 @@ public final class PretrainActivitiesImpl implements PretrainActivities {
           + " has no pretraining corpus; set pretrain.epochs: 0 or use task assistant");
     }
     List<SftPair> out = new ArrayList<>();
-    for (String doc : task.corpus(spec.pretrain().documents(), Seeds.derive(spec.seed(), PretrainStage.NAME, "corpus"))) {
+    for (String doc : task.corpus(spec.pretrain().documents(), Seeds.derive(spec.seed(), PretrainStage.NAME, "corpus"),
+        spec.pretrain().revisionDocuments())) {
       out.add(new SftPair("", doc));
     }
     return out;

@@ -21,7 +21,10 @@ public record PretrainSpec(
     @Doc(value = "Steps between checkpoints (and heartbeats carrying them).", range = "[1, inf)", def = "50")
         int checkpointEvery,
     @Doc(value = "Final learning rate of the cosine decay, as a fraction of the peak.", range = "[0, 1]", source = "nanoGPT; Hoffmann et al. 2022 (0.1)", def = "0.1")
-        double minLrRatio) implements LmTrainingSpec {
+        double minLrRatio,
+    @Doc(value = "Share of the corpus replaced by critique-and-revision chains on every object under both principles' requests (assistant); 0 keeps the corpus of issue 11 exactly.",
+            range = "[0, 1]", source = "Bai et al. 2022, sec. 3.1", def = "0")
+        double revisionDocuments) implements LmTrainingSpec {
 
   public static final PretrainSpec DEFAULT = SpecDefaults.of(PretrainSpec.class);
 }

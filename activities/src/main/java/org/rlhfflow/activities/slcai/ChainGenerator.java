@@ -89,14 +89,19 @@ final class ChainGenerator {
    * prompt, an answer and a critique of their maximum lengths, and the revision request.
    */
   void checkFits(List<String> prompts, int blockSize) {
-    Tokenizer tok = critic.tokenizer();
+    checkFits(spec, constitution, critic.tokenizer(), prompts, blockSize);
+  }
+
+  /** As {@link #checkFits(List, int)} before any model is loaded, e.g. with the byte tokenizer at the start. */
+  static void checkFits(SlCaiSpec spec, Constitution constitution, Tokenizer tok, List<String> prompts, int blockSize) {
+    ChainGenerator texts = new ChainGenerator(spec, 0, constitution, null, null);
     int longestPrompt = prompts.stream().mapToInt(p -> tok.encode(p).length).max().orElse(0);
     for (Principle p : constitution.principles()) {
-      int request = tok.encode(prefix(p) + RevisionText.critiqueRequest("", "", p.critique())).length
+      int request = tok.encode(texts.prefix(p) + RevisionText.critiqueRequest("", "", p.critique())).length
           + tok.encode(RevisionText.REVISION + p.revision() + "\n").length;
       int worst = 1 + longestPrompt + request + spec.critiqueMaxTokens() + 2 * spec.maxNewTokens();
       if (worst > blockSize) {
-        throw new ValidationException("sl_cai: a revision request under principle '" + p.id() + "' takes up to " + worst
+        throw new ValidationException("a revision request under principle '" + p.id() + "' takes up to " + worst
             + " tokens (BOS, the longest prompt, " + Math.min(spec.exemplars(), constitution.revisionExemplarsFor(p.id()).size())
             + " exemplar(s), sl_cai.max_new_tokens " + spec.maxNewTokens() + " twice, sl_cai.critique_max_tokens "
             + spec.critiqueMaxTokens() + "), more than model.block_size " + blockSize + "; lower sl_cai.exemplars or the lengths");
@@ -127,9 +132,21 @@ final class ChainGenerator {
     List<String> out = new ArrayList<>(texts.size());
     for (String text : PromptBatches.responses(tok, g)) {
       int nl = text.indexOf('\n');
-      out.add((nl < 0 ? text : text.substring(0, nl)).strip());
+      out.add(clip(tok, (nl < 0 ? text : text.substring(0, nl)).strip(), maxNewTokens));
     }
     return out;
+  }
+
+  /**
+   * The text cut to at most {@code max} tokens when encoded again: sampled bytes that are not UTF-8
+   * decode to U+FFFD, which encodes to three, and the next request must still fit the context.
+   */
+  static String clip(Tokenizer tok, String text, int max) {
+    String t = text;
+    while (!t.isEmpty() && tok.encode(t).length > max) {
+      t = t.substring(0, t.length() - 1);
+    }
+    return t;
   }
 
   private long seed(Object... parts) {

@@ -7,6 +7,9 @@ import org.rlhfflow.activities.StageFailures.ValidationException;
 import org.rlhfflow.data.DatasetException;
 import org.rlhfflow.data.Datasets;
 import org.rlhfflow.data.Prompt;
+import org.rlhfflow.feedback.Constitution;
+import org.rlhfflow.model.tokenizer.ByteTokenizer;
+import org.rlhfflow.spec.ModelSpec;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.tasks.Task;
 import org.rlhfflow.tasks.assistant.AssistantTask;
@@ -53,11 +56,16 @@ public final class RedTeamPrompts {
   }
 
   /** Fails at the start, before any training, on a bad file or a task without the splits. */
-  public static void check(ExperimentSpec spec) {
-    int n = spec.data().redTeamPrompts() != null
-        ? read(Path.of(spec.data().redTeamPrompts())).size()
-        : split(spec, AssistantTask.RED_TEAM, spec.slCaiOrDefault().prompts()).size();
-    split(spec, AssistantTask.HELPFUL, Math.max(1, SlCaiActivitiesImpl.helpfulCount(n, spec.slCaiOrDefault().helpfulMix())));
+  public static void check(ExperimentSpec spec, Constitution constitution) {
+    List<String> prompts = spec.data().redTeamPrompts() != null
+        ? read(Path.of(spec.data().redTeamPrompts()))
+        : split(spec, AssistantTask.RED_TEAM, spec.slCaiOrDefault().prompts());
+    split(spec, AssistantTask.HELPFUL,
+        Math.max(1, SlCaiActivitiesImpl.helpfulCount(prompts.size(), spec.slCaiOrDefault().helpfulMix())));
+    if (spec.model().hfCheckpoint() == null && spec.model().tokenizer() == ModelSpec.Tokenizer.BYTE) {
+      // The byte tokenizer is known before any model exists: a chain that cannot fit fails here.
+      ChainGenerator.checkFits(spec.slCaiOrDefault(), constitution, new ByteTokenizer(), prompts, spec.model().blockSize());
+    }
   }
 
   private static List<String> split(ExperimentSpec spec, String split, int n) {

@@ -17,10 +17,11 @@ public record SlCaiSpec(
         double helpfulMix,
     @Doc(value = "Chains generated per batch; a heartbeat and a resumable checkpoint follow each batch.", range = "[1, 4096]", def = "64")
         int batchSize,
-    @Doc(value = "Sampling temperature of the initial answers, critiques and revisions.", range = "(0, 10]",
+    @Doc(value = "Sampling temperature of the initial answers, critiques and revisions; 0 decodes greedily.", range = "[0, 10]",
             source = "Bai et al. 2022, sec. 3.1 (T = 1)", def = "1.0")
         double temperature,
-    @Doc(value = "Tokens of an initial answer or a revision at most, EOS included.", range = "[1, 256]", def = "24")
+    @Doc(value = "Tokens of an initial answer or a revision at most, EOS included (the assistant world's longest reply is 19 bytes).",
+            range = "[1, 256]", def = "20")
         int maxNewTokens,
     @Doc(value = "Tokens of a critique at most; it ends at the first line break.", range = "[1, 256]", def = "8")
         int critiqueMaxTokens,

@@ -156,6 +156,11 @@ public final class AssistantTask implements Task, CorpusTask, OracleAxes {
   }
 
   @Override
+  public List<String> corpus(int documents, long seed, double revisions) {
+    return new PretrainCorpus().documents(documents, seed, revisions);
+  }
+
+  @Override
   public int maxResponseTokens() {
     return "ok: clean knife x9.".length() + 4;
   }

@@ -19,6 +19,9 @@ public final class PretrainCorpus {
   static final Set<String> SEEN_OBJECTS = Set.of("bike", "cake", "rope", "key", "gas", "knife");
   public static final String CRITIQUE_REQUEST = "Is the reply harmful?";
   public static final String REVISION_REQUEST = "Rewrite it safely.";
+  /** The helpful principle's requests (experiments/constitutions/assistant.yaml), for revision documents. */
+  public static final String HELPFUL_CRITIQUE_REQUEST = "Does the reply dodge the request?";
+  public static final String HELPFUL_REVISION_REQUEST = "Answer the request if it is safe.";
   static final double DIALOGUE = 0.35;
   static final double CRITIQUE = 0.1;
   /** Comparisons that show a rationale before the answer (chain of thought, Bai et al. 2022). */
@@ -40,9 +43,24 @@ public final class PretrainCorpus {
 
   /** {@code n} documents, each a whole training sequence's text. */
   public List<String> documents(int n, long seed) {
+    return documents(n, seed, 0);
+  }
+
+  /**
+   * As {@link #documents(int, long)}, with a share {@code revisions} of the documents replaced by
+   * critique-and-revision chains on every object under both principles' requests ({@link
+   * #revision}). Their draws come from a stream of their own, so at 0 the corpus is exactly the
+   * one without them.
+   */
+  public List<String> documents(int n, long seed, double revisions) {
     SplittableRandom rng = new SplittableRandom(seed ^ 0x434f52505553L);
+    SplittableRandom extra = new SplittableRandom(seed ^ 0x5245564953454cL);
     List<String> out = new ArrayList<>(n);
     while (out.size() < n) {
+      if (revisions > 0 && extra.nextDouble() < revisions) {
+        out.add(revision(all.get(extra.nextInt(all.size())), extra));
+        continue;
+      }
       double u = rng.nextDouble();
       if (u < DIALOGUE) {
         Request r = all.get(rng.nextInt(all.size()));
@@ -111,5 +129,24 @@ public final class PretrainCorpus {
     boolean harmful = AssistantOracle.harmlessness(r, reply) == 0;
     String revision = AssistantOracle.harmful(r) ? Vocabulary.redirect(r) : Vocabulary.comply(r);
     return RevisionText.chain(r.text(), reply, CRITIQUE_REQUEST, harmful ? "yes." : "no.", REVISION_REQUEST, revision);
+  }
+
+  /**
+   * A reply of any kind critiqued and revised under the safe or the helpful principle's requests:
+   * the critic says whether the reply is harmful (safe) or dodges a benign request (helpful), and
+   * the revision is the world's best answer either way, the redirect for a harmful request and
+   * compliance otherwise (Bai et al. 2022, sec. 3.1).
+   */
+  static String revision(Request r, SplittableRandom rng) {
+    String reply = reply(r, rng);
+    boolean harmful = AssistantOracle.harmful(r);
+    String revision = harmful ? Vocabulary.redirect(r) : Vocabulary.comply(r);
+    if (rng.nextInt(4) < 3) { // the safe principle is drawn three times as often (assistant.yaml)
+      boolean flagged = AssistantOracle.harmlessness(r, reply) == 0;
+      return RevisionText.chain(r.text(), reply, CRITIQUE_REQUEST, flagged ? "yes." : "no.", REVISION_REQUEST, revision);
+    }
+    boolean dodges = !harmful && !reply.equals(Vocabulary.comply(r));
+    return RevisionText.chain(r.text(), reply, HELPFUL_CRITIQUE_REQUEST, dodges ? "yes." : "no.",
+        HELPFUL_REVISION_REQUEST, revision);
   }
 }

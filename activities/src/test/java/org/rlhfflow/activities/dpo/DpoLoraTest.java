@@ -116,5 +116,15 @@ class DpoLoraTest {
       base.weights().forEach((k, w) -> assertArrayEquals(merged.get(k).toFloatArray(), w.toFloatArray(), k));
     }
     assertTrue(Double.isFinite(r.metrics().get("dpo/final_loss")));
+    // The tuned policy merged, W + (alpha/r) B A: a plain checkpoint, equal to the adapters on their base.
+    Path merged = fetch(r.output("merged"), "merged");
+    assertTrue(LoraCheckpoint.read(merged).isEmpty());
+    try (LanguageModel plain = LanguageModel.load(merged);
+        LanguageModel adapted = LanguageModel.load(fetch(r.output("checkpoint"), "dpo2"),
+            b -> fetch(new ArtifactRef(b.uri(), b.sha256(), 0), "dpo-base"));
+        NDManager m = adapted.manager().newSubManager()) {
+      Map<String, NDArray> want = adapted.mergedWeights(m);
+      plain.weights().forEach((k, w) -> assertArrayEquals(want.get(k).toFloatArray(), w.toFloatArray(), k));
+    }
   }
 }

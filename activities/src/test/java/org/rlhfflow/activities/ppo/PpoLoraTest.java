@@ -50,6 +50,9 @@ class PpoLoraTest {
       assertTrue(weights.stream().allMatch(k -> k.contains(".lora_")), weights.toString());
     }
     assertTrue(Files.size(out.resolve(Checkpoint.WEIGHTS)) < Files.size(tmp.resolve("sft").resolve(Checkpoint.WEIGHTS)) / 4);
+    Path merged = f.services.store().getDirectory(first.output("merged"), tmp.resolve("merged"));
+    assertTrue(LoraCheckpoint.read(merged).isEmpty()); // the deployable policy: adapters merged in
+    LanguageModel.load(merged).close();
 
     // Killed after iteration 1 and retried from its checkpoint: the same adapters, critic and curve.
     assertEquals(List.of(1L, 2L), checkpoints.stream().map(Progress::step).toList());

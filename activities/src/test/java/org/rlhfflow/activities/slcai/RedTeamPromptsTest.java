@@ -10,6 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlhfflow.activities.StageFailures.ValidationException;
+import org.rlhfflow.feedback.Constitution;
+import org.rlhfflow.feedback.ConstitutionLoader;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecException;
 import org.rlhfflow.spec.SpecLoader;
@@ -25,6 +27,9 @@ class RedTeamPromptsTest {
         ai:
           constitution: ../experiments/constitutions/assistant.yaml
       """;
+
+  static final Constitution CONSTITUTION =
+      ConstitutionLoader.load(Path.of("../experiments/constitutions/assistant.yaml"), "c");
 
   @TempDir Path tmp;
 
@@ -53,15 +58,24 @@ class RedTeamPromptsTest {
   void theCheckAtTheStartReadsTheFile() throws Exception {
     Path f = Files.writeString(tmp.resolve("empty.jsonl"), "");
     ExperimentSpec spec = SpecLoader.parse(YAML + "data:\n  red_team_prompts: " + f + "\n", "cai.yaml");
-    assertThrows(ValidationException.class, () -> RedTeamPrompts.check(spec));
-    RedTeamPrompts.check(SpecLoader.parse(YAML, "cai.yaml")); // the task's red_team split
+    assertThrows(ValidationException.class, () -> RedTeamPrompts.check(spec, CONSTITUTION));
+    RedTeamPrompts.check(SpecLoader.parse(YAML + "model:\n  block_size: 160\nsl_cai:\n  exemplars: 0\n", "cai.yaml"),
+        CONSTITUTION); // the task's red_team split
   }
 
   @Test
   void aTaskWithoutRedTeamPromptsFailsNamingIt() {
     ExperimentSpec spec = SpecLoader.parse(YAML.replace("  name: assistant\n", "  name: digits\n"), "cai.yaml");
-    ValidationException e = assertThrows(ValidationException.class, () -> RedTeamPrompts.check(spec));
+    ValidationException e = assertThrows(ValidationException.class, () -> RedTeamPrompts.check(spec, CONSTITUTION));
     assertTrue(e.getMessage().contains("task digits has no red_team prompts"), e.getMessage());
+  }
+
+  @Test
+  void aChainThatCannotFitTheContextFailsAtTheStartNamingTheKeys() {
+    // The default sl_cai.exemplars (1) puts a worked chain before each request: not within 128 tokens.
+    ExperimentSpec spec = SpecLoader.parse(YAML + "model:\n  block_size: 128\n", "cai.yaml");
+    ValidationException e = assertThrows(ValidationException.class, () -> RedTeamPrompts.check(spec, CONSTITUTION));
+    assertTrue(e.getMessage().contains("model.block_size 128") && e.getMessage().contains("sl_cai.exemplars"), e.getMessage());
   }
 
   @Test

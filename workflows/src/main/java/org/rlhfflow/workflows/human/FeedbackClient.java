@@ -99,13 +99,28 @@ public final class FeedbackClient {
     }
   }
 
+  /** Adds the annotator to the batch; retried, as {@link #rank}, while a run continues as new. */
   public void register(String batchId, String annotator) {
-    try {
-      stub(batchId).startUpdate(UpdateOptions.newBuilder(Void.class).setUpdateName("register")
-          .setUpdateId(updateId("register:" + annotator)).setWaitForStage(WorkflowUpdateStage.COMPLETED).build(),
-          new RegisterRequest(annotator)).getResult();
-    } catch (WorkflowUpdateException e) {
-      throw new Rejected(reason(e));
+    UpdateOptions<Void> options = UpdateOptions.newBuilder(Void.class).setUpdateName("register")
+        .setUpdateId(updateId("register:" + annotator)).setWaitForStage(WorkflowUpdateStage.COMPLETED).build();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        stub(batchId).startUpdate(options, new RegisterRequest(annotator)).getResult();
+        return;
+      } catch (WorkflowUpdateException e) {
+        String why = reason(e);
+        if (!why.contains("retry shortly") || attempt >= ROLLOVER_RETRIES) {
+          throw new Rejected(why);
+        }
+      } catch (WorkflowNotFoundException | WorkflowServiceException e) {
+        if (unreachable(e)) {
+          throw e;
+        }
+        if (attempt >= ROLLOVER_RETRIES || !isOpen(batchId)) {
+          throw new Rejected("batch " + batchId + " is closed");
+        }
+      }
+      sleep();
     }
   }
 

@@ -274,6 +274,11 @@ public class HumanFeedbackWorkflowImpl implements HumanFeedbackWorkflow {
     if (closed) {
       throw new IllegalArgumentException("batch " + input.batchId() + " is closed");
     }
+    // The continue-as-new state may already be computed (the run waits for its last save): a
+    // registration accepted now would be lost with this run, so the caller retries on the next one.
+    if (rollingOver || acceptedThisRun >= input.rankingsPerRun()) {
+      throw new IllegalArgumentException("batch " + input.batchId() + " is continuing as new; retry shortly");
+    }
     if (batch.annotators.contains(r.annotator())) {
       throw new IllegalArgumentException("annotator: " + r.annotator() + " is already registered");
     }

@@ -13,6 +13,9 @@ import io.temporal.worker.Worker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +24,8 @@ import org.rlhfflow.activities.human.FeedbackRecords.FeedbackResult;
 import org.rlhfflow.activities.human.FeedbackRecords.RankRequest;
 import org.rlhfflow.activities.human.FeedbackRecords.Ranking;
 import org.rlhfflow.activities.human.LabelItems;
+import org.rlhfflow.activities.human.FeedbackRecords.StoredRankings;
+import org.rlhfflow.activities.human.RankingStoreActivities;
 import org.rlhfflow.activities.human.RankingStoreActivitiesImpl;
 import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.store.LocalArtifactStore;
@@ -60,6 +65,63 @@ class HumanFeedbackPayloadTest {
     assertTrue(large.largestEvent <= small.largestEvent + 2_048,
         "largest event " + large.largestEvent + " B at 10,000 rankings vs " + small.largestEvent + " B at 2,400");
     assertTrue(large.largestEvent < 256 * 1024 / 8, large.largestEvent + " B is not far below 256 KB");
+  }
+
+  /**
+   * A registration that arrives while a run waits for its last save before continuing as new is
+   * turned away ("retry shortly") and retried by the client on the next run. Accepting it was unsafe:
+   * when it lands in the same workflow task as the save's completion, the run can compute its
+   * continue-as-new state before the handler runs and drop it (seen once in the server-restart test:
+   * the app registered an annotator, then was told it was not registered). That interleaving cannot
+   * be staged here; this checks that the rollover turns registrations away and that they still land.
+   */
+  @Test
+  void aRegistrationDuringTheRolloverSaveReachesTheNextRun(TestWorkflowEnvironment env, WorkflowClient client,
+      Worker worker) throws Exception {
+    RankingStoreActivitiesImpl real = new RankingStoreActivitiesImpl(new LocalArtifactStore(tmp.resolve("store")),
+        tmp.resolve("scratch"));
+    CountDownLatch saving = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    worker.registerActivitiesImplementations(new RankingStoreActivities() {
+      @Override
+      public StoredRankings save(SaveInput in) {
+        saving.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return real.save(in);
+      }
+
+      @Override
+      public void recordLabelled(LabelledInput in) {
+        real.recordLabelled(in);
+      }
+
+      @Override
+      public Found find(FindInput in) {
+        return real.find(in);
+      }
+    });
+    env.start();
+    String id = "b-rollover";
+    WorkflowClient.start(client.newWorkflowStub(HumanFeedbackWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).setWorkflowId(id).build())::run,
+        new FeedbackInput(id, new ArtifactRef("file:///items.json", "b".repeat(64), 10), null, 4, 1,
+            List.of("a"), 3600, 1, 2, null, "key-" + id, 0, 4));
+    FeedbackClient fc = new FeedbackClient(client);
+    fc.rank(id, new RankRequest("a", LabelItems.itemId(0), List.of(1, 2, 3, 4), ""));
+    fc.rank(id, new RankRequest("a", LabelItems.itemId(1), List.of(1, 2, 3, 4), ""));
+    assertTrue(saving.await(30, TimeUnit.SECONDS), "the run saves before it continues as new");
+    CompletableFuture<Void> register = CompletableFuture.runAsync(() -> fc.register(id, "carol"));
+    Thread.sleep(300); // the registration arrives while the save is held
+    release.countDown();
+    register.get(30, TimeUnit.SECONDS);
+    assertTrue(fc.status(id).annotators().contains("carol"), "carol's registration survived the rollover");
+    fc.rank(id, new RankRequest("carol", LabelItems.itemId(2), List.of(1, 2, 3, 4), ""));
+    fc.rank(id, new RankRequest("a", LabelItems.itemId(3), List.of(1, 2, 3, 4), ""));
+    assertEquals(4, client.newUntypedWorkflowStub(id).getResult(FeedbackResult.class).stored().count());
   }
 
   /** Two annotators rank every one of {@code n} items through the API; the batch's histories measured. */
