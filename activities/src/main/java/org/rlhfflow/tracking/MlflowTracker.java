@@ -65,8 +65,16 @@ public final class MlflowTracker implements Tracker {
   private final Map<String, MetricSpool.End> pendingEnds = new java.util.LinkedHashMap<>();
   private final ScheduledExecutorService flusher;
 
+  /**
+   * Tracking calls wait out an outage of up to 5 minutes before they fail the activity: a failed
+   * activity is retried from its last checkpoint, which costs the steps since then and logs their
+   * points a second time, so a minute-long MLflow restart (MlflowOutageIntegrationTest) must not
+   * reach that far. The store's 60 s budget is for artifacts, which nothing else holds.
+   */
+  static final Retry.Policy TRACKING = Retry.Policy.DEFAULT.withBudget(java.time.Duration.ofMinutes(5));
+
   public MlflowTracker(String trackingUri) {
-    this(trackingUri, Retry.Policy.DEFAULT, System::currentTimeMillis, null);
+    this(trackingUri, TRACKING, System::currentTimeMillis, null);
   }
 
   /**
@@ -74,7 +82,7 @@ public final class MlflowTracker implements Tracker {
    * which first takes over what a dead worker left there.
    */
   public MlflowTracker(String trackingUri, Path spoolRoot) {
-    this(trackingUri, Retry.Policy.DEFAULT, System::currentTimeMillis, spoolRoot);
+    this(trackingUri, TRACKING, System::currentTimeMillis, spoolRoot);
   }
 
   public MlflowTracker(String trackingUri, Retry.Policy policy, LongSupplier clock, Path spoolRoot) {
