@@ -115,7 +115,7 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
     ExperimentSpec spec = run.spec();
     Task task = Task.named(spec.task().name());
     Constitution constitution = constitution(spec);
-    List<String> prompts = prompts(run, task);
+    List<String> prompts = RlCaiMix.aiPrompts(run, task);
     AiCollection.Result r;
     try (LanguageModel judgeLm = judgeModel.load(run)) {
       Judge judge;
@@ -131,7 +131,9 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("collect/prompts", (double) prompts.size());
     metrics.putAll(r.metrics());
-    return finish(run, r.pairs(), 0, metrics);
+    List<PreferencePair> pairs = new ArrayList<>();
+    long ties = RlCaiMix.appendHelpful(run, policy, r.pairs(), pairs, metrics);
+    return finish(run, pairs, ties, metrics);
   }
 
   private static ValidationException unsupported(ExperimentSpec spec) {
