@@ -87,6 +87,9 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
           inputs.put("constitution", constitution(spec).sha256());
           inputs.put("judge", judgeModel(spec, input).sha256());
         }
+        if (spec.runsRlCai()) { // which prompts each source labels; absent, every other key is as it was
+          inputs.put("rl_cai.harmless_fraction", Double.toString(spec.rlCai().harmlessFraction()));
+        }
         yield inputs;
       }
       case DATASET -> {

@@ -118,4 +118,23 @@ class RlCaiCollectTest {
     assertTrue(none.redTeam().isEmpty());
     assertEquals(6, none.helpful().size());
   }
+
+  @Test
+  void theFractionIsInTheCacheKeyOnlyUnderRlCai() throws IOException {
+    String yaml = yaml(judgeDir(), 0.5);
+    ArtifactRef policy = new ArtifactRef("mem://p", "a".repeat(64), 1);
+    Map<String, String> half = keyInputs(yaml, policy);
+    Map<String, String> most = keyInputs(yaml.replace("harmless_fraction: 0.5", "harmless_fraction: 0.75"), policy);
+    Map<String, String> none = keyInputs(yaml.substring(0, yaml.indexOf("rl_cai:")), policy);
+    assertEquals("0.5", half.get("rl_cai.harmless_fraction"));
+    assertEquals("0.75", most.get("rl_cai.harmless_fraction"));
+    Map<String, String> without = new java.util.LinkedHashMap<>(half);
+    without.remove("rl_cai.harmless_fraction");
+    assertEquals(without, none, "without rl_cai the key's inputs are RLAIF's");
+  }
+
+  private static Map<String, String> keyInputs(String yaml, ArtifactRef policy) {
+    return CollectPreferencesActivitiesImpl.cacheInputs(SpecLoader.parse(yaml, "x.yaml"),
+        new CollectInput(StageFixtures.context(yaml), policy, null));
+  }
 }
