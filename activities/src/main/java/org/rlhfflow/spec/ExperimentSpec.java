@@ -108,9 +108,14 @@ public record ExperimentSpec(
     return slCai == null ? SlCaiSpec.DEFAULT : slCai;
   }
 
-  /** Whether this is an RL-CAI pipeline: SL-CAI first, then collect, RM and PPO from the SL-CAI policy. */
+  /** Whether this is an RL-CAI pipeline: collect mixes AI and simulated labels (section rl_cai). */
   public boolean runsRlCai() {
     return rlCai != null;
+  }
+
+  /** Whether collect, RM and PPO start from the SL-CAI policy (RL-CAI), which then runs first. */
+  public boolean rlFromSlCai() {
+    return rlCai != null && rlCai.fromSlCai();
   }
 
   /** Whether this spec is for the WeakToStrong workflow. */

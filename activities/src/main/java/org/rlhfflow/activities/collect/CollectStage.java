@@ -39,7 +39,7 @@ public final class CollectStage {
   private CollectStage() {}
 
   private static List<String> needs(ExperimentSpec spec) {
-    return spec.runsRlCai() ? SlCaiStages.withSlCai(sourceNeeds(spec)) : sourceNeeds(spec);
+    return spec.rlFromSlCai() ? SlCaiStages.withSlCai(sourceNeeds(spec)) : sourceNeeds(spec);
   }
 
   private static List<String> sourceNeeds(ExperimentSpec spec) {

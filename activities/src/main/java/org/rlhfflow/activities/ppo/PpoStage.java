@@ -24,7 +24,7 @@ public final class PpoStage {
       .optMethod()
       // Direct RLAIF (reward.source: judge) scores rollouts with the judge: no reward model, and
       // the judge may be the pretrain stage's base model.
-      .optNeeds(spec -> spec.runsRlCai() ? SlCaiStages.withSlCai(rewardNeeds(spec)) : rewardNeeds(spec))
+      .optNeeds(spec -> spec.rlFromSlCai() ? SlCaiStages.withSlCai(rewardNeeds(spec)) : rewardNeeds(spec))
       .optUses(spec -> List.of(SftStage.NAME)) // the initial policy and reference; PPO rejects a missing one
       // RL-CAI: the SL-CAI policy is PPO's initial policy and its frozen reference (Bai et al. 2022, sec. 4.1).
       .setInput((ctx, up) -> {

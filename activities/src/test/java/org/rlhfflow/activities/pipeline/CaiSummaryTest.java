@@ -84,4 +84,30 @@ class CaiSummaryTest {
     assertEquals(Map.of("helpful_only", 0.5, "sl_cai", 0.55, "rl_cai", 0.6), cai.get("helpfulness"));
     assertEquals(List.of(0.4, 0.7), cai.get("harmless_by_round"));
   }
+
+  @Test
+  void plainRlhfFromTheHelpfulOnlyModelIsTheFourthPoint() throws Exception {
+    ExperimentSpec s = SpecLoader.parse("""
+        name: rlhf-helpful
+        method: ppo
+        task:
+          name: assistant
+        preferences:
+          source: ai
+          ai:
+            constitution: c.yaml
+        rl_cai:
+          harmless_fraction: 0
+          policy: sft
+        """, "rlhf-helpful.yaml");
+    StageContext ctx = new StageContext("rlhf-helpful", "wf", "run", s.canonicalJson(), s.sha256(), List.of());
+    Map<String, StageResult> stages = new LinkedHashMap<>();
+    stages.put("evaluate", new StageResult("evaluate", Map.of(), Map.of("eval/harmless_sft", 0.8,
+        "eval/harmless_ppo", 0.7, "eval/helpfulness_sft", 0.5, "eval/helpfulness_ppo", 0.6), "k1", false, 2));
+    Map<?, ?> cai = (Map<?, ?>) SummaryFigures.of(new FinishInput(ctx, stages, 15, "FINISHED", null, null)).get("cai");
+    Map<?, ?> harmless = (Map<?, ?>) cai.get("harmless_rate");
+    assertEquals(0.7, harmless.get("rlhf"));
+    assertNull(harmless.get("rl_cai"), "not RL-CAI: it did not start from SL-CAI");
+    assertEquals(0.6, ((Map<?, ?>) cai.get("helpfulness")).get("rlhf"));
+  }
 }
