@@ -42,7 +42,7 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
         // A bad constitution fails the pipeline before any training, not at the collect stage.
         ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
       }
-      if (ExperimentSpec.SL_CAI.equals(spec.method()) || spec.runsRlCai()) { // constitution and prompts, before any training
+      if (ExperimentSpec.SL_CAI.equals(spec.method()) || spec.rlFromSlCai()) { // constitution and prompts, before any training
         org.rlhfflow.activities.slcai.RedTeamPrompts.check(spec,
             ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution"));
       }
