@@ -15,8 +15,8 @@ import org.rlhfflow.data.LabelledText;
  * preset learns to ~0.98 in a few dozen steps, so it leaves no gap to recover. Here the sign of
  * each digit depends on its position, so the model must bind token to position (attend to each
  * half separately) before it can count; a string far from a tie is easy and one near a tie is
- * labelled by its exact difference. In the w2s budget the ground-truth accuracy rises with size
- * (the README lists it, measured), which is what makes PGR meaningful. An earlier attempt,
+ * labelled by its exact difference. The README lists the measured accuracy by size: in the w2s
+ * budget it follows each run's escape from the loss plateau more than its size. An earlier attempt,
  * digits at even positions minus those at odd ones, needs a finer position pattern and left
  * models above ~0.6M parameters at chance for 100 steps. The oracle is this class; no model
  * ever sees it.
