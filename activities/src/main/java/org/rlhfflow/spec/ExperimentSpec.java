@@ -13,6 +13,7 @@ import org.rlhfflow.activities.ppo.PpoSpec;
 import org.rlhfflow.activities.rm.RewardModelSpec;
 import org.rlhfflow.activities.pretrain.PretrainSpec;
 import org.rlhfflow.activities.sft.SftSpec;
+import org.rlhfflow.activities.rlcai.RlCaiSpec;
 import org.rlhfflow.activities.slcai.SlCaiSpec;
 import org.rlhfflow.activities.w2s.W2sSpec;
 
@@ -55,7 +56,10 @@ public record ExperimentSpec(
         int rounds,
     @Doc(value = "Supervised Constitutional AI (method sl_cai_sft): red-team critique-and-revision chains and SFT on the revisions; absent for every other method.",
             optional = true, source = "Bai et al. 2022")
-        SlCaiSpec slCai) {
+        SlCaiSpec slCai,
+    @Doc(value = "RL-CAI (method ppo): collect, reward model and PPO start from the SL-CAI policy (sections sl_cai, rl_cai), the AI judge labelling red-team pairs and the simulated humans helpful ones; absent for every other pipeline.",
+            optional = true, source = "Bai et al. 2022, sec. 4")
+        RlCaiSpec rlCai) {
 
   /** The method that fine-tunes the helpful-only model on its own constitutional revisions (SL-CAI). */
   public static final String SL_CAI = "sl_cai_sft";
@@ -85,17 +89,33 @@ public record ExperimentSpec(
       require(reward.source() != RewardSpec.Source.JUDGE || preferences.ai().constitution() != null,
           "preferences.ai.constitution", "is required when reward.source is judge (the principles the judge applies)",
           "reward.source");
-      require(slCai == null || SL_CAI.equals(method), "sl_cai",
+      require(slCai == null || SL_CAI.equals(method) || rlCai != null, "sl_cai",
           "method " + method + " does not use the sl_cai section; remove it or set method: " + SL_CAI, "method");
+      // RL-CAI is PPO from the SL-CAI policy; its harmlessness labels come from the AI judge.
+      require(rlCai == null || "ppo".equals(method), "rl_cai", "needs method ppo, got " + method, "method");
+      require(rlCai == null || preferences.source() == PreferenceSpec.Source.AI, "rl_cai",
+          "needs preferences.source ai (the judge labels the red-team pairs), got "
+              + preferences.source().name().toLowerCase(), "preferences.source");
+      require(rlCai == null || rounds <= 1, "rl_cai", "supports one round, got rounds " + rounds, "rounds");
       // The critique and revision requests come from the constitution, as the judge's questions do.
-      require(!SL_CAI.equals(method) || preferences.ai().constitution() != null, "preferences.ai.constitution",
-          "is required by method " + SL_CAI + " (its principles' critique and revision requests)", "method");
+      require(!(SL_CAI.equals(method) || rlCai != null) || preferences.ai().constitution() != null, "preferences.ai.constitution",
+          "is required by method " + SL_CAI + " and by rl_cai (its principles' critique and revision requests)", "method");
     }
   }
 
   /** The sl_cai section, or its defaults when the spec leaves it out. */
   public SlCaiSpec slCaiOrDefault() {
     return slCai == null ? SlCaiSpec.DEFAULT : slCai;
+  }
+
+  /** Whether this is an RL-CAI pipeline: collect mixes AI and simulated labels (section rl_cai). */
+  public boolean runsRlCai() {
+    return rlCai != null;
+  }
+
+  /** Whether collect, RM and PPO start from the SL-CAI policy (RL-CAI), which then runs first. */
+  public boolean rlFromSlCai() {
+    return rlCai != null && rlCai.fromSlCai();
   }
 
   /** Whether this spec is for the WeakToStrong workflow. */

@@ -51,7 +51,8 @@ public final class TradeoffPlot {
   /**
    * The points a run's metrics hold: every {@code eval/harmless_<m>} with its {@code
    * eval/helpfulness_<m>}, for the first run that logged both; sft is named helpful_only and
-   * sl_cai_sft sl_cai, as in summary.json.
+   * sl_cai_sft sl_cai, as in summary.json, and ppo rl_cai when SL-CAI was evaluated beside it (only
+   * an RL-CAI pipeline evaluates both).
    */
   static Map<String, double[]> fromEval(MetricSeries s) {
     Map<String, double[]> out = new LinkedHashMap<>();
@@ -72,6 +73,11 @@ public final class TradeoffPlot {
               new double[] {h.lastEntry().getValue(), run.getValue().lastEntry().getValue()});
         }
       }
+    }
+    if (out.containsKey("sl_cai") && out.containsKey("ppo")) {
+      Map<String, double[]> renamed = new LinkedHashMap<>();
+      out.forEach((name, xy) -> renamed.put(name.equals("ppo") ? "rl_cai" : name, xy));
+      return renamed;
     }
     return out;
   }

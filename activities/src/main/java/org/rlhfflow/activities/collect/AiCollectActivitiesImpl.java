@@ -16,6 +16,7 @@ import org.rlhfflow.activities.StageFailures;
 import org.rlhfflow.activities.StageResult;
 import org.rlhfflow.activities.StageRun;
 import org.rlhfflow.activities.StageServices;
+import org.rlhfflow.data.PreferencePair;
 import org.rlhfflow.feedback.Constitution;
 import org.rlhfflow.feedback.Judge;
 import org.rlhfflow.model.LanguageModel;
@@ -64,7 +65,7 @@ public final class AiCollectActivitiesImpl implements AiCollectActivities {
     try (LanguageModel judgeLm = CollectPreferencesActivitiesImpl.judgeModel(spec, input).load(run)) {
       judge(judgeLm, constitution, spec);
     }
-    List<String> prompts = CollectPreferencesActivitiesImpl.prompts(run, task);
+    List<String> prompts = RlCaiMix.aiPrompts(run, task);
     List<Judge.Comparison> comparisons;
     try (LanguageModel lm = Models.loadLanguageModel(run, input.policy(), "policy")) {
       comparisons = new AiCollection(spec, task, constitution).comparisons(lm, prompts);
@@ -148,8 +149,10 @@ public final class AiCollectActivitiesImpl implements AiCollectActivities {
     metrics.put("collect/ai/shards", (double) input.shards().size());
     metrics.put("collect/ai/label_wall_s", input.labelSeconds());
     metrics.put("collect/ai/judge_worker_s", workerSeconds);
-    return CollectPreferencesActivitiesImpl.finish(run, AiCollection.pairs(comparisons, all, judgeModel.sha256()), 0,
-        metrics);
+    List<PreferencePair> pairs = new ArrayList<>();
+    long ties = RlCaiMix.appendHelpful(run, input.collect().policy(), AiCollection.pairs(comparisons, all,
+        judgeModel.sha256()), pairs, metrics);
+    return CollectPreferencesActivitiesImpl.finish(run, pairs, ties, metrics);
   }
 
   /** A completed collect run with the stage's documented key, unless the stage is forced. */

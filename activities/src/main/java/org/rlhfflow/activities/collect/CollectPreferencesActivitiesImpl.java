@@ -87,6 +87,9 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
           inputs.put("constitution", constitution(spec).sha256());
           inputs.put("judge", judgeModel(spec, input).sha256());
         }
+        if (spec.runsRlCai()) { // which prompts each source labels; absent, every other key is as it was
+          inputs.put("rl_cai.harmless_fraction", Double.toString(spec.rlCai().harmlessFraction()));
+        }
         yield inputs;
       }
       case DATASET -> {
@@ -115,7 +118,7 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
     ExperimentSpec spec = run.spec();
     Task task = Task.named(spec.task().name());
     Constitution constitution = constitution(spec);
-    List<String> prompts = prompts(run, task);
+    List<String> prompts = RlCaiMix.aiPrompts(run, task);
     AiCollection.Result r;
     try (LanguageModel judgeLm = judgeModel.load(run)) {
       Judge judge;
@@ -131,7 +134,9 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("collect/prompts", (double) prompts.size());
     metrics.putAll(r.metrics());
-    return finish(run, r.pairs(), 0, metrics);
+    List<PreferencePair> pairs = new ArrayList<>();
+    long ties = RlCaiMix.appendHelpful(run, policy, r.pairs(), pairs, metrics);
+    return finish(run, pairs, ties, metrics);
   }
 
   private static ValidationException unsupported(ExperimentSpec spec) {

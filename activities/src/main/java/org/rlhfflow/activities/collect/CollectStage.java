@@ -5,8 +5,8 @@ import java.util.List;
 import org.rlhfflow.activities.pretrain.PretrainResult;
 import org.rlhfflow.activities.pretrain.PretrainStage;
 import org.rlhfflow.activities.registry.StageDef;
-import org.rlhfflow.activities.sft.SftResult;
 import org.rlhfflow.activities.sft.SftStage;
+import org.rlhfflow.activities.slcai.SlCaiStages;
 import org.rlhfflow.spec.ExperimentSpec;
 
 /** The collect stage's registry entry. */
@@ -28,10 +28,10 @@ public final class CollectStage {
           // AI feedback samples the SFT policy too, and its judge may be a stage's output
           // (preferences.ai.judge: pretrain or sft).
           .optNeeds(CollectStage::needs)
+          // RL-CAI samples its pairs from the SL-CAI policy (Bai et al. 2022, sec. 4.1).
           .setInput((ctx, up) -> {
-            SftResult sft = up.get(SftStage.DEF);
             PretrainResult base = up.get(PretrainStage.DEF);
-            return new CollectInput(ctx, sft == null ? null : sft.checkpoint(), base == null ? null : base.checkpoint());
+            return new CollectInput(ctx, SlCaiStages.startingPolicy(up), base == null ? null : base.checkpoint());
           })
           .setImplementation(services -> new CollectPreferencesActivitiesImpl(services))
           .build();
@@ -39,6 +39,10 @@ public final class CollectStage {
   private CollectStage() {}
 
   private static List<String> needs(ExperimentSpec spec) {
+    return spec.rlFromSlCai() ? SlCaiStages.withSlCai(sourceNeeds(spec)) : sourceNeeds(spec);
+  }
+
+  private static List<String> sourceNeeds(ExperimentSpec spec) {
     return switch (spec.preferences().source()) {
       case SIMULATED, HUMAN -> List.of(SftStage.NAME);
       case AI -> spec.preferences().ai().judge().equals(PretrainStage.NAME)

@@ -70,14 +70,20 @@ final class EvalReport {
     if (!(task instanceof OracleAxes axes) || sft.oracle() == null) {
       return;
     }
-    for (String policy : java.util.List.of("sft", name)) {
-      Map<String, Double> sums = new java.util.TreeMap<>();
-      PolicySamples s = policy.equals("sft") ? sft : ppo;
-      for (int i = 0; i < s.responses().size(); i++) {
-        axes.oracleAxes(s.prompts().get(i), s.responses().get(i)).forEach((k, v) -> sums.merge(k, v, Double::sum));
-      }
-      sums.forEach((k, v) -> m.put("eval/" + k + "_" + policy, v / s.responses().size()));
+    putAxes(m, task, sft, "sft");
+    putAxes(m, task, ppo, name);
+  }
+
+  /** {@code eval/<axis>_<name>} of one policy's samples, when the task scores several axes. */
+  static void putAxes(Map<String, Double> m, Task task, PolicySamples s, String name) {
+    if (!(task instanceof OracleAxes axes) || s.oracle() == null) {
+      return;
     }
+    Map<String, Double> sums = new java.util.TreeMap<>();
+    for (int i = 0; i < s.responses().size(); i++) {
+      axes.oracleAxes(s.prompts().get(i), s.responses().get(i)).forEach((k, v) -> sums.merge(k, v, Double::sum));
+    }
+    sums.forEach((k, v) -> m.put("eval/" + k + "_" + name, v / s.responses().size()));
   }
 
   static double mean(double[] values) {

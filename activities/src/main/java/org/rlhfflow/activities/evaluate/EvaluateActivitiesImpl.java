@@ -72,6 +72,9 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
     if (input.ppoCurve() != null) {
       inputs.put("ppo_curve", input.ppoCurve().sha256());
     }
+    if (input.slCaiModel() != null) { // RL-CAI only: every other pipeline's key is unchanged
+      inputs.put("sl_cai_model", input.slCaiModel().sha256());
+    }
     String method = method(input);
     if (!"ppo".equals(method)) { // names the figures; left out for PPO so its cache keys stay as they were
       inputs.put("method", method);
@@ -99,6 +102,7 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
     Path plot = input.ppoCurve() == null ? null : plot(run, input.ppoCurve());
     PolicySamples sft;
     PolicySamples ppo;
+    PolicySamples slCai;
     String name = spec.method(); // the tuned policy's name in the figures: ppo, dpo, grpo or rloo
     try (LanguageModel sftLm = Models.loadLanguageModel(run, input.sftModel(), "sft");
         LanguageModel ppoLm = Models.loadLanguageModel(run, input.ppoModel(), name);
@@ -113,9 +117,15 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
       var sampler = new PolicySamples.Sampler(run, spec.evaluation(), spec.seed(), rm, oracle ? task : null);
       sft = sampler.sample(sftLm, null, prompts, 0);
       ppo = sampler.sample(ppoLm, sftLm, prompts, prompts.size());
+      // Sampled after the two, from a stream of its own, so that their figures are as without it.
+      slCai = input.slCaiModel() == null ? null : sampleSlCai(run, input, sampler, sftLm, prompts);
     }
     Map<String, Double> metrics = EvalReport.metrics(sft, ppo, prompts.size(), name);
     EvalReport.putAxes(metrics, task, sft, ppo, name);
+    if (slCai != null) {
+      EvalReport.putAxes(metrics, task, slCai, ExperimentSpec.SL_CAI);
+      metrics.put("eval/oracle_score_" + ExperimentSpec.SL_CAI, EvalReport.mean(slCai.oracle()));
+    }
     run.checkFinite(0, metrics);
     metrics.forEach((k, v) -> run.metric(k, v, 0));
     Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
@@ -126,6 +136,13 @@ public final class EvaluateActivitiesImpl implements EvaluateActivities {
       outputs.put(EvaluateResult.PLOT, publish(run, plot));
     }
     return run.complete(outputs, metrics);
+  }
+
+  private static PolicySamples sampleSlCai(StageRun run, EvaluateInput input, PolicySamples.Sampler sampler,
+      LanguageModel sftLm, List<String> prompts) throws IOException {
+    try (LanguageModel lm = Models.loadLanguageModel(run, input.slCaiModel(), ExperimentSpec.SL_CAI)) {
+      return sampler.sample(lm, sftLm, prompts, 2 * prompts.size());
+    }
   }
 
   /** The reward model scores the policies' token ids, so all three must share one vocabulary. */

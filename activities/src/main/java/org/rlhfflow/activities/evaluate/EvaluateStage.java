@@ -8,6 +8,8 @@ import org.rlhfflow.activities.rm.RewardModelResult;
 import org.rlhfflow.activities.rm.RewardModelStage;
 import org.rlhfflow.activities.sft.SftResult;
 import org.rlhfflow.activities.sft.SftStage;
+import org.rlhfflow.activities.slcai.SlCaiSftResult;
+import org.rlhfflow.activities.slcai.SlCaiStages;
 
 /** The evaluate stage's registry entry: runs after every method. */
 public final class EvaluateStage {
@@ -26,9 +28,11 @@ public final class EvaluateStage {
             SftResult sft = up.get(SftStage.DEF);
             RewardModelResult rm = up.get(RewardModelStage.DEF);
             TunedPolicy tuned = up.tuned();
+            // RL-CAI ran SL-CAI before PPO: its policy is the trade-off plot's middle point.
+            SlCaiSftResult slCai = up.get(SlCaiStages.SFT_DEF);
             return new EvaluateInput(ctx, sft == null ? null : sft.checkpoint(),
                 tuned == null ? null : tuned.policy(), rm == null ? null : rm.checkpoint(),
-                tuned == null ? null : tuned.curve());
+                tuned == null ? null : tuned.curve(), slCai == null || slCai.equals(tuned) ? null : slCai.checkpoint());
           })
           .setImplementation(services -> new EvaluateActivitiesImpl(services))
           .build();

@@ -42,9 +42,12 @@ public final class PipelineActivitiesImpl implements PipelineActivities {
         // A bad constitution fails the pipeline before any training, not at the collect stage.
         ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution");
       }
-      if (ExperimentSpec.SL_CAI.equals(spec.method())) { // its constitution and red-team prompts, before any training
+      if (ExperimentSpec.SL_CAI.equals(spec.method()) || spec.rlFromSlCai()) { // constitution and prompts, before any training
         org.rlhfflow.activities.slcai.RedTeamPrompts.check(spec,
             ConstitutionLoader.load(Path.of(spec.preferences().ai().constitution()), "preferences.ai.constitution"));
+      }
+      if (spec.runsRlCai()) { // enough red-team and helpful prompts for the collect stage's mix
+        org.rlhfflow.activities.rlcai.RlCaiPrompts.split(spec);
       }
       List<String> plan = StageRegistry.plan(spec);
       checkResources(spec.resources());

@@ -53,8 +53,8 @@ final class SummaryFigures {
       f.put("harmless", pair("sft", m.get("eval/harmless_sft"), "ppo", m.get("eval/harmless_ppo")));
       f.put("helpfulness", pair("sft", m.get("eval/helpfulness_sft"), "ppo", m.get("eval/helpfulness_ppo")));
     }
-    if (ExperimentSpec.SL_CAI.equals(p)) {
-      f.put("cai", cai(m, spec.slCaiOrDefault().rounds()));
+    if (ExperimentSpec.SL_CAI.equals(p) || spec.runsRlCai()) {
+      f.put("cai", cai(m, spec.slCaiOrDefault().rounds(), spec.runsRlCai() ? p : null, !spec.rlFromSlCai()));
     }
     if (m.containsKey("collect/rankings")) { // preferences.source: human
       f.put("annotation", annotation(m));
@@ -88,19 +88,25 @@ final class SummaryFigures {
   /**
    * Constitutional AI's figures by the oracle on the held-out prompts: harmless rate and
    * helpfulness of the helpful-only model (SFT) and of SL-CAI, and the harmless rate of the
-   * red-team answers after each revision round (0 = the helpful-only answer). RL-CAI is not built
-   * yet: its entries are null.
+   * red-team answers after each revision round (0 = the helpful-only answer). RL-CAI's entries are
+   * the tuned policy's ({@code rlCai}, the method's name, ppo) in an RL-CAI pipeline, else null.
    */
-  private static Map<String, Object> cai(Map<String, Double> m, int rounds) {
+  private static Map<String, Object> cai(Map<String, Double> m, int rounds, String tuned, boolean fromSft) {
+    // rl_cai.policy sft: the tuned policy is plain RLHF from the helpful-only model (the fourth point).
+    String rlCai = fromSft ? null : tuned;
     Map<String, Object> cai = new LinkedHashMap<>();
     Map<String, Double> harmless = new LinkedHashMap<>();
     harmless.put("helpful_only", m.get("eval/harmless_sft"));
     harmless.put("sl_cai", m.get("eval/harmless_" + ExperimentSpec.SL_CAI));
-    harmless.put("rl_cai", null);
+    harmless.put("rl_cai", rlCai == null ? null : m.get("eval/harmless_" + rlCai));
     Map<String, Double> helpful = new LinkedHashMap<>();
     helpful.put("helpful_only", m.get("eval/helpfulness_sft"));
     helpful.put("sl_cai", m.get("eval/helpfulness_" + ExperimentSpec.SL_CAI));
-    helpful.put("rl_cai", null);
+    helpful.put("rl_cai", rlCai == null ? null : m.get("eval/helpfulness_" + rlCai));
+    if (fromSft && tuned != null) {
+      harmless.put("rlhf", m.get("eval/harmless_" + tuned));
+      helpful.put("rlhf", m.get("eval/helpfulness_" + tuned));
+    }
     cai.put("harmless_rate", harmless);
     cai.put("helpfulness", helpful);
     java.util.List<Double> byRound = new java.util.ArrayList<>();

@@ -8,8 +8,9 @@ import org.rlhfflow.activities.pretrain.PretrainStage;
 import org.rlhfflow.activities.registry.StageDef;
 import org.rlhfflow.activities.rm.RewardModelResult;
 import org.rlhfflow.activities.rm.RewardModelStage;
-import org.rlhfflow.activities.sft.SftResult;
+import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.activities.sft.SftStage;
+import org.rlhfflow.activities.slcai.SlCaiStages;
 
 /** The PPO stage's registry entry: {@code method: ppo}. */
 public final class PpoStage {
@@ -23,19 +24,24 @@ public final class PpoStage {
       .optMethod()
       // Direct RLAIF (reward.source: judge) scores rollouts with the judge: no reward model, and
       // the judge may be the pretrain stage's base model.
-      .optNeeds(spec -> spec.reward().source() != RewardSpec.Source.JUDGE ? List.of(RewardModelStage.NAME)
-          : spec.preferences().ai().judge().equals(PretrainStage.NAME) ? List.of(SftStage.NAME, PretrainStage.NAME)
-          : List.of(SftStage.NAME))
+      .optNeeds(spec -> spec.rlFromSlCai() ? SlCaiStages.withSlCai(rewardNeeds(spec)) : rewardNeeds(spec))
       .optUses(spec -> List.of(SftStage.NAME)) // the initial policy and reference; PPO rejects a missing one
+      // RL-CAI: the SL-CAI policy is PPO's initial policy and its frozen reference (Bai et al. 2022, sec. 4.1).
       .setInput((ctx, up) -> {
-        SftResult sft = up.get(SftStage.DEF);
+        ArtifactRef start = SlCaiStages.startingPolicy(up);
         RewardModelResult rm = up.get(RewardModelStage.DEF);
         PretrainResult base = up.get(PretrainStage.DEF);
-        return new PpoInput(ctx, sft == null ? null : sft.checkpoint(), rm == null ? null : rm.checkpoint(), null,
+        return new PpoInput(ctx, start, rm == null ? null : rm.checkpoint(), null,
             base == null ? null : base.checkpoint());
       })
       .setImplementation(services -> new PpoActivitiesImpl(services))
       .build();
 
   private PpoStage() {}
+
+  private static List<String> rewardNeeds(org.rlhfflow.spec.ExperimentSpec spec) {
+    return spec.reward().source() != RewardSpec.Source.JUDGE ? List.of(RewardModelStage.NAME)
+        : spec.preferences().ai().judge().equals(PretrainStage.NAME) ? List.of(SftStage.NAME, PretrainStage.NAME)
+        : List.of(SftStage.NAME);
+  }
 }

@@ -5,6 +5,9 @@ import java.util.List;
 import org.rlhfflow.activities.pretrain.PretrainResult;
 import org.rlhfflow.activities.pretrain.PretrainStage;
 import org.rlhfflow.activities.registry.StageDef;
+import org.rlhfflow.activities.registry.Upstream;
+import org.rlhfflow.activities.sft.SftResult;
+import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.activities.sft.SftStage;
 import org.rlhfflow.spec.ExperimentSpec;
 
@@ -44,4 +47,24 @@ public final class SlCaiStages {
           .build();
 
   private SlCaiStages() {}
+
+  /**
+   * The policy the stages after SFT start from: the SL-CAI model when it ran (RL-CAI's collect
+   * and PPO), else the SFT policy, else null.
+   */
+  public static ArtifactRef startingPolicy(Upstream up) {
+    SlCaiSftResult slCai = up.get(SFT_DEF);
+    if (slCai != null) {
+      return slCai.checkpoint();
+    }
+    SftResult sft = up.get(SftStage.DEF);
+    return sft == null ? null : sft.checkpoint();
+  }
+
+  /** {@code needs} plus the SL-CAI model, which RL-CAI's stages start from. */
+  public static List<String> withSlCai(List<String> needs) {
+    List<String> out = new java.util.ArrayList<>(needs);
+    out.add(ExperimentSpec.SL_CAI);
+    return List.copyOf(out);
+  }
 }

@@ -153,4 +153,28 @@ class EvaluateActivitiesImplTest {
   private static Path fetch(StageServices s, ArtifactRef ref) throws IOException {
     return s.store().get(ref, s.scratch().resolve("fetched-" + ref.sha256()));
   }
+
+  /** RL-CAI's evaluation: the SL-CAI policy scored beside the two, which keep the figures they had without it. */
+  @Test
+  void anSlCaiPolicyIsScoredOnTheAxesAndChangesNoOtherFigure() throws IOException {
+    String yaml = SPEC.replace("seed: 5", "seed: 5\ntask:\n  name: assistant\n  train_prompts: 16\n  heldout_prompts: 8");
+    StageServices s = StageFixtures.services(tmp);
+    ArtifactRef sft = StageFixtures.nanoPolicy(s, tmp.resolve("a"), 1);
+    ArtifactRef ppo = StageFixtures.nanoPolicy(s, tmp.resolve("b"), 2);
+    ArtifactRef slCai = StageFixtures.nanoPolicy(s, tmp.resolve("c"), 3);
+    Map<String, Double> two = new EvaluateActivitiesImpl(s)
+        .evaluate(new EvaluateInput(StageFixtures.context(yaml), sft, ppo, null, null)).run().metrics();
+    Map<String, Double> three = new EvaluateActivitiesImpl(s)
+        .evaluate(new EvaluateInput(StageFixtures.context(yaml), sft, ppo, null, null, slCai)).run().metrics();
+    two.forEach((k, v) -> {
+      if (!k.endsWith("wall_s")) { // wall times are not figures
+        assertEquals(v, three.get(k), k);
+      }
+    });
+    assertTrue(two.containsKey("eval/harmless_ppo"), "the assistant world's axes: " + two.keySet());
+    for (String axis : new String[] {"eval/harmless_sl_cai_sft", "eval/helpfulness_sl_cai_sft", "eval/oracle_score_sl_cai_sft"}) {
+      assertTrue(three.get(axis) >= 0 && three.get(axis) <= 1, axis + " = " + three.get(axis));
+      assertFalse(two.containsKey(axis), axis);
+    }
+  }
 }

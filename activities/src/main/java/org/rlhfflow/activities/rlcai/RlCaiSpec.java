@@ -1,0 +1,29 @@
+package org.rlhfflow.activities.rlcai;
+
+import org.rlhfflow.spec.Doc;
+import org.rlhfflow.spec.SpecDefaults;
+
+/** Reinforcement-learning Constitutional AI: PPO from the SL-CAI policy against a reward model of mixed labels. */
+@Doc("RL-CAI (method ppo with this section): the SL-CAI policy samples the pairs, the AI judge labels those on red-team prompts, the simulated humans those on helpful prompts; the reward model and PPO (from and against the SL-CAI policy) follow (Bai et al. 2022, sec. 4).")
+public record RlCaiSpec(
+    @Doc(value = "Fraction of the collect stage's preferences.prompts that are red-team prompts judged by the AI under the constitution; the rest are helpful prompts labelled by the simulated humans.",
+            range = "[0, 1]", source = "Bai et al. 2022, sec. 4.1 (AI harmlessness labels mixed with human helpfulness labels)",
+            def = "0.5")
+        double harmlessFraction,
+    @Doc(value = "The policy that samples the pairs and that PPO starts from and is held to: sl_cai (RL-CAI) or sft (the helpful-only model; with harmless_fraction 0, plain RLHF on helpful-only labels, the paper's baseline).",
+            source = "Bai et al. 2022, sec. 4 (RL-CAI from SL-CAI; helpful-only RLHF as the baseline)", def = "sl_cai")
+        Policy policy) {
+
+  /** Where RL starts. */
+  public enum Policy {
+    SL_CAI,
+    SFT
+  }
+
+  /** Whether the pipeline runs SL-CAI first and starts from its policy. */
+  public boolean fromSlCai() {
+    return policy == Policy.SL_CAI;
+  }
+
+  public static final RlCaiSpec DEFAULT = SpecDefaults.of(RlCaiSpec.class);
+}
