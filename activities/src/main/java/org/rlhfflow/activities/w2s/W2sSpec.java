@@ -26,7 +26,7 @@ public record W2sSpec(
     @Doc(value = "Bootstrapping chain, smallest first: each model labels train2 for the next; unset is off.",
             source = "Burns et al. 2023, sec. 4.3.1")
         List<String> bootstrap,
-    @Doc("Built-in binary task when neither dataset nor preference_dataset is set: balance (digit sum above 45, easy for every size) or halves (first half's digit sum above the second's: each digit's sign depends on its position).")
+    @Doc("Built-in binary task when neither dataset nor preference_dataset is set: balance (digit sum above 45, easy for every size), halves (first half's digit sum above the second's: each digit's sign depends on its position) or weighted (twice the first half's sum minus the second's above 22.5: the plain sum is a partial cue).")
         String task,
     @Doc("Labelled texts (Arrow IPC or JSONL with columns text and label in {0, 1}) instead of the built-in task.")
         String dataset,
