@@ -50,8 +50,9 @@ public final class StageRun {
    * stale cached stages are not reused.
    */
   // 3: checkpoints embed the resolved spec; 4: issue 9 (sampled ids kept, scoring at the sampling
-  // temperature with BOS/PAD removed, RM validation outputs)
-  public static final String CODE_VERSION = "rlhf-flow-0.1.0/stages-4";
+  // temperature with BOS/PAD removed, RM validation outputs); 5: issue 16 (fused GELU and attention
+  // kernels, log-softmax scoring, collect/evaluate/judge batches cut from length-sorted prompts)
+  public static final String CODE_VERSION = "rlhf-flow-0.1.0/stages-5";
 
   /**
    * Heartbeat details: how far training got and the checkpoint to resume from.
