@@ -3,9 +3,11 @@
 A comparison benchmark, not product code. It runs Hugging Face transformers' GPT2LMHeadModel
 (random weights, fp32, one intra-op thread, no dropout) at each `rlhf bench model` case:
   train  forward + backward of the next-token loss over B x T random tokens, then plain SGD
-         (p -= lr * grad, grads zeroed), one warm-up step excluded, as ModelBench.trainTokensPerSecond;
+         (p -= lr * grad, grads zeroed), as ModelBench.trainTokensPerSecond;
   gen    B prompts of T - 32 random tokens, 32 new tokens sampled at temperature 1 with the KV cache,
-         EOS disabled, a 2-token warm-up excluded, as ModelBench.genTokensPerSecond.
+         EOS disabled, as ModelBench.genTokensPerSecond.
+Both time a window as ModelBench.window does: WARMUP_S untimed (at least 2 steps / 1 generation),
+then at least TIMED_S timed (and at least the case's step count).
 It prints the same columns as `rlhf bench model`, and with --json one JSON object last.
 
     pip install torch==2.5.1 transformers==4.46.3   # newer transformers need torch >= 2.6
@@ -35,6 +37,24 @@ CASES = [  # BenchCase.defaults()
 ]
 
 
+WARMUP_S, TIMED_S = 3.0, 2.0  # ModelBench.WARMUP_S, TIMED_S
+
+
+def window(work, min_warmup, min_timed):
+    """Untimed warm-up, then (runs, seconds) of the timed part: ModelBench.window."""
+    t0 = time.perf_counter()
+    i = 0
+    while i < min_warmup or time.perf_counter() - t0 < WARMUP_S:
+        work()
+        i += 1
+    start = time.perf_counter()
+    runs = 0
+    while runs < min_timed or time.perf_counter() - start < TIMED_S:
+        work()
+        runs += 1
+    return runs, time.perf_counter() - start
+
+
 def model_for(preset, block):
     p = PRESETS[preset]
     cfg = GPT2Config(vocab_size=p["vocab"], n_positions=block, n_layer=p["n_layer"], n_head=p["n_head"],
@@ -47,10 +67,8 @@ def model_for(preset, block):
 def train_tps(model, batch, seq, steps, vocab):
     g = torch.Generator().manual_seed(1)
     model.train()
-    start = 0.0
-    for s in range(steps + 1):
-        if s == 1:
-            start = time.perf_counter()
+
+    def step():
         ids = torch.randint(0, min(vocab, 256), (batch, seq), generator=g)
         loss = model(input_ids=ids, labels=ids).loss
         loss.backward()
@@ -58,7 +76,9 @@ def train_tps(model, batch, seq, steps, vocab):
             for p in model.parameters():
                 p -= 1e-4 * p.grad
                 p.grad = None
-    return steps * batch * seq / (time.perf_counter() - start)
+
+    runs, seconds = window(step, 2, steps)
+    return runs * batch * seq / seconds
 
 
 def gen_tps(model, batch, seq, new_tokens, vocab):
@@ -68,10 +88,9 @@ def gen_tps(model, batch, seq, new_tokens, vocab):
     kw = dict(do_sample=True, temperature=1.0, top_k=0, top_p=1.0, use_cache=True,
               eos_token_id=None, pad_token_id=vocab - 1, attention_mask=torch.ones_like(prompt))
     with torch.no_grad():
-        model.generate(prompt, max_new_tokens=2, min_new_tokens=2, **kw)  # warm-up
-        t0 = time.perf_counter()
-        model.generate(prompt, max_new_tokens=new_tokens, min_new_tokens=new_tokens, **kw)
-    return batch * new_tokens / (time.perf_counter() - t0)
+        runs, seconds = window(
+            lambda: model.generate(prompt, max_new_tokens=new_tokens, min_new_tokens=new_tokens, **kw), 1, 1)
+    return runs * batch * new_tokens / seconds
 
 
 def main():

@@ -18,7 +18,10 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.rlhfflow.activities.registry.StageDef;
+import org.rlhfflow.model.Reproducibility;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.ArtifactRef;
@@ -40,6 +43,8 @@ import org.rlhfflow.store.StageManifest;
  * }</pre>
  */
 public final class StageRun {
+  private static final Logger LOG = LoggerFactory.getLogger(StageRun.class);
+
   /**
    * Part of every cache key. Bump it when a stage's output for the same spec and inputs changes, so
    * stale cached stages are not reused.
@@ -53,10 +58,16 @@ public final class StageRun {
    *
    * @param total the stage's step count, for progress bars and ETAs; 0 when unknown (and in
    *     heartbeats written before it existed)
+   * @param engine {@link Reproducibility#engineStamp} of the worker that wrote the checkpoint
+   *     (null in heartbeats written before it existed)
    */
-  public record Progress(long step, ArtifactRef checkpoint, long total) {
+  public record Progress(long step, ArtifactRef checkpoint, long total, String engine) {
     public Progress(long step, ArtifactRef checkpoint) {
       this(step, checkpoint, 0);
+    }
+
+    public Progress(long step, ArtifactRef checkpoint, long total) {
+      this(step, checkpoint, total, null);
     }
   }
 
@@ -330,14 +341,21 @@ public final class StageRun {
       return Optional.empty();
     }
     Optional<Progress> p = activity.getHeartbeatDetails(Progress.class);
-    p.filter(progress -> progress.checkpoint() != null).ifPresent(progress -> lastCheckpoint = progress);
+    p.filter(progress -> progress.checkpoint() != null).ifPresent(progress -> {
+      lastCheckpoint = progress;
+      String warning = Reproducibility.resumeWarning(progress.engine(), Reproducibility.engineStamp());
+      if (warning != null) {
+        LOG.warn("{}: {}", stage, warning);
+        tag("rlhf.resume_warning", warning);
+      }
+    });
     return p;
   }
 
   /** Stores the checkpoint {@code writer} makes and heartbeats it as the resume point. */
   public ArtifactRef checkpoint(long step, CheckpointWriter writer) throws IOException {
     ArtifactRef ref = services.store().putDirectory(writer.write(step));
-    lastCheckpoint = new Progress(step, ref, totalSteps);
+    lastCheckpoint = new Progress(step, ref, totalSteps, Reproducibility.engineStamp());
     metric(stage + "/checkpoint_step", step, step);
     try {
       beat(lastCheckpoint);
@@ -355,7 +373,9 @@ public final class StageRun {
    */
   public void heartbeat(long step, CheckpointWriter writer) throws IOException {
     try {
-      beat(new Progress(step, lastCheckpoint == null ? null : lastCheckpoint.checkpoint(), totalSteps));
+      beat(lastCheckpoint == null
+          ? new Progress(step, null, totalSteps)
+          : new Progress(step, lastCheckpoint.checkpoint(), totalSteps, lastCheckpoint.engine()));
     } catch (ActivityCanceledException e) {
       ArtifactRef ref = services.store().putDirectory(writer.write(step));
       tag("rlhf.cancelled_checkpoint", ref.sha256());

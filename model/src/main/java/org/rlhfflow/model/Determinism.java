@@ -92,7 +92,8 @@ public final class Determinism {
     Reproducibility.verify(); // a half-set reproducible mode fails here, before the engine loads
     setIfAbsent(NUM_THREADS, Integer.toString(intraOpThreads));
     setIfAbsent(NUM_INTEROP_THREADS, "1");
-    // The TorchScript graph optimizer only matters for traced models, which we do not use.
+    // The TorchScript graph optimizer profiles and re-specialises graphs; FusedKernels' methods are
+    // one op each, run as written.
     setIfAbsent(GRAPH_OPTIMIZER, "false");
   }
 

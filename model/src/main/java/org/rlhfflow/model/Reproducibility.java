@@ -95,9 +95,35 @@ public final class Reproducibility {
     t.put("rlhf.reproducible", enabled() ? "1" : "0");
     t.put("rlhf.cpu_model", cpuModel());
     t.put("rlhf.threads", System.getProperty(Determinism.NUM_THREADS, "unset"));
+    t.put("rlhf.fused_kernels", org.rlhfflow.model.nn.FusedKernels.enabled() ? "1" : "0");
     String aten = System.getenv("ATEN_CPU_CAPABILITY");
     t.put("rlhf.aten_cpu_capability", aten == null ? "auto" : aten);
     return t;
+  }
+
+  /**
+   * What, besides the code, spec and seed, decides whether a resumed run is bit-identical to an
+   * uninterrupted one, as one line: the intra-op thread count (reductions split differently), the
+   * fused kernels and the reproducible mode (other kernels, other rounding). Heartbeats carry it
+   * beside each checkpoint.
+   */
+  public static String engineStamp() {
+    return "threads=" + Determinism.threads()
+        + " fused_kernels=" + (org.rlhfflow.model.nn.FusedKernels.enabled() ? 1 : 0)
+        + " reproducible=" + (enabled() ? 1 : 0);
+  }
+
+  /**
+   * Null when a checkpoint written under {@code recorded} (an {@link #engineStamp}, or null from a
+   * heartbeat older than stamps) resumes bit-identically under {@code current}; else a sentence
+   * saying what changed. Resuming still works either way.
+   */
+  public static String resumeWarning(String recorded, String current) {
+    if (recorded == null || recorded.equals(current)) {
+      return null;
+    }
+    return "checkpoint written with " + recorded + ", resumed with " + current
+        + ": the run continues, but is no longer bit-identical to an uninterrupted one";
   }
 
   /** {@code model name} from /proc/cpuinfo, else os.arch. */

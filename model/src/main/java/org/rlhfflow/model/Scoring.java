@@ -18,8 +18,7 @@ import java.util.function.UnaryOperator;
  * where it is undefined: at t = 0, at pad tokens, and at the first real token of a left-padded row
  * (its context is only padding). Sum over a response mask to get sequence log-probs.
  *
- * <p>Memory: log p(x_t) is computed as logit[x_t] - logsumexp(logits), a gather minus a reduction,
- * never as a full (B, T, V) log-softmax, and in chunks of at most {@link #CHUNK_ELEMENTS} logits
+ * <p>Memory: log p(x_t) is a gather from a log-softmax computed in chunks of at most {@link #CHUNK_ELEMENTS} logits
  * over the flattened positions, so the peak is one chunk's temporaries instead of several (B, T, V)
  * copies (13 GB each at GPT-2 small scale, B = 64, T = 1024). {@link #scoreHidden} goes further and
  * computes the logits themselves chunk by chunk from the hidden states.
@@ -58,9 +57,12 @@ public final class Scoring {
     Shape shape = hidden.getShape();
     long b = shape.get(0);
     long t = shape.get(1);
-    long n = b * (t - 1);
-    NDArray h = hidden.get(":, :-1, :").reshape(1, n, shape.get(2)); // (1, N, C), the scored positions
-    NDArray next = ids.get(":, 1:").toType(DataType.INT64, false).reshape(1, n, 1); // (1, N, 1)
+    long n = b * t;
+    // Every position, the last of each row too (its score is dropped below): a reshape of the
+    // whole array is a view, while cutting off the last column first would copy the (B, T, C)
+    // input and, under autograd, zero-fill and copy a gradient of that size on the way back.
+    NDArray h = hidden.reshape(1, n, shape.get(2)); // (1, N, C)
+    NDArray next = nextIds(ids).reshape(1, n, 1); // (1, N, 1)
     boolean inPlace = headOwnsOutput && !JniUtils.isGradMode();
     NDList lp = new NDList();
     NDList ent = new NDList();
@@ -69,7 +71,8 @@ public final class Scoring {
       // DJL frees an array when its manager closes, so without a scope every chunk's logits would
       // stay alive until the caller's manager closes. Under autograd the graph needs them anyway.
       try (NDScope scope = inPlace ? new NDScope() : null) {
-        NDArray[] out = chunk(head.apply(h.get(cut + ", :")), next.get(cut + ", :"), inPlace, entropy);
+        NDArray z = n <= positionsPerChunk ? h : h.get(cut + ", :");
+        NDArray[] out = chunk(head.apply(z), n <= positionsPerChunk ? next : next.get(cut + ", :"), entropy);
         if (scope != null) {
           NDScope.unregister(out);
         }
@@ -79,28 +82,30 @@ public final class Scoring {
         }
       }
     }
-    NDArray logp = alignAndMask(concat(lp).reshape(b, t - 1), mask); // (B, T)
-    return new TokenScores(logp, entropy ? alignAndMask(concat(ent).reshape(b, t - 1), mask) : null);
+    NDArray logp = alignAndMask(concat(lp).reshape(b, t).get(":, :-1"), mask); // (B, T)
+    return new TokenScores(logp, entropy ? alignAndMask(concat(ent).reshape(b, t).get(":, :-1"), mask) : null);
+  }
+
+  /** ids (B, T) shifted left by one as int64, the last column 0: position t's next token. */
+  private static NDArray nextIds(NDArray ids) {
+    long b = ids.getShape().get(0);
+    NDArray shifted = ids.get(":, 1:").toType(DataType.INT64, false);
+    return shifted.concat(ids.getManager().zeros(new Shape(b, 1), DataType.INT64), 1); // (B, T)
   }
 
   /**
    * Log-probs (1, c, 1) of {@code next} under logits {@code z} (1, c, V), and entropies (1, c, 1)
-   * when asked for: gather minus logsumexp, with the max subtracted first for stability.
+   * when asked for: one fused log-softmax (max-shifted inside the kernel, one kernel back), a
+   * gather, and H = -sum p log p from the same log-probs.
    */
-  private static NDArray[] chunk(NDArray z, NDArray next, boolean inPlace, boolean entropy) {
-    NDArray max = z.max(new int[] {-1}, true).stopGradient(); // (1, c, 1)
-    NDArray shifted = inPlace ? z.subi(max) : z.sub(max); // (1, c, V); logsumexp is shift-invariant
-    NDArray picked = shifted.gather(next, 2); // (1, c, 1)
-    NDArray e = shifted.exp(); // (1, c, V)
-    NDArray sumExp = e.sum(new int[] {-1}, true); // (1, c, 1)
-    NDArray lse = sumExp.log(); // (1, c, 1), logsumexp of the shifted logits
+  private static NDArray[] chunk(NDArray z, NDArray next, boolean entropy) {
+    NDArray logp = z.logSoftmax(-1); // (1, c, V)
+    NDArray picked = logp.gather(next, 2); // (1, c, 1)
     if (!entropy) {
-      return new NDArray[] {picked.sub(lse)};
+      return new NDArray[] {picked};
     }
-    // H = logsumexp(z) - E_softmax[z], both of the shifted logits.
-    NDArray weighted = inPlace ? e.muli(shifted) : e.mul(shifted); // (1, c, V)
-    NDArray expected = weighted.sum(new int[] {-1}, true).div(sumExp); // (1, c, 1)
-    return new NDArray[] {picked.sub(lse), lse.sub(expected)};
+    NDArray h = logp.exp().mul(logp).sum(new int[] {-1}, true).neg(); // (1, c, 1)
+    return new NDArray[] {picked, h};
   }
 
   /** Positions whose logits fit in {@link #CHUNK_ELEMENTS}, for a vocabulary of {@code v}; at least one. */

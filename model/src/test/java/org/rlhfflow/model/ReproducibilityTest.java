@@ -81,4 +81,15 @@ class ReproducibilityTest {
     String launcher = Files.readString(root.resolve("rlhf"));
     assertTrue(launcher.contains("model/src/main/resources/org/rlhfflow/model/reproducible.env"), "./rlhf");
   }
+
+  @Test
+  void resumeOnOtherEngineSettingsWarnsButSameSettingsDoNot() {
+    String here = Reproducibility.engineStamp();
+    assertTrue(here.matches("threads=\\d+ fused_kernels=[01] reproducible=[01]"), here);
+    assertNull(Reproducibility.resumeWarning(here, here));
+    assertNull(Reproducibility.resumeWarning(null, here), "heartbeats from before the stamp");
+    String other = here.replaceFirst("threads=\\d+", "threads=7");
+    String warning = Reproducibility.resumeWarning(other, here);
+    assertTrue(warning.contains("threads=7") && warning.contains("no longer bit-identical"), warning);
+  }
 }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     description = "Benchmark parts of the system on this machine.",
     subcommands = {BenchCommand.Model.class, BenchCommand.Memory.class, BenchCommand.ReproducibleCost.class,
-        BenchMemoryCommand.class, BenchFanoutCommand.class})
+        BenchMemoryCommand.class, BenchFanoutCommand.class, BenchPpoCommand.class})
 public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {

@@ -115,7 +115,8 @@ final class AiCollection {
     GenerationConfig cfg =
         PromptBatches.config(lm.tokenizer(), spec.preferences().temperature(), spec.preferences().maxNewTokens());
     Map<String, List<String>> out = new LinkedHashMap<>();
-    List<List<String>> batches = PromptBatches.chunks(prompts, PromptBatches.promptsPerBatch(k));
+    List<List<String>> batches =
+        PromptBatches.chunks(PromptBatches.byLength(lm.tokenizer(), prompts), PromptBatches.promptsPerBatch(k));
     for (int i = 0; i < batches.size(); i++) {
       Generation g = PromptBatches.sample(lm, batches.get(i), k, cfg, Seeds.derive(spec.seed(), "collect", i));
       List<String> responses = PromptBatches.responses(lm.tokenizer(), g);

@@ -72,6 +72,27 @@ public final class PromptBatches {
     return out;
   }
 
+  /**
+   * The prompts in order of their encoded length (stable: equal lengths keep their order), for
+   * chunking into generation batches. A batch is left-padded to its longest prompt, so batches cut
+   * from a length-sorted list carry little prompt padding (a bucketing sampler); which prompts
+   * share a batch then depends on the list alone, so runs stay deterministic.
+   */
+  public static List<String> byLength(Tokenizer tok, List<String> prompts) {
+    Integer[] order = new Integer[prompts.size()];
+    int[] len = new int[prompts.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+      len[i] = org.rlhfflow.activities.train.Sequences.promptIds(tok, prompts.get(i)).length;
+    }
+    java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> len[i])); // stable
+    List<String> out = new ArrayList<>(order.length);
+    for (int i : order) {
+      out.add(prompts.get(i));
+    }
+    return out;
+  }
+
   /** Consecutive slices of at most {@code size} items. */
   public static <T> List<List<T>> chunks(List<T> items, int size) {
     List<List<T>> out = new ArrayList<>();

@@ -55,10 +55,13 @@ final class SimulatedCollection {
     List<PreferencePair> pairs = new ArrayList<>();
     double scoreSum = 0;
     long skipped = 0;
-    List<List<String>> batches = PromptBatches.chunks(prompts, PromptBatches.promptsPerBatch(k));
+    List<List<String>> batches =
+        PromptBatches.chunks(PromptBatches.byLength(lm.tokenizer(), prompts), PromptBatches.promptsPerBatch(k));
+    PaddingWaste waste = new PaddingWaste();
     for (int i = 0; i < batches.size(); i++) {
       List<String> batch = batches.get(i);
       Generation g = PromptBatches.sample(lm, batch, k, cfg, Seeds.derive(spec.seed(), "collect", i));
+      waste.add(g);
       List<String> responses = PromptBatches.responses(lm.tokenizer(), g);
       for (int p = 0; p < batch.size(); p++) {
         List<String> mine = responses.subList(p * k, (p + 1) * k);
@@ -74,6 +77,7 @@ final class SimulatedCollection {
       run.metric("collect/pairs_so_far", pairs.size(), i);
       run.heartbeat(i, step -> partial(run, pairs, step));
     }
+    run.metric("collect/padding_waste", waste.share(), 0);
     return new Result(pairs, scoreSum / ((double) prompts.size() * k), skipped);
   }
 

@@ -44,6 +44,7 @@ final class EvalReport {
       m.put("eval/kl_to_ref_" + name, mean(ppo.kl()));
     }
     m.put("eval/prompts", (double) prompts);
+    m.put("eval/padding_waste", (sft.paddingWaste() + ppo.paddingWaste()) / 2);
     return m;
   }
 

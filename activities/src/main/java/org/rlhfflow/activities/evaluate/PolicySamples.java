@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.rlhfflow.activities.StageRun;
+import org.rlhfflow.activities.collect.PaddingWaste;
 import org.rlhfflow.activities.collect.PromptBatches;
 import org.rlhfflow.activities.evaluate.EvaluationSpec;
 import org.rlhfflow.model.LanguageModel;
@@ -19,16 +20,18 @@ import org.rlhfflow.tasks.Task;
 
 /**
  * A policy's responses to the held-out prompts with their scores. Row {@code p * s + j} is sample
- * j of prompt p. Every policy is sampled with the same seeds, batch by batch, so two identical
+ * j of prompt p, the prompts in order of length ({@link PromptBatches#byLength}). Every policy is sampled with the same seeds, batch by batch, so two identical
  * policies give identical samples and the comparison between policies is paired.
  *
  * @param oracle task oracle score per row; null when the task has no oracle
  * @param rm reward-model score per row; null when there is no reward model
  * @param kl log p_policy(response) - log p_ref(response) per row, both at the sampling
  *     temperature; null when not asked for, and when decoding is greedy (no distribution)
+ * @param paddingWaste the share of the generated batches' token grids that was padding
  */
 record PolicySamples(
-    List<String> prompts, List<String> responses, double[] oracle, double[] rm, double[] kl) {
+    List<String> prompts, List<String> responses, double[] oracle, double[] rm, double[] kl,
+    double paddingWaste) {
 
   /** What sampling needs besides the policy: the spec, the scorers and where to report progress. */
   record Sampler(StageRun run, EvaluationSpec spec, long seed, ScalarHeadModel rewardModel, Task oracle) {
@@ -49,9 +52,12 @@ record PolicySamples(
       // The samples come from the policy at this temperature, so the KL is E_{y~p_T}[log p_T(y) -
       // q_T(y)] with both models scored at T: a true KL, >= 0, comparable to ppo/objective/kl.
       boolean withKl = reference != null && spec.temperature() > 0;
-      List<List<String>> batches = PromptBatches.chunks(prompts, PromptBatches.promptsPerBatch(s));
+      PaddingWaste waste = new PaddingWaste();
+      List<List<String>> batches = PromptBatches.chunks(
+          PromptBatches.byLength(policy.tokenizer(), prompts), PromptBatches.promptsPerBatch(s));
       for (int i = 0; i < batches.size(); i++) {
         Generation g = PromptBatches.sample(policy, batches.get(i), s, cfg, Seeds.derive(seed, "evaluate", i));
+        waste.add(g);
         batches.get(i).forEach(p -> rowPrompts.addAll(Collections.nCopies(s, p)));
         responses.addAll(PromptBatches.responses(policy.tokenizer(), g));
         if (rewardModel != null) {
@@ -64,7 +70,7 @@ record PolicySamples(
         run.heartbeat(stepOffset + i, at -> progressNote(run, at));
       }
       return new PolicySamples(rowPrompts, responses, oracleScores(rowPrompts, responses),
-          rewardModel == null ? null : concat(rm), withKl ? concat(kl) : null);
+          rewardModel == null ? null : concat(rm), withKl ? concat(kl) : null, waste.share());
     }
 
     private double[] oracleScores(List<String> rowPrompts, List<String> responses) {

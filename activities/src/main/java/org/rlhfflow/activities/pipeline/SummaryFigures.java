@@ -69,6 +69,10 @@ final class SummaryFigures {
     f.put("reused_stages", in.stages().values().stream().filter(StageResult::reused).map(StageResult::stage).toList());
     f.put("spec_sha256", in.ctx().specSha256());
     f.put("workflow_id", in.ctx().workflowId());
+    // The summarising worker's engine settings (the embedded demo's for every stage); each stage
+    // run's MLflow tags have its own worker's rlhf.threads and rlhf.fused_kernels.
+    f.put("threads", org.rlhfflow.model.Determinism.threads());
+    f.put("fused_kernels", org.rlhfflow.model.nn.FusedKernels.enabled());
     if (in.failedStage() != null) {
       f.put("failed_stage", in.failedStage());
       f.put("failure", in.message());

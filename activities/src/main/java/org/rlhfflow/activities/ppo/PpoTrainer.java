@@ -59,6 +59,8 @@ final class PpoTrainer {
       curve.add(i, rollout.stats().rmScore(), rollout.stats().oracleScore(), rollout.stats().kl());
       last = metrics(rollout.stats(), u, klCoefUsed);
       log(i, last, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
+      run.metric("timing/generate_s", collector.lastGenerateS(), i);
+      run.metric("timing/score_s", collector.lastScoreS(), i);
       checkHealth(i);
       long done = i + 1;
       if (done % ppo.checkpointEvery() == 0 && done < ppo.iterations()) {

@@ -37,6 +37,9 @@ final class RolloutCollector {
     this.rewards = new PpoRewards(ppo.klEstimator(), eosPenalty);
   }
 
+  private double lastGenerateS;
+  private double lastScoreS;
+
   /** Rolls out {@code prompts}; {@code oracle} (may be null) only feeds the logged oracle score. */
   Rollout collect(List<String> prompts, long genSeed, Task oracle) {
     Tokenizer tok = models.policy.tokenizer();
@@ -44,8 +47,22 @@ final class RolloutCollector {
     for (int b = 0; b < encoded.length; b++) {
       encoded[b] = withBos(tok.bosId(), org.rlhfflow.activities.train.Sequences.promptIds(tok, prompts.get(b))); // chat template applied
     }
+    long t0 = System.nanoTime();
     Generation g = new Generator(models.policy.gpt()).generate(encoded, generation, genSeed);
-    return score(g, prompts, oracle, genSeed);
+    long t1 = System.nanoTime();
+    Rollout r = score(g, prompts, oracle, genSeed);
+    lastGenerateS = (t1 - t0) / 1e9;
+    lastScoreS = (System.nanoTime() - t1) / 1e9;
+    return r;
+  }
+
+  /** Seconds the last {@link #collect} spent sampling, and scoring (log-probs, values, rewards, GAE). */
+  double lastGenerateS() {
+    return lastGenerateS;
+  }
+
+  double lastScoreS() {
+    return lastScoreS;
   }
 
   private Rollout score(Generation g, List<String> prompts, Task oracle, long genSeed) {

@@ -4,8 +4,8 @@ import java.util.List;
 import org.rlhfflow.model.GptConfig;
 
 /**
- * One benchmark point: a preset at a batch size and sequence length, with how many timed steps
- * to run (GPT-2 small takes seconds per step on 2 cores, so it gets fewer).
+ * One benchmark point: a preset at a batch size and sequence length, with the fewest timed steps
+ * to run inside the timing window (GPT-2 small takes a second per step, so the window decides).
  */
 public record BenchCase(String preset, GptConfig config, int batch, int seq, int trainSteps, int newTokens) {
   /** e.g. {@code NANO:16x64}, for {@code rlhf bench model --case}. */

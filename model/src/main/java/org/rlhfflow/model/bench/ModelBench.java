@@ -14,8 +14,8 @@ import org.rlhfflow.model.tokenizer.ByteTokenizer;
 /**
  * Measures the model on this machine: the fp32 matmul peak, training tokens/s (forward + backward
  * + plain SGD) with MFU against that peak (Chowdhery et al. 2022, appendix B), and decoding
- * tokens/s with and without the KV cache. Inputs are seeded random tokens; one warm-up step is
- * excluded from each timing.
+ * tokens/s with and without the KV cache. Inputs are seeded random tokens; each timing follows a
+ * warm-up (see {@link #WARMUP_S}).
  */
 public final class ModelBench {
   private static final int MATMUL_N = 2048;
@@ -58,13 +58,20 @@ public final class ModelBench {
     }
   }
 
+  /**
+   * Seconds of untimed warm-up before each timing, then at least this many seconds timed. The JVM
+   * compiles the Java side of every op (DJL's wrappers, the sampler) while it runs: timed from a
+   * cold start, the same case varied up to 6x between runs and within one (NANO decoding went from
+   * 4k to 25k tokens/s over its first hundred generations). Python has no such phase, so the
+   * windows only change our side's figures; bench_eager.py uses the same rule.
+   */
+  static final double WARMUP_S = 3.0;
+
+  static final double TIMED_S = 2.0;
+
   private static double trainTokensPerSecond(LanguageModel lm, BenchCase c) {
     SplittableRandom r = new SplittableRandom(1);
-    long start = 0;
-    for (int s = 0; s <= c.trainSteps(); s++) {
-      if (s == 1) {
-        start = System.nanoTime(); // step 0 is the warm-up
-      }
+    Runnable step = () -> {
       try (NDManager m = lm.manager().newSubManager()) {
         long[] ids = new long[c.batch() * c.seq()];
         for (int i = 0; i < ids.length; i++) {
@@ -73,12 +80,36 @@ public final class ModelBench {
         Shape shape = new Shape(c.batch(), c.seq());
         PlainSgd.step(lm, m.create(ids, shape), m.ones(shape), 1e-4f);
       }
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    return (double) c.trainSteps() * c.batch() * c.seq() / seconds;
+    };
+    double[] timed = window(step, 2, c.trainSteps());
+    return timed[0] * c.batch() * c.seq() / timed[1];
   }
 
-  /** Prompts fill the sequence minus the new tokens; EOS is disabled so every row runs fully. */
+  /**
+   * Runs {@code work} untimed for {@link #WARMUP_S} (at least {@code minWarmup} times), then timed
+   * until {@link #TIMED_S} have passed and it ran at least {@code minTimed} times; returns {runs,
+   * seconds} of the timed part.
+   */
+  static double[] window(Runnable work, int minWarmup, int minTimed) {
+    long t0 = System.nanoTime();
+    for (int i = 0; i < minWarmup || System.nanoTime() - t0 < WARMUP_S * 1e9; i++) {
+      work.run();
+    }
+    long start = System.nanoTime();
+    int runs = 0;
+    while (runs < minTimed || System.nanoTime() - start < TIMED_S * 1e9) {
+      work.run();
+      runs++;
+    }
+    return new double[] {runs, (System.nanoTime() - start) / 1e9};
+  }
+
+  /**
+   * Prompts fill the sequence minus the new tokens; EOS is disabled so every row runs fully. With
+   * the KV cache, whole generations in the warm-up and timed windows; without it (seconds per
+   * generation at the larger shapes, and not compared with eager), a 2-token warm-up and one
+   * timed generation.
+   */
   private static double genTokensPerSecond(LanguageModel lm, BenchCase c, boolean kv) {
     int promptLen = Math.max(1, c.seq() - c.newTokens());
     SplittableRandom r = new SplittableRandom(2);
@@ -90,9 +121,13 @@ public final class ModelBench {
     }
     GenerationConfig cfg = new GenerationConfig(c.newTokens(), 1.0, 0, 1.0, false, -1, ByteTokenizer.PAD);
     Generator gen = new Generator(lm.gpt());
-    gen.generate(prompts, cfg.withMaxNewTokens(2), 0, kv); // warm-up
+    if (kv) {
+      double[] timed = window(() -> gen.generate(prompts, cfg, 0, true), 1, 1);
+      return timed[0] * c.batch() * c.newTokens() / timed[1];
+    }
+    gen.generate(prompts, cfg.withMaxNewTokens(2), 0, false); // warm-up
     long t0 = System.nanoTime();
-    gen.generate(prompts, cfg, 0, kv);
+    gen.generate(prompts, cfg, 0, false);
     return (double) c.batch() * c.newTokens() / ((System.nanoTime() - t0) / 1e9);
   }
 }

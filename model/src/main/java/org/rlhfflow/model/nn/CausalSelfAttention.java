@@ -38,10 +38,26 @@ public final class CausalSelfAttention extends Module {
       k = kv[0]; // (B, nh, S, hs)
       v = kv[1]; // (B, nh, S, hs)
     }
-    NDArray att = Ops.mul(q.matMul(k.transpose(0, 1, 3, 2)), scale).add(bias); // (B, nh, T, S)
-    NDArray y = att.softmax(-1).matMul(v); // (B, nh, T, hs)
+    NDArray y = attend(q, k, v, bias, scale); // (B, nh, T, hs)
     y = y.transpose(0, 2, 1, 3).reshape(b, t, (long) nHead * headSize); // (B, T, C)
     return cProj.apply(y);
+  }
+
+  /**
+   * softmax(q k^T * scale + bias) v, (B, nh, T, hs): in one fused kernel each way when {@link
+   * FusedKernels} is on (its scale is 1 / sqrt(hs), which every caller uses), else op by op.
+   */
+  static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray bias, double scale) {
+    if (FusedKernels.enabled()) {
+      return FusedKernels.attention(q, k, v, bias);
+    }
+    return attendOps(q, k, v, bias, scale);
+  }
+
+  /** The same attention op by op (with {@code RLHF_FUSED_KERNELS=0}, and for the tests). */
+  static NDArray attendOps(NDArray q, NDArray k, NDArray v, NDArray bias, double scale) {
+    NDArray att = Ops.mul(q.matMul(k.transpose(0, 1, 3, 2)), scale).add(bias); // (B, nh, T, S)
+    return att.softmax(-1).matMul(v);
   }
 
   private NDArray heads(NDArray x, long b, long t) {

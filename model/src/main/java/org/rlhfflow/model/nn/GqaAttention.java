@@ -51,8 +51,7 @@ public final class GqaAttention extends Module {
     }
     kh = expand(kh); // (B, nh, S, hd)
     vh = expand(vh); // (B, nh, S, hd)
-    NDArray att = Ops.mul(qh.matMul(kh.transpose(0, 1, 3, 2)), scale).add(bias); // (B, nh, T, S)
-    NDArray y = att.softmax(-1).matMul(vh); // (B, nh, T, hd)
+    NDArray y = CausalSelfAttention.attend(qh, kh, vh, bias, scale); // (B, nh, T, hd)
     return o.apply(y.transpose(0, 2, 1, 3).reshape(b, t, (long) nHead * headDim)); // (B, T, C)
   }
 

@@ -25,6 +25,14 @@ public final class Mlp extends Module {
    * form, which would not match GPT-2 checkpoints to 1e-4.
    */
   static NDArray gelu(NDArray x) {
+    if (FusedKernels.enabled()) {
+      return FusedKernels.geluTanh(x); // the same function in one kernel each way
+    }
+    return geluOps(x);
+  }
+
+  /** The same GELU op by op (with {@code RLHF_FUSED_KERNELS=0}, and for the tests). */
+  static NDArray geluOps(NDArray x) {
     NDArray inner = Ops.mul(Ops.mul(x.mul(x).mul(x), 0.044715).add(x), SQRT_2_OVER_PI);
     return Ops.mul(Ops.add(inner.tanh(), 1).mul(x), 0.5);
   }
