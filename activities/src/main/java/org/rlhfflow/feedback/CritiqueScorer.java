@@ -12,7 +12,8 @@ import org.rlhfflow.model.tokenizer.Tokenizer;
  * on those log-odds. SL-CAI's critic asks the same request (Bai et al. 2022, sec. 3.1), so a base
  * model that critiques well labels harmlessness with what it knows best even when it compares
  * poorly. With an ensemble every pair is scored under each of its principles and the log-odds
- * are averaged by weight, as Bai et al. 2022 (sec. 4.1) ensemble the feedback model over principles.
+ * are averaged with equal weights, as Bai et al. 2022 (sec. 4.1) ensemble the feedback model over
+ * principles (a principle's weight is how often it is drawn, not how much it counts here).
  *
  * <pre>{@code
  * List<Judge.Verdict> v = new CritiqueScorer(lm.tokenizer(), scorer, List.of()).verdicts(principle, batch);
@@ -42,12 +43,11 @@ final class CritiqueScorer {
   /** Verdicts of {@code batch}, all under {@code principle}; without order to debias, aFirst = 1 - bFirst = P(a). */
   List<Judge.Verdict> verdicts(Principle principle, List<Judge.Comparison> batch) {
     List<Principle> under = ensemble.isEmpty() ? List.of(principle) : ensemble;
-    double[] gap = new double[batch.size()]; // weighted mean of fault(a) - fault(b)
-    double total = under.stream().mapToDouble(Principle::weight).sum();
+    double[] gap = new double[batch.size()]; // mean of fault(a) - fault(b) over the principles
     for (Principle p : under) {
       double[] d = faultGaps(p, batch);
       for (int i = 0; i < gap.length; i++) {
-        gap[i] += p.weight() / total * d[i];
+        gap[i] += d[i] / under.size();
       }
     }
     List<Judge.Verdict> out = new ArrayList<>(batch.size());

@@ -20,7 +20,7 @@ public record RlCaiSpec(
     @Doc(value = "How the judge labels a red-team pair: comparison (the principle's question over both replies, as RLAIF) or critique (each reply's probability that the principle's critique request finds a fault, P(yes), the better-scored reply preferred by Bradley-Terry on the log-odds).",
             source = "Bai et al. 2022, sec. 4.1 (comparison); sec. 3 (critique requests)", def = "comparison")
         JudgeBy judgeBy,
-    @Doc(value = "With judge_by critique: score every red-team pair under each of harmless_principles and average the log-odds by weight, instead of one principle drawn per pair.",
+    @Doc(value = "With judge_by critique: score every red-team pair under each of harmless_principles and average their log-odds with equal weights, instead of one principle drawn per pair.",
             source = "Bai et al. 2022, sec. 4.1 (labels ensembled over principles)", def = "false")
         boolean ensemble) {
 
