@@ -238,7 +238,20 @@ public final class LanguageModel implements AutoCloseable {
       throw new IllegalArgumentException("scoring temperature must be > 0, got " + temperature
           + " (greedy decoding has no distribution to score)");
     }
-    NDArray hidden = gpt.hidden(ids, mask); // (B, T, C)
+    return scoreSampled(gpt.hidden(ids, mask), ids, mask, temperature, entropy);
+  }
+
+  /**
+   * As {@link #scoreSampled(NDArray, NDArray, double, boolean)} from this model's final hidden
+   * states (B, T, C), already computed: a value head sharing the trunk reads the same ones, so PPO
+   * runs the trunk once for both (one forward, one backward through it).
+   */
+  public Scoring.TokenScores scoreSampled(NDArray hidden, NDArray ids, NDArray mask, double temperature,
+      boolean entropy) {
+    if (!(temperature > 0)) {
+      throw new IllegalArgumentException("scoring temperature must be > 0, got " + temperature
+          + " (greedy decoding has no distribution to score)");
+    }
     NDArray bias = blockBias(hidden.getManager());
     boolean inPlace = !ai.djl.pytorch.jni.JniUtils.isGradMode(); // the head's output is its own
     java.util.function.UnaryOperator<NDArray> head = h -> {

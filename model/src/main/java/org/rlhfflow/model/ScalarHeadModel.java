@@ -169,6 +169,11 @@ public final class ScalarHeadModel implements AutoCloseable {
     return head.apply(trunk.hidden(ids, mask)).squeeze(2); // (B, T)
   }
 
+  /** {@link #values} from the trunk's final hidden states (B, T, C), computed by the caller. */
+  public NDArray valuesFromHidden(NDArray hidden) {
+    return head.apply(hidden).squeeze(2); // (B, T)
+  }
+
   /** The scalar at each row's last real token (B): the reward model's score. */
   public NDArray rewards(NDArray ids, NDArray mask) {
     NDArray v = values(ids, mask); // (B, T)

@@ -158,6 +158,25 @@ final class PpoModels implements AutoCloseable {
     }
   }
 
+  /**
+   * The policy's log-probs at the sampling temperature and the critic's per-position values for
+   * one batch. With {@code model.share_critic_trunk} the critic is a head on the policy's trunk,
+   * so the trunk runs once and both heads read its hidden states (a fused forward; under autograd
+   * the trunk's backward then runs once, with both heads' gradients); otherwise each model runs
+   * its own trunk.
+   */
+  PolicyAndValues policyAndValues(NDArray ids, NDArray mask, double temperature, boolean entropy) {
+    if (critic.sharesTrunk() && critic.trunk() == policy.gpt()) {
+      NDArray hidden = policy.gpt().hidden(ids, mask); // (B, T, C)
+      return new PolicyAndValues(policy.scoreSampled(hidden, ids, mask, temperature, entropy),
+          critic.valuesFromHidden(hidden));
+    }
+    return new PolicyAndValues(policy.scoreSampled(ids, mask, temperature, entropy), critic.values(ids, mask));
+  }
+
+  /** Policy scores (B, T) and per-position critic values (B, T). */
+  record PolicyAndValues(org.rlhfflow.model.Scoring.TokenScores scores, NDArray values) {}
+
   /** {@code f} applied to the reference policy (see {@link LoraModels#reference}). */
   <T> T reference(java.util.function.Function<LanguageModel, T> f) {
     return LoraModels.reference(policy, reference, f);

@@ -66,8 +66,9 @@ final class PpoUpdater {
       Rollout.Minibatch mb = rollout.slice(rows, m);
       PpoLoss.Result r;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        NDArray logp = models.policy.scoreSampled(mb.ids(), mb.attention(), ppo.temperature(), false).logprobs();
-        NDArray values = stateValues(models.critic.values(mb.ids(), mb.attention()));
+        PpoModels.PolicyAndValues pv = models.policyAndValues(mb.ids(), mb.attention(), ppo.temperature(), false);
+        NDArray logp = pv.scores().logprobs();
+        NDArray values = stateValues(pv.values());
         r = loss.compute(logp, mb.oldLogp(), mb.advantages(), values, mb.oldValues(), mb.returns(),
             mb.response());
         gc.backward(r.loss());

@@ -74,9 +74,10 @@ final class RolloutCollector {
       NDArray ids = b.inputIds();
       NDArray att = b.attentionMask();
       // Both models scored under the sampler's distribution (temperature, BOS/PAD removed).
-      Scoring.TokenScores pol = models.policy.scoreSampled(ids, att, ppo.temperature(), true);
+      PpoModels.PolicyAndValues pv = models.policyAndValues(ids, att, ppo.temperature(), true);
+      Scoring.TokenScores pol = pv.scores();
       NDArray refLogp = models.reference(r -> r.scoreSampled(ids, att, ppo.temperature(), false).logprobs());
-      NDArray values = PpoUpdater.stateValues(models.critic.values(ids, att));
+      NDArray values = PpoUpdater.stateValues(pv.values());
       double[] scores = models.reward != null
           ? toDoubles(models.reward.rewards(ids, att).toFloatArray())
           : models.judge.score(prompts, responses(g), genSeed); // direct RLAIF: no reward model
