@@ -104,11 +104,23 @@ public final class Judge {
     }
     List<List<Integer>> out = new ArrayList<>();
     for (List<Integer> group : byPrinciple.values()) {
+      // Bucketing: a batch is padded to its longest comparison, so batches are cut from the
+      // principle's comparisons sorted by length (stable: ties keep their order).
+      group.sort(java.util.Comparator.comparingInt(i -> textLength(comparisons.get(i))));
       for (int from = 0; from < group.size(); from += batchSize) {
         out.add(List.copyOf(group.subList(from, Math.min(group.size(), from + batchSize))));
       }
     }
     return out;
+  }
+
+  private static int textLength(Comparison c) {
+    return c.prompt().length() + c.a().length() + c.b().length();
+  }
+
+  /** The share of the scored suffix rows' token grid that was padding, over every batch so far. */
+  public double paddingWaste() {
+    return scorer.paddingWaste();
   }
 
   /** Verdicts of one batch of {@link #batches}: every comparison under the same principle. */

@@ -34,10 +34,22 @@ final class PrefixScorer {
     this.useCache = useCache;
   }
 
+  private long padded;
+  private long cells;
+
+  /** Padding over all suffix cells scored so far (each batch is padded to its longest suffix). */
+  double paddingWaste() {
+    return cells == 0 ? 0 : (double) padded / cells;
+  }
+
   /** Logits (first, second) per suffix row, after prefix + suffix. */
   float[][] score(int[] prefix, List<int[]> suffixes, OptionTokens options) {
     Decoder gpt = lm.gpt();
     int width = suffixes.stream().mapToInt(s -> s.length).max().orElse(0);
+    for (int[] s : suffixes) {
+      padded += width - s.length;
+    }
+    cells += (long) width * suffixes.size();
     if (prefix.length + width > gpt.config().blockSize()) {
       throw new IllegalArgumentException("a judge prompt of " + (prefix.length + width) + " tokens exceeds the judge's"
           + " block size " + gpt.config().blockSize() + "; use fewer preferences.ai.exemplars or shorter responses");

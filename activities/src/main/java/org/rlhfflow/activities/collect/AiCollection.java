@@ -69,6 +69,7 @@ final class AiCollection {
       run.heartbeat(s + 1, step -> partial(run, soFar, step));
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    run.metric("collect/judge_padding_waste", judge.paddingWaste(), 0);
     List<Judge.Verdict> all = List.of(verdicts);
     return new Result(pairs(comparisons, all, judgeSha), metrics(task, comparisons, all, seconds));
   }

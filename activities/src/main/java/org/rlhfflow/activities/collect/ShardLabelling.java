@@ -40,6 +40,7 @@ final class ShardLabelling {
         .subList(shard.firstBatch(), shard.firstBatch() + shard.batches());
     int start = resume();
     run.heartbeat(start, batches.size(), this::write);
+    double waste;
     try (LanguageModel lm = judgeModel.load(run)) {
       Judge judge = AiCollectActivitiesImpl.judge(lm, constitution, run.spec());
       for (int b = start; b < batches.size(); b++) {
@@ -50,11 +51,13 @@ final class ShardLabelling {
         }
         run.checkpoint(b + 1, this::write);
       }
+      waste = judge.paddingWaste(); // of the batches this attempt scored
     }
     Path out = run.workDir("out").resolve(FILE);
     ComparisonFiles.writeVerdicts(out, done);
     return run.complete(Map.of(AiCollectActivitiesImpl.VERDICTS, run.services().store().put(out)),
-        Map.of("collect/ai/shard_comparisons", (double) done.size(), "collect/ai/shard_batches", (double) batches.size()));
+        Map.of("collect/ai/shard_comparisons", (double) done.size(), "collect/ai/shard_batches", (double) batches.size(),
+            "collect/judge_padding_waste", waste));
   }
 
   /** Batches a previous attempt finished, its verdicts loaded into {@link #done}; 0 on a first attempt. */
