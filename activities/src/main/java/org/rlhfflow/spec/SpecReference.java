@@ -57,7 +57,7 @@ public final class SpecReference {
             sectionDoc != null && sectionDoc.optional());
       } else if (c.getType() == Map.class) {
         section(out, SpecBinder.mapValueType(c).asSubclass(Record.class),
-            join(path, SpecTree.snake(c.getName())) + ".<stage>", false);
+            join(path, SpecTree.snake(c.getName())) + ".<" + mapKeyName(c) + ">", false);
       }
     }
   }
@@ -82,7 +82,7 @@ public final class SpecReference {
     if (t.isEnum()) {
       base = ScalarParser.choices(t);
     } else if (t == Map.class) {
-      return "stage name -> the overrides below";
+      return mapKeyName(c) + " name -> the overrides below";
     } else if (t == boolean.class || t == Boolean.class) {
       base = "true | false";
     } else if (!doc.range().isBlank()) {
@@ -92,6 +92,11 @@ public final class SpecReference {
     }
     boolean optional = !t.isPrimitive() && defaultValue == null && !doc.required();
     return optional ? base + ", optional" : base;
+  }
+
+  /** What a map's keys name, from its key: {@code stages} -> stage, {@code models} -> model. */
+  private static String mapKeyName(RecordComponent c) {
+    return c.getName().replaceFirst("s$", "");
   }
 
   /** Doubles as people write them (0.0003, 1.0), enums in YAML spelling. */

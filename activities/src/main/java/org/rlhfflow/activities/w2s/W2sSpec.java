@@ -3,6 +3,7 @@ package org.rlhfflow.activities.w2s;
 import static org.rlhfflow.spec.InvalidValueException.require;
 
 import java.util.List;
+import java.util.Map;
 import org.rlhfflow.spec.Doc;
 
 /**
@@ -25,7 +26,7 @@ public record W2sSpec(
     @Doc(value = "Bootstrapping chain, smallest first: each model labels train2 for the next; unset is off.",
             source = "Burns et al. 2023, sec. 4.3.1")
         List<String> bootstrap,
-    @Doc("Built-in binary task when neither dataset nor preference_dataset is set: balance (digit sum above 45, easy for every size) or halves (first half's digit sum above the second's: each digit's sign depends on its position).")
+    @Doc("Built-in binary task when neither dataset nor preference_dataset is set: balance (digit sum above 45, easy for every size), halves (first half's digit sum above the second's: each digit's sign depends on its position) or weighted (twice the first half's sum minus the second's above 22.5: the plain sum is a partial cue).")
         String task,
     @Doc("Labelled texts (Arrow IPC or JSONL with columns text and label in {0, 1}) instead of the built-in task.")
         String dataset,
@@ -39,9 +40,12 @@ public record W2sSpec(
     @Doc(value = "Held-out examples every model is scored on.", range = "[1, inf)") int testSize,
     @Doc(value = "Passes over the training split per run.", range = "[1, inf)") int epochs,
     @Doc(value = "Examples per optimizer step.", range = "[1, inf)") int batchSize,
-    @Doc(value = "AdamW peak learning rate at width 64; a model of width C uses learning_rate * 64 / C (warmup 10%, cosine to 10%).",
+    @Doc(value = "AdamW peak learning rate at width 64; a model of width C uses learning_rate * 64 / C (warmup 10%, cosine to 10%) unless models sets its own.",
             range = "(0, 1]", source = "Yang et al. 2022 (muP: Adam learning rate ~ 1/width)")
         double learningRate,
+    @Doc(value = "Per-model overrides by model name (a preset or a w2s.weak/strong directory), e.g. models: {tiny: {learning_rate: 1e-3}}.",
+            source = "openai/weak-to-strong sets a learning rate per model")
+        Map<String, ModelOverrides> models,
     @Doc(value = "Final weight alpha of the self-confidence term of logconf.", range = "[0, 1]",
             source = "Burns et al. 2023, sec. 4.3.2 (0.75)")
         double auxAlpha,
@@ -52,12 +56,14 @@ public record W2sSpec(
     @Doc("Temporal task queue of the training runs.") String queue) {
 
   /** The built-in tasks; checked as the spec loads, so a typo fails before any run (declared before DEFAULT, which checks it). */
-  public static final List<String> TASKS = List.of(BalanceTask.NAME, HalvesTask.NAME);
+  public static final List<String> TASKS = List.of(BalanceTask.NAME, HalvesTask.NAME, WeightedTask.NAME);
 
   public static final W2sSpec DEFAULT = new W2sSpec(List.of("nano", "micro"), List.of("tiny", "mini"), 3,
-      Loss.BOTH, null, "balance", null, null, Format.HH, 600, 600, 400, 4, 32, 3e-3, 0.75, 0.2, 50, "rlhf-cpu");
+      Loss.BOTH, null, "balance", null, null, Format.HH, 600, 600, 400, 4, 32, 3e-3, Map.of(), 0.75, 0.2, 50,
+      "rlhf-cpu");
 
   public W2sSpec {
+    models = models == null ? Map.of() : Map.copyOf(models);
     require(!weak.isEmpty(), "weak", "needs at least one model");
     require(!strong.isEmpty(), "strong", "needs at least one model");
     require(bootstrap == null || bootstrap.size() >= 2, "bootstrap",
@@ -72,12 +78,24 @@ public record W2sSpec(
   public static final int BASE_WIDTH = 64;
 
   /**
-   * The peak learning rate of a model of width {@code nEmbd}. Wider models diverge at a small
-   * model's rate (measured on the task's first version: tiny at 3e-3 stayed at chance where nano reached 0.74), so the rate
-   * falls as 1/width, as muP prescribes for Adam's hidden weights (Yang et al. 2022).
+   * The peak learning rate of {@code model} of width {@code nEmbd}: its {@code models} override, else
+   * the 1/width rule. Wider models diverge at a small model's rate (measured on the task's first
+   * version: tiny at 3e-3 stayed at chance where nano reached 0.74), so the rate falls as 1/width,
+   * as muP prescribes for Adam's hidden weights (Yang et al. 2022); the rule alone left sizes on
+   * their loss plateau on halves (README), hence the override, as the reference repo has per model.
    */
-  public double learningRateFor(int nEmbd) {
-    return learningRate * BASE_WIDTH / nEmbd;
+  public double learningRateFor(String model, int nEmbd) {
+    ModelOverrides o = models.get(model);
+    return o != null && o.learningRate() != null ? o.learningRate() : learningRate * BASE_WIDTH / nEmbd;
+  }
+
+  /** One model's overrides; unset values fall back to the section's. */
+  @Doc("Overrides for one model of the sweep.")
+  public record ModelOverrides(
+      @Doc(value = "AdamW peak learning rate of this model, instead of the 1/width rule.", range = "(0, 1]")
+          Double learningRate) {
+
+    public static final ModelOverrides DEFAULT = new ModelOverrides(null);
   }
 
   /** The student loss of Burns et al. 2023. */

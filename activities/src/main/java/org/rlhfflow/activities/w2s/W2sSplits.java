@@ -43,8 +43,9 @@ final class W2sSplits {
     return switch (w.task()) {
       case BalanceTask.NAME -> BalanceTask.generate(wanted, stream);
       case HalvesTask.NAME -> HalvesTask.generate(wanted, stream);
+      case WeightedTask.NAME -> WeightedTask.generate(wanted, stream);
       default -> throw new ValidationException("w2s.task: unknown built-in task \"" + w.task() + "\" (known: "
-          + BalanceTask.NAME + ", " + HalvesTask.NAME + "); or set w2s.dataset");
+          + String.join(", ", W2sSpec.TASKS) + "); or set w2s.dataset");
     };
   }
 

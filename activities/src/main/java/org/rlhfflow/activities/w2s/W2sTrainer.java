@@ -79,7 +79,7 @@ final class W2sTrainer {
       List<Sequences.Encoded> encoded = encode(clf, rows);
       EpochBatches batches = new EpochBatches(initSeed, W2sStages.TRAIN_NAME, rows.size(), spec.batchSize());
       long total = (long) spec.epochs() * batches.stepsPerEpoch();
-      LrSchedule schedule = new LrSchedule(spec.learningRateFor(clf.trunk().config().hiddenSize()),
+      LrSchedule schedule = new LrSchedule(spec.learningRateFor(input.model(), clf.trunk().config().hiddenSize()),
           (long) Math.ceil(total * WARMUP_FRACTION), total, MIN_LR_RATIO);
       String specSha = input.ctx().specSha256();
       TrainingLoop loop = new TrainingLoop(run,

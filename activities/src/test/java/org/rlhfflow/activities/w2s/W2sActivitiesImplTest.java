@@ -147,7 +147,7 @@ class W2sActivitiesImplTest {
     ApplicationFailure task = assertThrows(ApplicationFailure.class,
         () -> w2s.plan(new PlanInput("bad.yaml", YAML.replace("seeds: 1", "seeds: 1\n  task: halfs"), null)));
     assertTrue(task.isNonRetryable());
-    assertTrue(task.getOriginalMessage().contains("w2s.task: unknown built-in task \"halfs\" (known: balance, halves)"),
+    assertTrue(task.getOriginalMessage().contains("w2s.task: unknown built-in task \"halfs\" (known: balance, halves, weighted)"),
         task.getOriginalMessage());
     ApplicationFailure model = assertThrows(ApplicationFailure.class,
         () -> w2s.plan(new PlanInput(null, YAML.replace("weak: [nano]", "weak: [nanoo]"), null)));
