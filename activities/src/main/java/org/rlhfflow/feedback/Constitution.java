@@ -67,6 +67,22 @@ public record Constitution(String source, String sha256, List<Principle> princip
   }
 
   /**
+   * Only the principles {@code ids} (every principle when empty), with their exemplars, for
+   * drawing: RL-CAI judges red-team pairs by harmlessness principles alone (Bai et al. 2022, sec.
+   * 4.1). The digest stays the file's. An id the file lacks fails, naming {@code where}.
+   */
+  public Constitution restrictedTo(List<String> ids, String where) {
+    if (ids.isEmpty()) {
+      return this;
+    }
+    requireIds(ids, where);
+    List<Principle> kept = principles.stream().filter(p -> ids.contains(p.id())).toList();
+    List<Exemplar> shots = exemplars.stream().filter(e -> ids.contains(e.principle())).toList();
+    List<RevisionExemplar> chains = revisionExemplars.stream().filter(e -> ids.contains(e.principle())).toList();
+    return new Constitution(source, sha256, kept, shots, chains);
+  }
+
+  /**
    * Fails, naming {@code where} and this file, when {@code ids} (e.g. a dataset's principle
    * column) names a principle this constitution lacks.
    */

@@ -50,17 +50,33 @@ public final class Judge {
   private final AiSpec spec;
   private final OptionTokens options;
   private final PrefixScorer scorer;
+  /** Non-null: every pair is judged through its principle's critique request instead of its question. */
+  private final CritiqueScorer critique;
 
   public Judge(LanguageModel lm, Constitution constitution, AiSpec spec) {
-    this(lm, constitution, spec, new PrefixScorer(lm));
+    this(lm, constitution, spec, false, List.of());
+  }
+
+  /**
+   * @param byCritique judge through the principles' critique requests ({@link CritiqueScorer})
+   * @param ensemble with {@code byCritique}, the principles every pair is scored under (empty: its own)
+   */
+  public Judge(LanguageModel lm, Constitution constitution, AiSpec spec, boolean byCritique, List<Principle> ensemble) {
+    this(lm, constitution, spec, new PrefixScorer(lm), byCritique, ensemble);
   }
 
   Judge(LanguageModel lm, Constitution constitution, AiSpec spec, PrefixScorer scorer) {
+    this(lm, constitution, spec, scorer, false, List.of());
+  }
+
+  Judge(LanguageModel lm, Constitution constitution, AiSpec spec, PrefixScorer scorer, boolean byCritique,
+      List<Principle> ensemble) {
     this.lm = lm;
     this.constitution = constitution;
     this.spec = spec;
     this.options = OptionTokens.check(lm.tokenizer(), spec.optionFirst(), spec.optionSecond(), spec.ending());
     this.scorer = scorer;
+    this.critique = byCritique ? new CritiqueScorer(lm.tokenizer(), scorer, ensemble) : null;
   }
 
   /** Verdicts in the order of {@code comparisons}; principles are grouped so each preamble runs once per batch. */
@@ -115,7 +131,7 @@ public final class Judge {
         throw new IllegalArgumentException("a judge batch mixes principles " + principle.id() + " and " + c.principle().id());
       }
     }
-    return judgeBatch(prefix(principle), batch);
+    return critique != null ? critique.verdicts(principle, batch) : judgeBatch(prefix(principle), batch);
   }
 
   /** The preamble every comparison under {@code principle} shares: question, then exemplars. */

@@ -19,6 +19,7 @@ import org.rlhfflow.activities.StageServices;
 import org.rlhfflow.data.PreferencePair;
 import org.rlhfflow.feedback.Constitution;
 import org.rlhfflow.feedback.Judge;
+import org.rlhfflow.feedback.Principle;
 import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecLoader;
@@ -107,6 +108,10 @@ public final class AiCollectActivitiesImpl implements AiCollectActivities {
     inputs.put("judge", judgeModel.sha256());
     inputs.put("constitution", constitution.sha256());
     inputs.put("batches", shard.firstBatch() + "+" + shard.batches()); // what it labels, not how many shards
+    if (RlCaiMix.byCritique(spec)) { // absent, every other shard's key is as it was
+      inputs.put("judge_by", "critique");
+      inputs.put("ensemble", RlCaiMix.ensemble(spec, constitution).stream().map(Principle::id).toList().toString());
+    }
     StageResult r = StageRun.execute(services, collect.ctx(), CollectStage.DEF,
         CollectStage.NAME + "/judge-" + shard.index(), inputs,
         run -> new ShardLabelling(run, input.comparisons().comparisons(), shard).label(judgeModel, constitution));
@@ -172,7 +177,8 @@ public final class AiCollectActivitiesImpl implements AiCollectActivities {
   /** The judge for {@code spec}, its option tokens checked: a bad one is bad input, not retried. */
   public static Judge judge(LanguageModel lm, Constitution constitution, ExperimentSpec spec) {
     try {
-      return new Judge(lm, constitution, spec.preferences().ai());
+      return new Judge(lm, constitution, spec.preferences().ai(), RlCaiMix.byCritique(spec),
+          RlCaiMix.ensemble(spec, constitution));
     } catch (IllegalArgumentException e) {
       throw new ValidationException(e.getMessage());
     }

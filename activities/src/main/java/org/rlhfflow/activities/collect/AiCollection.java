@@ -37,10 +37,11 @@ final class AiCollection {
   private final Task task;
   private final Constitution constitution;
 
+  /** {@code constitution} is the whole file; under RL-CAI principles are drawn from the harmless ones only. */
   AiCollection(ExperimentSpec spec, Task task, Constitution constitution) {
     this.spec = spec;
     this.task = task;
-    this.constitution = constitution;
+    this.constitution = RlCaiMix.judged(spec, constitution);
   }
 
   /**

@@ -89,6 +89,7 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
         }
         if (spec.runsRlCai()) { // which prompts each source labels; absent, every other key is as it was
           inputs.put("rl_cai.harmless_fraction", Double.toString(spec.rlCai().harmlessFraction()));
+          RlCaiMix.putJudgeInputs(spec, constitution(spec), inputs);
         }
         yield inputs;
       }
@@ -121,12 +122,7 @@ public final class CollectPreferencesActivitiesImpl implements CollectPreference
     List<String> prompts = RlCaiMix.aiPrompts(run, task);
     AiCollection.Result r;
     try (LanguageModel judgeLm = judgeModel.load(run)) {
-      Judge judge;
-      try {
-        judge = new Judge(judgeLm, constitution, spec.preferences().ai());
-      } catch (IllegalArgumentException e) {
-        throw new ValidationException(e.getMessage());
-      }
+      Judge judge = AiCollectActivitiesImpl.judge(judgeLm, constitution, spec);
       try (LanguageModel lm = Models.loadLanguageModel(run, policy, "policy")) {
         r = new AiCollection(spec, task, constitution).collect(run, lm, judge, judgeModel.sha256(), prompts);
       }

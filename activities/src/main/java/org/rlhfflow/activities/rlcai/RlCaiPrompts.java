@@ -24,8 +24,13 @@ public final class RlCaiPrompts {
 
   public static Split split(ExperimentSpec spec) {
     int n = spec.preferences().prompts();
-    int red = (int) Math.round(n * spec.rlCai().harmlessFraction());
+    int red = redTeamCount(spec);
     return new Split(draw(spec, AssistantTask.RED_TEAM, red), draw(spec, AssistantTask.HELPFUL, n - red));
+  }
+
+  /** {@code round(prompts * harmless_fraction)}: how many red-team prompts the judge labels. */
+  public static int redTeamCount(ExperimentSpec spec) {
+    return (int) Math.round(spec.preferences().prompts() * spec.rlCai().harmlessFraction());
   }
 
   private static List<String> draw(ExperimentSpec spec, String split, int n) {

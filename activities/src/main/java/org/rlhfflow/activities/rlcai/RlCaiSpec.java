@@ -1,5 +1,6 @@
 package org.rlhfflow.activities.rlcai;
 
+import java.util.List;
 import org.rlhfflow.spec.Doc;
 import org.rlhfflow.spec.SpecDefaults;
 
@@ -12,12 +13,34 @@ public record RlCaiSpec(
         double harmlessFraction,
     @Doc(value = "The policy that samples the pairs and that PPO starts from and is held to: sl_cai (RL-CAI) or sft (the helpful-only model; with harmless_fraction 0, plain RLHF on helpful-only labels, the paper's baseline).",
             source = "Bai et al. 2022, sec. 4 (RL-CAI from SL-CAI; helpful-only RLHF as the baseline)", def = "sl_cai")
-        Policy policy) {
+        Policy policy,
+    @Doc(value = "Ids of the constitution's principles the judge draws from on the red-team pairs; [] draws from all of them, by weight; default [safe], the assistant constitution's harmlessness principle.",
+            source = "Bai et al. 2022, sec. 4.1 (harmlessness principles label the red-team comparisons)")
+        List<String> harmlessPrinciples,
+    @Doc(value = "How the judge labels a red-team pair: comparison (the principle's question over both replies, as RLAIF) or critique (each reply's probability that the principle's critique request finds a fault, P(yes), the better-scored reply preferred by Bradley-Terry on the log-odds).",
+            source = "Bai et al. 2022, sec. 4.1 (comparison); sec. 3 (critique requests)", def = "comparison")
+        JudgeBy judgeBy,
+    @Doc(value = "With judge_by critique: score every red-team pair under each of harmless_principles and average their log-odds with equal weights, instead of one principle drawn per pair.",
+            source = "Bai et al. 2022, sec. 4.1 (labels ensembled over principles)", def = "false")
+        boolean ensemble) {
+
+  /** The assistant constitution's harmlessness principle: what the red-team pairs are judged by unless set. */
+  public static final List<String> DEFAULT_HARMLESS_PRINCIPLES = List.of("safe");
+
+  public RlCaiSpec {
+    harmlessPrinciples = harmlessPrinciples == null ? DEFAULT_HARMLESS_PRINCIPLES : List.copyOf(harmlessPrinciples);
+  }
 
   /** Where RL starts. */
   public enum Policy {
     SL_CAI,
     SFT
+  }
+
+  /** The judge's format on the red-team pairs. */
+  public enum JudgeBy {
+    COMPARISON,
+    CRITIQUE
   }
 
   /** Whether the pipeline runs SL-CAI first and starts from its policy. */

@@ -7,6 +7,7 @@ import org.rlhfflow.data.PreferencePair;
 import org.rlhfflow.model.NoGrad;
 import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.tasks.Task;
+import org.rlhfflow.tasks.assistant.AssistantTask;
 
 /**
  * Held-out agreement of the trained reward model: with the held-out labels ({@code
@@ -27,14 +28,16 @@ final class HeldoutEval {
 
   /** Empty when there are no held-out pairs; {@code oracle} may be null. */
   static Result evaluate(ScalarHeadModel rm, PairBatches heldout, Task oracle) {
-    return evaluate(rm, heldout, oracle, "rm/heldout");
+    return evaluate(rm, heldout, oracle, "rm/heldout", null);
   }
 
   /**
    * As {@link #evaluate(ScalarHeadModel, PairBatches, Task)} for any split, its metrics named
-   * {@code <prefix>_accuracy} and so on ({@code rm/test} for the separate test split).
+   * {@code <prefix>_accuracy} and so on ({@code rm/test} for the separate test split). With
+   * {@code axes} (the assistant world, whatever labelled the pairs) also {@link AxisAccuracy}'s
+   * per-axis and per-source figures.
    */
-  static Result evaluate(ScalarHeadModel rm, PairBatches heldout, Task oracle, String prefix) {
+  static Result evaluate(ScalarHeadModel rm, PairBatches heldout, Task oracle, String prefix, AssistantTask axes) {
     Map<String, Double> out = new LinkedHashMap<>();
     if (heldout.size() == 0) {
       return new Result(out, null);
@@ -55,6 +58,9 @@ final class HeldoutEval {
     if (oracle != null && oracleDecided > 0) {
       out.put(prefix + "_oracle_accuracy", (double) oracleAgree / oracleDecided);
       out.put(prefix + "_oracle_pairs", (double) oracleDecided);
+    }
+    if (axes != null) {
+      out.putAll(AxisAccuracy.of(axes, heldout.pairs(), margins, prefix));
     }
     return new Result(out, validation);
   }

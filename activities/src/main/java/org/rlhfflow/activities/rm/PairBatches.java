@@ -43,6 +43,11 @@ final class PairBatches {
     return pairs.size();
   }
 
+  /** The pairs, in row order. */
+  List<PreferencePair> pairs() {
+    return pairs;
+  }
+
   PreferencePair pair(int i) {
     return pairs.get(i);
   }

@@ -41,6 +41,7 @@ import org.rlhfflow.spec.ExperimentSpec;
 import org.rlhfflow.spec.SpecLoader;
 import org.rlhfflow.store.ArtifactRef;
 import org.rlhfflow.tasks.Task;
+import org.rlhfflow.tasks.assistant.AssistantTask;
 
 /**
  * Reward model (Ouyang et al. 2022, step 2): the SFT model's trunk plus a fresh scalar head,
@@ -132,11 +133,12 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
           (dir, step, state, optim) -> rm.save(dir, step, specStamp, state, optim), hooks);
       RewardStep step = new RewardStep(rm, train, rms);
       double finalLoss = loop.run(startStep, resumedState, step::loss);
-      HeldoutEval.Result heldout = HeldoutEval.evaluate(rm, new PairBatches(split.heldout(), rm), oracle(spec));
+      HeldoutEval.Result heldout = HeldoutEval.evaluate(rm, new PairBatches(split.heldout(), rm), oracle(spec),
+          "rm/heldout", axes(spec));
       Map<String, Double> metrics = new HashMap<>(heldout.metrics());
       HeldoutEval.Result tested = null;
       if (test != null) {
-        tested = HeldoutEval.evaluate(rm, new PairBatches(test.pairs(), rm), oracle(spec), "rm/test");
+        tested = HeldoutEval.evaluate(rm, new PairBatches(test.pairs(), rm), oracle(spec), "rm/test", axes(spec));
         metrics.putAll(tested.metrics());
         metrics.put("rm/test_prompts_seen_in_training", (double) test.promptsSeenInTraining());
       }
@@ -193,6 +195,12 @@ public final class RewardModelActivitiesImpl implements RewardModelActivities {
   }
 
   /** The task's oracle when the pairs were labelled from it (simulated preferences), else null. */
+  /** The assistant world, whose oracle scores harmlessness apart (for RL-CAI's per-axis accuracy), else null. */
+  static AssistantTask axes(ExperimentSpec spec) {
+    return AssistantTask.NAME.equals(spec.task().name()) && Task.named(spec.task().name()) instanceof AssistantTask a
+        ? a : null;
+  }
+
   static Task oracle(ExperimentSpec spec) {
     if (spec.preferences().source() != PreferenceSpec.Source.SIMULATED) {
       return null;

@@ -1,6 +1,7 @@
 package org.rlhfflow.activities.collect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -128,8 +129,14 @@ class RlCaiCollectTest {
     Map<String, String> none = keyInputs(yaml.substring(0, yaml.indexOf("rl_cai:")), policy);
     assertEquals("0.5", half.get("rl_cai.harmless_fraction"));
     assertEquals("0.75", most.get("rl_cai.harmless_fraction"));
+    assertEquals("safe", half.get("rl_cai.harmless_principles"), "the default: harmlessness principles only");
+    assertEquals("comparison", half.get("rl_cai.judge_by"));
+    assertEquals("false", half.get("rl_cai.ensemble"));
+    Map<String, String> zero = keyInputs(yaml.replace("harmless_fraction: 0.5", "harmless_fraction: 0"), policy);
+    assertFalse(zero.containsKey("rl_cai.judge_by"), "no judged pair: how they would be judged is not in the key");
     Map<String, String> without = new java.util.LinkedHashMap<>(half);
-    without.remove("rl_cai.harmless_fraction");
+    List.of("rl_cai.harmless_fraction", "rl_cai.harmless_principles", "rl_cai.judge_by", "rl_cai.ensemble")
+        .forEach(without::remove);
     assertEquals(without, none, "without rl_cai the key's inputs are RLAIF's");
   }
 
