@@ -53,11 +53,11 @@ final class ShardLabelling {
       }
       waste = judge.paddingWaste(); // of the batches this attempt scored
     }
+    run.metric("collect/judge_padding_waste", waste, shard.index());
     Path out = run.workDir("out").resolve(FILE);
     ComparisonFiles.writeVerdicts(out, done);
     return run.complete(Map.of(AiCollectActivitiesImpl.VERDICTS, run.services().store().put(out)),
-        Map.of("collect/ai/shard_comparisons", (double) done.size(), "collect/ai/shard_batches", (double) batches.size(),
-            "collect/judge_padding_waste", waste));
+        Map.of("collect/ai/shard_comparisons", (double) done.size(), "collect/ai/shard_batches", (double) batches.size()));
   }
 
   /** Batches a previous attempt finished, its verdicts loaded into {@link #done}; 0 on a first attempt. */
