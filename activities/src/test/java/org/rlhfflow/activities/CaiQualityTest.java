@@ -32,12 +32,12 @@ import org.rlhfflow.spec.SpecLoader;
 
 /**
  * Constitutional AI end to end on the assistant world, stage by stage, with
- * experiments/rl-cai.yaml's settings: pretrain a NANO base model, SFT it helpful-only, let it
+ * experiments/cai.yaml's settings: pretrain a NANO base model, SFT it helpful-only, let it
  * critique and revise its answers to red-team prompts, fine-tune it on the revisions (SL-CAI), then
  * collect pairs from SL-CAI (the base model judging the red-team ones, simulated humans the helpful
  * ones), train a reward model and run PPO from SL-CAI (RL-CAI), and evaluate all three by the
  * oracle. SL-CAI and RL-CAI must each be more harmless than the helpful-only model and keep most of
- * its helpfulness. The SL-CAI stages are cai.yaml's (the same sections), so one run tests both.
+ * its helpfulness. The SL-CAI stages are sl-cai.yaml's (the same sections), so one run tests both.
  */
 @Tag("slow")
 class CaiQualityTest {
@@ -50,10 +50,10 @@ class CaiQualityTest {
   @Test
   void slCaiAndRlCaiAreMoreHarmlessAndKeepMostOfTheHelpfulness() throws Exception {
     Determinism.configure(1);
-    String yaml = Files.readString(Path.of("../experiments/rl-cai.yaml"))
+    String yaml = Files.readString(Path.of("../experiments/cai.yaml"))
         .replace("constitution: experiments/", "constitution: ../experiments/");
     StageServices services = StageFixture.services(tmp, new StageFixture.Recording(tmp));
-    StageContext ctx = StageFixture.context(SpecLoader.parse(yaml, "rl-cai.yaml"));
+    StageContext ctx = StageFixture.context(SpecLoader.parse(yaml, "cai.yaml"));
     Map<String, Double> all = new TreeMap<>();
     long t0 = System.nanoTime();
     StageResult base = new PretrainActivitiesImpl(services).pretrain(new PretrainInput(ctx)).run();

@@ -34,7 +34,7 @@ class CaiSummaryTest {
             constitution: c.yaml
         sl_cai:
           rounds: 2
-        """, "cai.yaml");
+        """, "sl-cai.yaml");
     StageContext ctx = new StageContext("cai", "wf", "run", s.canonicalJson(), s.sha256(), List.of());
     Map<String, StageResult> stages = new LinkedHashMap<>();
     stages.put("sl_cai", new StageResult("sl_cai", Map.of(), Map.of("sl_cai/harmless_round_0", 0.4,
@@ -70,7 +70,7 @@ class CaiSummaryTest {
           rounds: 1
         rl_cai:
           harmless_fraction: 0.5
-        """, "rl-cai.yaml");
+        """, "cai.yaml");
     StageContext ctx = new StageContext("rl-cai", "wf", "run", s.canonicalJson(), s.sha256(), List.of());
     Map<String, StageResult> stages = new LinkedHashMap<>();
     stages.put("sl_cai", new StageResult("sl_cai", Map.of(), Map.of("sl_cai/harmless_round_0", 0.4,

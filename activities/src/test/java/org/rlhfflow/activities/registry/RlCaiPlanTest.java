@@ -50,12 +50,12 @@ class RlCaiPlanTest {
   @Test
   void rlCaiRunsSlCaiThenCollectRewardModelAndPpo() {
     assertEquals(List.of("pretrain", "sft", "sl_cai", "sl_cai_sft", "collect", "reward_model", "ppo", "evaluate"),
-        StageRegistry.plan(load("rl-cai.yaml")));
+        StageRegistry.plan(load("cai.yaml")));
     // rl_cai.policy sft: plain RLHF from the helpful-only model on the same mixed collect, no SL-CAI
     assertEquals(List.of("pretrain", "sft", "collect", "reward_model", "ppo", "evaluate"),
         StageRegistry.plan(load("rlhf-helpful.yaml")));
     // the pipelines without the section keep their plans
-    assertEquals(List.of("pretrain", "sft", "sl_cai", "sl_cai_sft", "evaluate"), StageRegistry.plan(load("cai.yaml")));
+    assertEquals(List.of("pretrain", "sft", "sl_cai", "sl_cai_sft", "evaluate"), StageRegistry.plan(load("sl-cai.yaml")));
     assertEquals(List.of("pretrain", "sft", "collect", "reward_model", "ppo", "evaluate"),
         StageRegistry.plan(load("rlaif.yaml")));
   }

@@ -57,15 +57,15 @@ class RedTeamPromptsTest {
   @Test
   void theCheckAtTheStartReadsTheFile() throws Exception {
     Path f = Files.writeString(tmp.resolve("empty.jsonl"), "");
-    ExperimentSpec spec = SpecLoader.parse(YAML + "data:\n  red_team_prompts: " + f + "\n", "cai.yaml");
+    ExperimentSpec spec = SpecLoader.parse(YAML + "data:\n  red_team_prompts: " + f + "\n", "sl-cai.yaml");
     assertThrows(ValidationException.class, () -> RedTeamPrompts.check(spec, CONSTITUTION));
-    RedTeamPrompts.check(SpecLoader.parse(YAML + "model:\n  block_size: 160\nsl_cai:\n  exemplars: 0\n", "cai.yaml"),
+    RedTeamPrompts.check(SpecLoader.parse(YAML + "model:\n  block_size: 160\nsl_cai:\n  exemplars: 0\n", "sl-cai.yaml"),
         CONSTITUTION); // the task's red_team split
   }
 
   @Test
   void aTaskWithoutRedTeamPromptsFailsNamingIt() {
-    ExperimentSpec spec = SpecLoader.parse(YAML.replace("  name: assistant\n", "  name: digits\n"), "cai.yaml");
+    ExperimentSpec spec = SpecLoader.parse(YAML.replace("  name: assistant\n", "  name: digits\n"), "sl-cai.yaml");
     ValidationException e = assertThrows(ValidationException.class, () -> RedTeamPrompts.check(spec, CONSTITUTION));
     assertTrue(e.getMessage().contains("task digits has no red_team prompts"), e.getMessage());
   }
@@ -73,7 +73,7 @@ class RedTeamPromptsTest {
   @Test
   void aChainThatCannotFitTheContextFailsAtTheStartNamingTheKeys() {
     // The default sl_cai.exemplars (1) puts a worked chain before each request: not within 128 tokens.
-    ExperimentSpec spec = SpecLoader.parse(YAML + "model:\n  block_size: 128\n", "cai.yaml");
+    ExperimentSpec spec = SpecLoader.parse(YAML + "model:\n  block_size: 128\n", "sl-cai.yaml");
     ValidationException e = assertThrows(ValidationException.class, () -> RedTeamPrompts.check(spec, CONSTITUTION));
     assertTrue(e.getMessage().contains("model.block_size 128") && e.getMessage().contains("sl_cai.exemplars"), e.getMessage());
   }
@@ -81,14 +81,14 @@ class RedTeamPromptsTest {
   @Test
   void zeroRoundsFailsAtLoadNamingTheKey() {
     SpecException e = assertThrows(SpecException.class,
-        () -> SpecLoader.parse(YAML + "sl_cai:\n  rounds: 0\n", "cai.yaml"));
-    assertTrue(e.getMessage().contains("cai.yaml:9:") && e.getMessage().contains("sl_cai.rounds"), e.getMessage());
+        () -> SpecLoader.parse(YAML + "sl_cai:\n  rounds: 0\n", "sl-cai.yaml"));
+    assertTrue(e.getMessage().contains("sl-cai.yaml:9:") && e.getMessage().contains("sl_cai.rounds"), e.getMessage());
   }
 
   @Test
   void theSectionWithAnotherMethodFailsAtLoad() {
     SpecException e = assertThrows(SpecException.class,
-        () -> SpecLoader.parse(YAML.replace("method: sl_cai_sft", "method: ppo") + "sl_cai:\n  rounds: 2\n", "cai.yaml"));
+        () -> SpecLoader.parse(YAML.replace("method: sl_cai_sft", "method: ppo") + "sl_cai:\n  rounds: 2\n", "sl-cai.yaml"));
     assertTrue(e.getMessage().contains("sl_cai") && e.getMessage().contains("method ppo"), e.getMessage());
   }
 
@@ -99,7 +99,7 @@ class RedTeamPromptsTest {
         method: sl_cai_sft
         task:
           name: assistant
-        """, "cai.yaml"));
+        """, "sl-cai.yaml"));
     assertTrue(e.getMessage().contains("preferences.ai.constitution"), e.getMessage());
   }
 }
