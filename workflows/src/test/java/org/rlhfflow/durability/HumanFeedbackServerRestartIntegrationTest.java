@@ -88,6 +88,10 @@ class HumanFeedbackServerRestartIntegrationTest {
         try (LabelServer app = LabelServer.start(client, store, tokens, List.of(pipeline), "", 0);
             SimulatedAnnotators sims = SimulatedAnnotators.start("http://localhost:" + app.port(), tokens,
                 Task.named("digits"), 3, 7)) {
+          // The probe registers as people do, on its first visit to the batch: a ranking from an
+          // unregistered annotator is refused (400), which is not what this test is about.
+          HttpResponse<String> visit = next(app.port(), batch, probe);
+          assertEquals(200, visit.statusCode(), "the probe's first visit: " + visit.body());
           awaitAccepted(sims, ITEMS * QUORUM / 3);
           server.kill(); // SIGKILL mid-labelling: the annotators keep submitting and get 503s
           beforeKill = sims.accepted();
@@ -130,6 +134,19 @@ class HumanFeedbackServerRestartIntegrationTest {
   }
 
   /** One ranking through the HTTP API as the page sends it, logged in as {@code token}'s annotator. */
+  private static HttpResponse<String> next(int port, String batch, String token) {
+    HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/batch/" + batch + "/next"))
+        .header("Cookie", "rlhf_token=" + token).GET().build();
+    try {
+      return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static HttpResponse<String> post(int port, String batch, String token, String item) {
     HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/batch/" + batch + "/rank"))
         .header("Cookie", "rlhf_token=" + token).header("X-CSRF-Token", Tokens.csrf(token))
