@@ -13,9 +13,8 @@ public final class PaddingWaste {
 
   /** Adds one batch. */
   public void add(Generation g) {
-    long cells = (long) g.batchSize() * (g.batchSize() == 0 ? 0 : g.tokens()[0].length);
-    grid += cells;
-    padded += Math.round(g.paddingWaste() * cells);
+    grid += g.gridCells();
+    padded += g.paddedCells();
   }
 
   /** Padding cells over all cells so far, 0 when nothing was added. */

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The result of {@link Generator#generate}: plain Java arrays, so it can cross threads and be
@@ -37,43 +36,22 @@ public record Generation(
    * forward pass over the batch compute those positions too.
    */
   public double paddingWaste() {
+    long grid = gridCells();
+    return grid == 0 ? 0 : (double) paddedCells() / grid;
+  }
+
+  /** Cells of the (B, P + N) token grid. */
+  public long gridCells() {
+    return (long) tokens.length * (tokens.length == 0 ? 0 : tokens[0].length);
+  }
+
+  /** Cells of the grid that hold padding, not a prompt or response token. */
+  public long paddedCells() {
     long real = 0;
     for (int b = 0; b < tokens.length; b++) {
       real += promptLen[b] + responseLen[b];
     }
-    long grid = (long) tokens.length * (tokens.length == 0 ? 0 : tokens[0].length);
-    return grid == 0 ? 0 : 1.0 - (double) real / grid;
-  }
-
-  /**
-   * Rows of several generations in one, in the order given by {@code rows}: entry i names (part,
-   * row) for output row i. Prompts are re-padded to the widest prompt and responses to the longest
-   * response budget, so the result is laid out as one generation of all rows would be.
-   */
-  public static Generation merge(List<Generation> parts, int[][] rows) {
-    int p = 0;
-    int n = 0;
-    for (Generation g : parts) {
-      p = Math.max(p, g.promptWidth);
-      n = Math.max(n, g.tokens[0].length - g.promptWidth);
-    }
-    int b = rows.length;
-    int pad = parts.get(0).padId;
-    int[][] tokens = new int[b][p + n];
-    int[] promptLen = new int[b];
-    int[] responseLen = new int[b];
-    boolean[] eos = new boolean[b];
-    for (int i = 0; i < b; i++) {
-      Generation g = parts.get(rows[i][0]);
-      int r = rows[i][1];
-      Arrays.fill(tokens[i], pad);
-      System.arraycopy(g.tokens[r], g.promptWidth - g.promptLen[r], tokens[i], p - g.promptLen[r], g.promptLen[r]);
-      System.arraycopy(g.tokens[r], g.promptWidth, tokens[i], p, g.responseLen[r]);
-      promptLen[i] = g.promptLen[r];
-      responseLen[i] = g.responseLen[r];
-      eos[i] = g.endedWithEos[r];
-    }
-    return new Generation(tokens, p, promptLen, responseLen, eos, pad);
+    return gridCells() - real;
   }
 
   /** The generated tokens of row b, EOS included. */

@@ -38,19 +38,10 @@ public final class Generator {
    * @param useKvCache false recomputes the whole prefix each step (for tests and benchmarks)
    */
   public Generation generate(int[][] prompts, GenerationConfig cfg, long seed, boolean useKvCache) {
-    return generate(prompts, cfg, seed, null, useKvCache);
-  }
-
-  /**
-   * As above, row b drawing from random stream {@code streams[b]} of {@code seed} instead of stream
-   * b, so that a row keeps its random numbers when a caller regroups rows into other batches (the
-   * bucketing in {@code PromptBatches}); null means stream b for row b.
-   */
-  public Generation generate(int[][] prompts, GenerationConfig cfg, long seed, int[] streams, boolean useKvCache) {
     DecodeState st = new DecodeState(prompts, cfg, gpt.config().blockSize());
     SplittableRandom[] rngs = new SplittableRandom[prompts.length];
     for (int b = 0; b < prompts.length; b++) {
-      rngs[b] = new SplittableRandom(Seeds.derive(seed, "generate", streams == null ? b : streams[b]));
+      rngs[b] = new SplittableRandom(Seeds.derive(seed, "generate", b));
     }
     NDManager root = gpt.namedParameters().values().iterator().next().getArray().getManager();
     try (NoGrad ng = NoGrad.enter();
