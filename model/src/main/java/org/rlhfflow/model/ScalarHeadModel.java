@@ -215,6 +215,11 @@ public final class ScalarHeadModel implements AutoCloseable {
     return new ai.djl.nn.ParameterList(sharedTrunk ? head.namedParameters() : parameters());
   }
 
+  /** The head's parameters alone: a linear probe on the trunk's features. */
+  public ai.djl.nn.ParameterList headParameters() {
+    return new ai.djl.nn.ParameterList(head.namedParameters());
+  }
+
   /**
    * Adds LoRA adapters to the trunk and freezes it; the head keeps training. Checkpoints then hold
    * the adapters and the head and name {@code base}, the stored language-model checkpoint whose

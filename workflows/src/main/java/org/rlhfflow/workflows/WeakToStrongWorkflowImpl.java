@@ -19,6 +19,8 @@ import org.rlhfflow.activities.w2s.W2sActivities.DataInput;
 import org.rlhfflow.activities.w2s.W2sActivities.DataResult;
 import org.rlhfflow.activities.w2s.W2sActivities.Plan;
 import org.rlhfflow.activities.w2s.W2sActivities.PlanInput;
+import org.rlhfflow.activities.w2s.W2sActivities.PretrainInput;
+import org.rlhfflow.activities.w2s.W2sActivities.PretrainResult;
 import org.rlhfflow.activities.w2s.W2sActivities.ReportInput;
 import org.rlhfflow.activities.w2s.W2sActivities.ReportResult;
 import org.rlhfflow.activities.w2s.W2sActivities.TrainInput;
@@ -38,6 +40,9 @@ public class WeakToStrongWorkflowImpl implements WeakToStrongWorkflow {
   /** Runs by key (role/model/loss/supervisor/seed): the same run asked for twice is scheduled once. */
   private final Map<String, Promise<TrainResult>> runs = new LinkedHashMap<>();
   private final List<TrainResult> finished = new ArrayList<>();
+  /** Pretraining by model (w2s.pretrain); empty when off, and every run then starts as it always did. */
+  private final Map<String, Promise<PretrainResult>> pretrained = new LinkedHashMap<>();
+  private final List<PretrainResult> pretrainedDone = new ArrayList<>();
   private W2sActivities training;
   private String experiment = "";
   private String stage = "plan";
@@ -60,18 +65,27 @@ public class WeakToStrongWorkflowImpl implements WeakToStrongWorkflow {
       boolean cancelled = e instanceof CanceledFailure || e.getCause() instanceof CanceledFailure;
       stage = cancelled ? "cancelled" : "failed";
       Workflow.newDetachedCancellationScope(() -> bookkeeping.report(new ReportInput(ctx, plan, List.copyOf(finished),
-          seconds(start), cancelled ? "KILLED" : "FAILED", e.getMessage()))).run();
+          seconds(start), cancelled ? "KILLED" : "FAILED", e.getMessage(), pretrainedSoFar()))).run();
       throw e;
     }
     stage = "report";
     ReportResult report = bookkeeping.report(new ReportInput(ctx, plan, List.copyOf(finished), seconds(start),
-        "FINISHED", null));
+        "FINISHED", null, pretrainedSoFar()));
     stage = "done";
     return new W2sResult(experiment, plan.specSha256(), List.copyOf(finished), report.summary(), report.summaryJson(),
         report.report());
   }
 
   private void sweep(Plan plan, StageContext ctx) {
+    if (!plan.pretrainedModels().isEmpty()
+        && Workflow.getVersion("w2s-pretrain", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      for (String model : plan.pretrainedModels()) {
+        pretrained.put(model, Async.function(training::pretrain, new PretrainInput(ctx, model)).thenApply(r -> {
+          pretrainedDone.add(r);
+          return r;
+        }));
+      }
+    }
     stage = "data";
     List<Promise<DataResult>> data = new ArrayList<>();
     for (long seed : plan.seeds()) {
@@ -112,7 +126,7 @@ public class WeakToStrongWorkflowImpl implements WeakToStrongWorkflow {
       String supervisorName, Promise<TrainResult> supervisor) {
     String key = key(role, model, loss, supervisorName, d.seed());
     if (!runs.containsKey(key)) {
-      runs.put(key, supervisor.thenCompose(s -> track(Async.function(training::train, new TrainInput(ctx, role, model,
+      runs.put(key, supervisor.thenCompose(s -> track(launch(new TrainInput(ctx, role, model,
           d.seed(), d.train2(), s.labels(), loss, d.test(), role.equals("bootstrap") ? d.train2() : null,
           supervisorName)))));
     }
@@ -136,7 +150,22 @@ public class WeakToStrongWorkflowImpl implements WeakToStrongWorkflow {
 
   private Promise<TrainResult> schedule(TrainInput in) {
     String key = key(in.role(), in.model(), in.loss(), in.supervisor(), in.seed());
-    return runs.computeIfAbsent(key, k -> track(Async.function(training::train, in)));
+    return runs.computeIfAbsent(key, k -> track(launch(in)));
+  }
+
+  /** Starts a run now, or once its model's pretraining is done, on that checkpoint. */
+  private Promise<TrainResult> launch(TrainInput in) {
+    Promise<PretrainResult> base = pretrained.get(in.model());
+    if (base == null) {
+      return Async.function(training::train, in); // the command order of sweeps without pretraining
+    }
+    return base.thenCompose(b -> Async.function(training::train, new TrainInput(in.ctx(), in.role(), in.model(),
+        in.seed(), in.train(), in.softLabels(), in.loss(), in.test(), in.labelTarget(), in.supervisor(),
+        b.checkpoint())));
+  }
+
+  private List<PretrainResult> pretrainedSoFar() {
+    return List.copyOf(pretrainedDone);
   }
 
   private Promise<TrainResult> track(Promise<TrainResult> p) {
@@ -156,7 +185,9 @@ public class WeakToStrongWorkflowImpl implements WeakToStrongWorkflow {
 
   @Override
   public Progress progress() {
-    return new Progress(experiment, stage, finished.size(), runs.size(), (int) finished.stream()
-        .filter(TrainResult::reused).count());
+    // pretraining runs count as runs: a sweep with w2s.pretrain shows them in its progress
+    return new Progress(experiment, stage, finished.size() + pretrainedDone.size(), runs.size() + pretrained.size(),
+        (int) (finished.stream().filter(TrainResult::reused).count()
+            + pretrainedDone.stream().filter(PretrainResult::reused).count()));
   }
 }

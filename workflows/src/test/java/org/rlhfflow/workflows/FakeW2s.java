@@ -17,6 +17,9 @@ class FakeW2s implements W2sActivities, PipelineActivities {
   final AtomicInteger running = new AtomicInteger();
   final AtomicInteger maxRunning = new AtomicInteger();
   List<String> bootstrap = List.of();
+  List<String> pretrain = List.of();
+  final List<String> pretrained = Collections.synchronizedList(new ArrayList<>());
+  List<PretrainResult> reportedPretraining;
   String failRole;
   String reportStatus;
 
@@ -25,7 +28,7 @@ class FakeW2s implements W2sActivities, PipelineActivities {
     calls.add("plan");
     return new Plan("w2s-test", "{}", "sha", List.of(10L, 11L), List.of("nano", "micro"), List.of("tiny", "mini"),
         List.of("xent", "logconf"), bootstrap, "rlhf-cpu",
-        Map.of("nano", 1L, "micro", 2L, "tiny", 3L, "mini", 4L), List.of(), 5.0);
+        Map.of("nano", 1L, "micro", 2L, "tiny", 3L, "mini", 4L), List.of(), 5.0, pretrain);
   }
 
   @Override
@@ -34,6 +37,13 @@ class FakeW2s implements W2sActivities, PipelineActivities {
     String s = "seed" + input.seed();
     return new DataResult(input.seed(), FakeStages.ref(s + "/train1"), FakeStages.ref(s + "/train2"),
         FakeStages.ref(s + "/test"), Map.of());
+  }
+
+  @Override
+  public PretrainResult pretrain(PretrainInput input) {
+    pretrained.add(input.model());
+    return new PretrainResult(input.model(), FakeStages.ref("pretrain/" + input.model()), false, 1.0,
+        Map.of("w2s/pretrain_note_accuracy", 0.5));
   }
 
   @Override
@@ -60,6 +70,7 @@ class FakeW2s implements W2sActivities, PipelineActivities {
   public ReportResult report(ReportInput input) {
     calls.add("report");
     reportStatus = input.status();
+    reportedPretraining = input.pretrained();
     return new ReportResult(Map.of("runs", input.runs().size()), FakeStages.ref("summary"), FakeStages.ref("report"));
   }
 

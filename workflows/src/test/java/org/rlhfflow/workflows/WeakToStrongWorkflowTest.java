@@ -30,6 +30,8 @@ import org.rlhfflow.workflows.WeakToStrongWorkflow.W2sResult;
 class WeakToStrongWorkflowTest {
   /** Recorded by {@link #recordFixture} and committed; replayed by {@link #committedHistoryReplays}. */
   static final String FIXTURE = "/w2s/weak-to-strong-history.json";
+  /** The same with w2s.pretrain on (the "w2s-pretrain" version), recorded by {@link #recordPretrainFixture}. */
+  static final String PRETRAIN_FIXTURE = "/w2s/weak-to-strong-pretrain-history.json";
 
   @RegisterExtension
   static final TestWorkflowExtension testWorkflow = TestWorkflowExtension.newBuilder()
@@ -107,6 +109,31 @@ class WeakToStrongWorkflowTest {
   }
 
   @Test
+  void pretrainingRunsOncePerModelAndEveryRunFineTunesItsCheckpoint(TestWorkflowEnvironment env,
+      WorkflowClient client, Worker worker) {
+    FakeW2s fake = new FakeW2s();
+    fake.pretrain = List.of("nano", "micro", "tiny", "mini");
+    fake.bootstrap = List.of("nano", "micro", "tiny");
+    W2sResult result = start(env, client, worker, fake, "w2s-pretrain").run(new W2sInput("x.yaml", null, null, null));
+    assertEquals(List.of("micro", "mini", "nano", "tiny"), fake.pretrained.stream().sorted().toList()); // once each, not per seed
+    assertEquals(28, result.runs().size()); // as without it: 24, plus 2 seeds x 2 chain links
+    for (TrainInput t : fake.trains) {
+      assertEquals(FakeStages.ref("pretrain/" + t.model()), t.pretrained(), t.role() + " " + t.model());
+    }
+    assertEquals(4, fake.reportedPretraining.size());
+  }
+
+  @Test
+  void withoutPretrainingRunsStartFromTheirPreset(TestWorkflowEnvironment env, WorkflowClient client,
+      Worker worker) {
+    FakeW2s fake = new FakeW2s();
+    start(env, client, worker, fake, "w2s-no-pretrain").run(new W2sInput("x.yaml", null, null, null));
+    assertTrue(fake.pretrained.isEmpty());
+    assertTrue(fake.trains.stream().allMatch(t -> t.pretrained() == null));
+    assertTrue(fake.reportedPretraining.isEmpty());
+  }
+
+  @Test
   void aFailedRunFailsTheSweepAndClosesTheRunAsFailed(TestWorkflowEnvironment env, WorkflowClient client,
       Worker worker) {
     FakeW2s fake = new FakeW2s();
@@ -135,12 +162,37 @@ class WeakToStrongWorkflowTest {
     }
   }
 
+  /** Run with -Dw2s.recordPretrain=workflows/src/test/resources/w2s/weak-to-strong-pretrain-history.json. */
+  @Test
+  void recordPretrainFixture(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+    FakeW2s fake = new FakeW2s();
+    fake.bootstrap = List.of("nano", "micro", "tiny");
+    fake.pretrain = List.of("nano", "micro", "tiny", "mini");
+    WeakToStrongWorkflow wf = start(env, client, worker, fake, "w2s-replay-pretrain");
+    wf.run(new W2sInput("experiments/w2s.yaml", null, 10L, null));
+    WorkflowExecution execution = WorkflowStub.fromTyped(wf).getExecution();
+    WorkflowExecutionHistory history = client.fetchHistory(execution.getWorkflowId(), execution.getRunId());
+    WorkflowReplayer.replayWorkflowExecution(history, WeakToStrongWorkflowImpl.class);
+    String target = System.getProperty("w2s.recordPretrain");
+    if (target != null) {
+      Files.writeString(Path.of(target), history.toJson(true), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A sweep started before pretraining existed (its plan has no pretrain list) replays on this code. */
   @Test
   void committedHistoryReplays() throws Exception {
-    String json;
-    try (var in = Objects.requireNonNull(getClass().getResourceAsStream(FIXTURE), FIXTURE)) {
-      json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    WorkflowReplayer.replayWorkflowExecution(resource(FIXTURE), WeakToStrongWorkflowImpl.class);
+  }
+
+  @Test
+  void committedPretrainHistoryReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(resource(PRETRAIN_FIXTURE), WeakToStrongWorkflowImpl.class);
+  }
+
+  private String resource(String name) throws Exception {
+    try (var in = Objects.requireNonNull(getClass().getResourceAsStream(name), name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    WorkflowReplayer.replayWorkflowExecution(json, WeakToStrongWorkflowImpl.class);
   }
 }

@@ -58,7 +58,18 @@ public final class CausalLmTraining {
     this.hooks = hooks;
   }
 
+  /** The training sequences, encoded with the model's own tokenizer. */
+  @FunctionalInterface
+  public interface Encoder {
+    List<Sequences.Encoded> encode(LanguageModel lm);
+  }
+
   public Result train(StartingModel start, List<SftPair> pairs, SpecStamp specStamp) throws IOException {
+    return train(start, lm -> encode(lm, pairs), specStamp);
+  }
+
+  /** As above, on sequences the caller encodes (a layout other than {@code [BOS] prompt response [EOS]}). */
+  public Result train(StartingModel start, Encoder encoder, SpecStamp specStamp) throws IOException {
     Optional<Progress> resume = hooks.resumePoint(run);
     try (LanguageModel lm = resume.isPresent()
             ? Models.loadLanguageModel(run, resume.get().checkpoint(), "resume")
@@ -67,7 +78,7 @@ public final class CausalLmTraining {
       if (resume.isPresent()) {
         adamw.restoreState(lm.checkpointExtras());
       }
-      List<Sequences.Encoded> examples = encode(lm, pairs);
+      List<Sequences.Encoded> examples = encoder.encode(lm);
       EpochBatches batches = new EpochBatches(run.spec().seed(), stage, examples.size(), spec.batchSize());
       long total = (long) spec.epochs() * batches.stepsPerEpoch();
       LrSchedule schedule = new LrSchedule(spec.learningRate(), Math.min(spec.warmupSteps(), total), total,

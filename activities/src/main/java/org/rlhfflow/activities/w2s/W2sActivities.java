@@ -30,10 +30,32 @@ public interface W2sActivities {
    * @param params parameter count of every model named, for ordering and the size axis
    * @param warnings pairs run although the strong model is not larger than the weak one
    * @param heartbeatTimeoutS of the training runs, from resources (resources.stages.w2s_train overrides)
+   * @param pretrain the presets to pretrain before fine-tuning (w2s.pretrain), empty when off; null in
+   *     histories from before pretraining existed
    */
   record Plan(String experiment, String specJson, String specSha256, List<Long> seeds, List<String> weak,
       List<String> strong, List<String> losses, List<String> bootstrap, String queue, Map<String, Long> params,
-      List<String> warnings, double heartbeatTimeoutS) {}
+      List<String> warnings, double heartbeatTimeoutS, List<String> pretrain) {
+
+    public Plan(String experiment, String specJson, String specSha256, List<Long> seeds, List<String> weak,
+        List<String> strong, List<String> losses, List<String> bootstrap, String queue, Map<String, Long> params,
+        List<String> warnings, double heartbeatTimeoutS) {
+      this(experiment, specJson, specSha256, seeds, weak, strong, losses, bootstrap, queue, params, warnings,
+          heartbeatTimeoutS, List.of());
+    }
+
+    /** The presets to pretrain; none for a plan recorded before pretraining existed. */
+    public List<String> pretrainedModels() {
+      return pretrain == null ? List.of() : pretrain;
+    }
+  }
+
+  /** One model's pretraining, once per sweep: the corpus comes from the spec seed. */
+  record PretrainInput(StageContext ctx, String model) {}
+
+  /** @param checkpoint the pretrained language model, which every run of this model fine-tunes */
+  record PretrainResult(String model, ArtifactRef checkpoint, boolean reused, double wallSeconds,
+      Map<String, Double> metrics) {}
 
   record DataInput(StageContext ctx, long seed) {}
 
@@ -50,9 +72,17 @@ public interface W2sActivities {
    * @param loss xent or logconf
    * @param labelTarget rows to label with this model's p(label 1) after training; null for none
    * @param supervisor the model whose labels softLabels are, or null for ground truth
+   * @param pretrained the model's pretrained checkpoint (w2s.pretrain), or null to start from the
+   *     preset's random weights or the Hugging Face directory's own
    */
   record TrainInput(StageContext ctx, String role, String model, long seed, ArtifactRef train, ArtifactRef softLabels,
-      String loss, ArtifactRef test, ArtifactRef labelTarget, String supervisor) {}
+      String loss, ArtifactRef test, ArtifactRef labelTarget, String supervisor, ArtifactRef pretrained) {
+
+    public TrainInput(StageContext ctx, String role, String model, long seed, ArtifactRef train,
+        ArtifactRef softLabels, String loss, ArtifactRef test, ArtifactRef labelTarget, String supervisor) {
+      this(ctx, role, model, seed, train, softLabels, loss, test, labelTarget, supervisor, null);
+    }
+  }
 
   /**
    * @param labels p(label 1) on labelTarget (JSON {@code {"p1": [...]}}), or null
@@ -65,7 +95,13 @@ public interface W2sActivities {
    * @param status FINISHED, FAILED or KILLED; on failure runs may be partial
    */
   record ReportInput(StageContext ctx, Plan plan, List<TrainResult> runs, double wallSeconds, String status,
-      String message) {}
+      String message, List<PretrainResult> pretrained) {
+
+    public ReportInput(StageContext ctx, Plan plan, List<TrainResult> runs, double wallSeconds, String status,
+        String message) {
+      this(ctx, plan, runs, wallSeconds, status, message, List.of());
+    }
+  }
 
   /** summary.json's figures, summary.json itself and the report directory (table and plots). */
   record ReportResult(Map<String, Object> summary, ArtifactRef summaryJson, ArtifactRef report) {}
@@ -75,6 +111,9 @@ public interface W2sActivities {
 
   @ActivityMethod(name = "W2sData")
   DataResult data(DataInput input);
+
+  @ActivityMethod(name = "W2sPretrain")
+  PretrainResult pretrain(PretrainInput input);
 
   @ActivityMethod(name = "W2sTrain")
   TrainResult train(TrainInput input);

@@ -47,15 +47,25 @@ public final class W2sActivitiesImpl implements W2sActivities {
           params.put(name, W2sModels.config(name, spec.model(), "w2s." + key).numParams());
         }
       }
-      List<String> warnings = warnings(w, params);
-      warnings.forEach(m -> LOG.warn("{}: {}", spec.name(), m));
+      List<String> warnings = new ArrayList<>(warnings(w, params));
       List<Long> seeds = new ArrayList<>();
       for (int i = 0; i < w.seeds(); i++) {
         seeds.add(spec.seed() + i);
       }
+      List<String> pretrain = new ArrayList<>();
+      if (w.pretrain().on()) {
+        for (String name : params.keySet()) {
+          if (W2sModels.preset(name) != null) {
+            pretrain.add(name);
+          } else {
+            warnings.add("w2s.pretrain: " + name + " is a Hugging Face directory, pretrained already; it keeps its weights");
+          }
+        }
+      }
+      warnings.forEach(m -> LOG.warn("{}: {}", spec.name(), m));
       return new Plan(spec.name(), spec.canonicalJson(), spec.sha256(), seeds, distinct(w.weak()), distinct(w.strong()),
           w.loss().runs(), w.bootstrap() == null ? List.of() : w.bootstrap(), w.queue(), params, warnings,
-          spec.resources().heartbeatTimeoutS(W2sStages.TRAIN_NAME));
+          spec.resources().heartbeatTimeoutS(W2sStages.TRAIN_NAME), pretrain);
     } catch (SpecException | StageFailures.ValidationException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), StageFailures.VALIDATION);
     }
@@ -123,6 +133,23 @@ public final class W2sActivitiesImpl implements W2sActivities {
   }
 
   @Override
+  public PretrainResult pretrain(PretrainInput input) {
+    return pretrain(input, Hooks.NONE);
+  }
+
+  /** As {@link #pretrain(PretrainInput)}, with the test seams for resuming. */
+  PretrainResult pretrain(PretrainInput input, Hooks hooks) {
+    Map<String, String> inputs = new TreeMap<>();
+    inputs.put("model", input.model());
+    String name = "w2s/pretrain/" + W2sModels.label(input.model());
+    StageResult r = StageRun.execute(services, input.ctx(), W2sStages.PRETRAIN, name, inputs, run -> {
+      run.tag("rlhf.w2s.run", name);
+      return new W2sPretrainer(run, input.model()).train(hooks);
+    });
+    return new PretrainResult(input.model(), r.output("checkpoint"), r.reused(), r.wallSeconds(), r.metrics());
+  }
+
+  @Override
   public TrainResult train(TrainInput input) {
     return train(input, Hooks.NONE);
   }
@@ -146,6 +173,9 @@ public final class W2sActivitiesImpl implements W2sActivities {
     }
     if (input.labelTarget() != null) {
       inputs.put("label_target", input.labelTarget().sha256());
+    }
+    if (input.pretrained() != null) {
+      inputs.put("pretrained", input.pretrained().sha256());
     }
     String name = "w2s/" + input.role() + "/" + W2sModels.label(input.model()) + "/" + input.loss()
         + (input.supervisor() == null ? "" : "/from-" + W2sModels.label(input.supervisor())) + "/seed" + input.seed();

@@ -73,6 +73,16 @@ final class W2sModels {
     }
   }
 
+  /** A classifier on the trunk of a language model this sweep pretrained ({@code W2sPretrain}'s checkpoint). */
+  static ScalarHeadModel classifier(Path pretrained, long seed) throws IOException {
+    LanguageModel lm = LanguageModel.load(pretrained);
+    try {
+      return ScalarHeadModel.fromLanguageModel(ScalarHeadModel.Kind.CLASSIFIER, lm, seed); // copies the trunk
+    } finally {
+      lm.manager().close(); // as above: the classifier keeps the tokenizer
+    }
+  }
+
   /** A short label for tables and plots: the preset name, or the directory's last component. */
   static String label(String name) {
     ModelSpec.Preset p = preset(name);

@@ -95,11 +95,50 @@ final class W2sReporter {
     if (bootstrap != null) {
       w2s.put("bootstrap", bootstrap);
     }
-    Files.writeString(reportDir.resolve("w2s-table.md"), markdown(pairs, losses, bootstrap));
+    Map<String, Object> pretrain = pretrain(input);
+    if (!pretrain.isEmpty()) {
+      w2s.put("pretrain", pretrain);
+    }
+    Files.writeString(reportDir.resolve("w2s-table.md"), markdown(pairs, losses, bootstrap) + pretrainMarkdown(pretrain));
     Files.writeString(reportDir.resolve("w2s-table.json"), Json.MAPPER.writeValueAsString(w2s) + "\n");
     W2sPlots.accuracyBySize(pairs, input.plan().weak(), losses, reportDir.resolve("w2s-accuracy-by-strong-size.png"));
     W2sPlots.pgrByLoss(pairs, losses, reportDir.resolve("w2s-pgr-by-loss.png"));
     return w2s;
+  }
+
+  /** Per pretrained model, smallest first: how well it learnt the corpus. */
+  private static Map<String, Object> pretrain(ReportInput input) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (input.pretrained() == null) {
+      return out; // a report input recorded before pretraining existed
+    }
+    input.pretrained().stream()
+        .sorted(java.util.Comparator.comparingLong(p -> input.plan().params().getOrDefault(p.model(), 0L)))
+        .forEach(p -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("params", input.plan().params().get(p.model()));
+          m.put("note_accuracy", p.metrics().get("w2s/pretrain_note_accuracy"));
+          m.put("final_loss", p.metrics().get("w2s/pretrain_final_loss"));
+          m.put("steps", p.metrics().get("w2s/pretrain_steps"));
+          out.put(W2sModels.label(p.model()), m);
+        });
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String pretrainMarkdown(Map<String, Object> pretrain) {
+    if (pretrain.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder("\nPretraining (w2s.pretrain): held-out notes predicted whole\n\n"
+        + "| model | params | note accuracy | final loss | steps |\n|---|---|---|---|---|\n");
+    pretrain.forEach((model, v) -> {
+      Map<String, Object> m = (Map<String, Object>) v;
+      out.append("| ").append(cell(model)).append(" | ").append(m.get("params")).append(" | ")
+          .append(f((Double) m.get("note_accuracy"))).append(" | ").append(f((Double) m.get("final_loss")))
+          .append(" | ").append(Math.round((Double) m.get("steps"))).append(" |\n");
+    });
+    return out.toString();
   }
 
   /** The table as Markdown; model names are escaped for the pipe syntax. */

@@ -46,6 +46,12 @@ public record W2sSpec(
     @Doc(value = "Per-model overrides by model name (a preset or a w2s.weak/strong directory), e.g. models: {tiny: {learning_rate: 1e-3}}.",
             source = "openai/weak-to-strong sets a learning rate per model")
         Map<String, ModelOverrides> models,
+    @Doc(value = "Language-model pretraining of every preset in the sweep, once per model, on the built-in task's corpus before any run fine-tunes it: the latent knowledge the paper's pretrained models bring; off when epochs is 0.",
+            source = "Burns et al. 2023, sec. 3 (pretrained GPT-2 and GPT-4 models)")
+        Pretrain pretrain,
+    @Doc(value = "Train only the zero-initialised head on the trunk's last-token features, every run alike (the reference's linear_probe); false fine-tunes the whole model.",
+            source = "openai/weak-to-strong (linear_probe); Burns et al. 2023, sec. 4.3 and appendix")
+        boolean linearProbe,
     @Doc(value = "Final weight alpha of the self-confidence term of logconf.", range = "[0, 1]",
             source = "Burns et al. 2023, sec. 4.3.2 (0.75)")
         double auxAlpha,
@@ -59,11 +65,15 @@ public record W2sSpec(
   public static final List<String> TASKS = List.of(BalanceTask.NAME, HalvesTask.NAME, WeightedTask.NAME);
 
   public static final W2sSpec DEFAULT = new W2sSpec(List.of("nano", "micro"), List.of("tiny", "mini"), 3,
-      Loss.BOTH, null, "balance", null, null, Format.HH, 600, 600, 400, 4, 32, 3e-3, Map.of(), 0.75, 0.2, 50,
+      Loss.BOTH, null, "balance", null, null, Format.HH, 600, 600, 400, 4, 32, 3e-3, Map.of(), Pretrain.DEFAULT, false, 0.75, 0.2, 50,
       "rlhf-cpu");
 
   public W2sSpec {
     models = models == null ? Map.of() : Map.copyOf(models);
+    pretrain = pretrain == null ? Pretrain.DEFAULT : pretrain;
+    require(!pretrain.on() || (dataset == null && preferenceDataset == null), "pretrain",
+        "needs the built-in task's corpus; with dataset or preference_dataset set pretrain.epochs: 0, or name "
+            + "pretrained Hugging Face directories in weak/strong", "epochs");
     require(!weak.isEmpty(), "weak", "needs at least one model");
     require(!strong.isEmpty(), "strong", "needs at least one model");
     require(bootstrap == null || bootstrap.size() >= 2, "bootstrap",
@@ -96,6 +106,55 @@ public record W2sSpec(
           Double learningRate) {
 
     public static final ModelOverrides DEFAULT = new ModelOverrides(null);
+  }
+
+  /**
+   * Pretraining of the sweep's presets (Hugging Face directories are pretrained already and keep
+   * their weights). Each document is one of the task's strings as the classifier reads it, {@code
+   * [BOS] digits [EOS]}, followed by a note on it ({@link W2sCorpus}) and EOS; the loss covers the
+   * note, so the position the classifier's head reads is the one trained to predict it.
+   */
+  @Doc("Pretraining of the sweep's presets on the built-in task's corpus.")
+  public record Pretrain(
+      @Doc(value = "Passes over the corpus; 0 is off (every preset starts from random weights).", range = "[0, inf)",
+              def = "0")
+          int epochs,
+      @Doc(value = "Corpus documents, drawn once per sweep from the spec seed; the same corpus for every model.",
+              range = "[1, inf)", def = "8000")
+          int documents,
+      @Doc(value = "AdamW peak learning rate at width 64; width C uses learning_rate * 64 / C, as the fine-tuning runs.",
+              range = "(0, 1]", source = "Yang et al. 2022 (muP: Adam learning rate ~ 1/width)", def = "3e-3")
+          double learningRate,
+      @Doc(value = "Documents per optimizer step.", range = "[1, inf)", def = "64") int batchSize,
+      @Doc(value = "Steps between checkpoints (and heartbeats carrying them).", range = "[1, inf)", def = "100")
+          int checkpointEvery) {
+
+    public static final Pretrain DEFAULT = org.rlhfflow.spec.SpecDefaults.of(Pretrain.class);
+
+    public boolean on() {
+      return epochs > 0;
+    }
+
+    /** The loop's hyperparameters for a model of width {@code nEmbd}. */
+    public org.rlhfflow.spec.LmTrainingSpec forWidth(int nEmbd) {
+      double lr = learningRate * BASE_WIDTH / nEmbd;
+      Pretrain p = this;
+      return new org.rlhfflow.spec.LmTrainingSpec() {
+        public double learningRate() { return lr; }
+        public int epochs() { return p.epochs; }
+        public int batchSize() { return p.batchSize; }
+        public int warmupSteps() { return Math.max(1, (int) Math.ceil(steps() * 0.1)); } // 10%, as fine-tuning
+        public double weightDecay() { return 0; }
+        public double maxGradNorm() { return 1.0; }
+        public int checkpointEvery() { return p.checkpointEvery; }
+        public double minLrRatio() { return 0.1; }
+      };
+    }
+
+    /** Optimizer steps per model. */
+    public int steps() {
+      return epochs * ((documents + batchSize - 1) / batchSize);
+    }
   }
 
   /** The student loss of Burns et al. 2023. */

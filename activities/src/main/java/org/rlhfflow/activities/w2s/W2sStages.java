@@ -13,6 +13,7 @@ import org.rlhfflow.activities.w2s.W2sActivities.TrainInput;
 public final class W2sStages {
   public static final String DATA_NAME = "w2s_data";
   public static final String TRAIN_NAME = "w2s_train";
+  public static final String PRETRAIN_NAME = "w2s_pretrain";
 
   private static UnsupportedOperationException notAPipelineStage() {
     return new UnsupportedOperationException("weak-to-strong runs are scheduled by the WeakToStrong workflow");
@@ -27,6 +28,24 @@ public final class W2sStages {
           .setReads("model", "w2s")
           .optFiles("w2s.dataset", "w2s.preference_dataset")
           .setBudget(Duration.ofHours(1)) // reading and cutting a dataset
+          .setInput((ctx, up) -> {
+            throw notAPipelineStage();
+          })
+          .setImplementation(W2sActivitiesImpl::new)
+          .build();
+
+  /**
+   * One preset's language-model pretraining on the task's corpus, once per sweep: its cache key
+   * reads only what shapes the model and the corpus, so changing the fine-tuning settings reuses it.
+   */
+  public static final StageDef<W2sActivities.PretrainInput, W2sActivities.PretrainResult> PRETRAIN =
+      StageDef.<W2sActivities.PretrainInput, W2sActivities.PretrainResult>builder(PRETRAIN_NAME,
+              W2sActivities.PretrainInput.class, r -> {
+                throw notAPipelineStage();
+              })
+          .setActivityType("W2sPretrain")
+          .setReads("model", "w2s.pretrain", "w2s.task")
+          .setBudget(Duration.ofHours(12))
           .setInput((ctx, up) -> {
             throw notAPipelineStage();
           })

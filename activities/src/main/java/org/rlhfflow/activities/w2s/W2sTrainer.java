@@ -66,8 +66,10 @@ final class W2sTrainer {
     Path resumeDir = resume.isPresent() ? Models.fetch(run, resume.get().checkpoint(), "resume") : null;
     long initSeed = Seeds.derive(input.seed(), W2sStages.TRAIN_NAME, input.role(), input.model());
     try (ScalarHeadModel clf = resumeDir != null ? ScalarHeadModel.load(resumeDir)
-            : W2sModels.classifier(input.model(), run.spec().model(), initSeed);
-        AdamW adamw = AdamW.builder().setParameters(clf.trainableParameters()).optWeightDecay(0).build()) {
+            : input.pretrained() != null
+                ? W2sModels.classifier(Models.fetch(run, input.pretrained(), "pretrained"), initSeed)
+                : W2sModels.classifier(input.model(), run.spec().model(), initSeed);
+        AdamW adamw = AdamW.builder().setParameters(trained(clf)).optWeightDecay(0).build()) {
       JsonNode resumedState = null;
       long startStep = 0;
       if (resumeDir != null) {
@@ -84,12 +86,17 @@ final class W2sTrainer {
       String specSha = input.ctx().specSha256();
       TrainingLoop loop = new TrainingLoop(run,
           new TrainingLoop.Config("w2s", total, spec.checkpointEvery(), 1.0, schedule),
-          clf.trainableParameters(), adamw, batches, clf.manager(),
+          trained(clf), adamw, batches, clf.manager(),
           (dir, step, state, optim) -> clf.save(dir, step, specSha, state, optim), hooks);
       StudentLoss loss = new StudentLoss(clf, encoded, targets, total, startStep);
       double finalLoss = loop.run(startStep, resumedState, loss::compute);
       return finish(clf, total, finalLoss, specSha);
     }
+  }
+
+  /** The whole classifier, or its head alone under w2s.linear_probe. */
+  private ai.djl.nn.ParameterList trained(ScalarHeadModel clf) {
+    return spec.linearProbe() ? clf.headParameters() : clf.trainableParameters();
   }
 
   private StageResult finish(ScalarHeadModel clf, long total, double finalLoss, String specSha) throws IOException {

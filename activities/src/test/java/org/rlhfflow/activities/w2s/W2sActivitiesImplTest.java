@@ -127,6 +127,49 @@ class W2sActivitiesImplTest {
         w2s.train(student(ctx, d, weak, "logconf")).checkpoint().sha256());
   }
 
+  // 96 documents / batch 16 = 6 steps per epoch, 2 epochs = 12 steps, checkpoints at 5 and 10.
+  static final String PRETRAIN = YAML.replace("w2s:\n", "w2s:\n  task: weighted\n"
+      + "  pretrain: {epochs: 2, documents: 96, batch_size: 16, checkpoint_every: 5}\n");
+
+  @Test
+  void pretrainingOncePerModelFeedsEveryRunOfIt() throws IOException {
+    W2sActivitiesImpl w2s = impl(tmp);
+    StageContext ctx = StageFixture.context(PRETRAIN);
+    Plan plan = w2s.plan(new PlanInput(null, PRETRAIN, null));
+    assertEquals(List.of("nano"), plan.pretrainedModels());
+    W2sActivities.PretrainResult pre = w2s.pretrain(new W2sActivities.PretrainInput(ctx, "nano"));
+    assertEquals(12.0, pre.metrics().get("w2s/pretrain_steps"));
+    double note = pre.metrics().get("w2s/pretrain_note_accuracy");
+    assertTrue(note >= 0 && note <= 1, "note accuracy " + note);
+    DataResult d = w2s.data(new DataInput(ctx, 3));
+    TrainResult fromScratch = w2s.train(weak(ctx, d));
+    TrainInput onPretrained = new TrainInput(ctx, "weak", "nano", d.seed(), d.train1(), null, "xent", d.test(),
+        d.train2(), null, pre.checkpoint());
+    TrainResult tuned = w2s.train(onPretrained);
+    assertFalse(tuned.reused()); // the pretrained checkpoint is part of the cache key
+    assertNotEquals(fromScratch.checkpoint().sha256(), tuned.checkpoint().sha256());
+    // Fine-tuning settings are not in pretraining's cache key: changing them reuses it.
+    assertTrue(PRETRAIN.contains("  epochs: 2\n  batch_size"));
+    StageContext otherTuning = StageFixture.context(PRETRAIN.replace("  epochs: 2\n  batch_size", "  epochs: 3\n  batch_size"));
+    assertTrue(w2s.pretrain(new W2sActivities.PretrainInput(otherTuning, "nano")).reused());
+  }
+
+  @Test
+  void resumedPretrainingEndsBitIdentical() throws IOException {
+    W2sActivitiesImpl w2s = impl(tmp);
+    StageContext ctx = StageFixture.context(PRETRAIN);
+    List<Progress> checkpoints = new ArrayList<>();
+    W2sActivities.PretrainResult full = w2s.pretrain(new W2sActivities.PretrainInput(ctx, "nano"),
+        new Hooks(Optional.empty(), checkpoints::add));
+    assertEquals(List.of(5L, 10L), checkpoints.stream().map(Progress::step).toList());
+    StageContext forced = StageFixture.context(PRETRAIN, W2sStages.PRETRAIN_NAME);
+    Progress p = checkpoints.get(0);
+    W2sActivities.PretrainResult resumed = w2s.pretrain(new W2sActivities.PretrainInput(forced, "nano"),
+        new Hooks(Optional.of(new Progress(p.step() + 1, p.checkpoint())), x -> {}));
+    assertEquals(full.checkpoint().sha256(), resumed.checkpoint().sha256());
+    assertEquals(full.metrics().get("w2s/pretrain_note_accuracy"), resumed.metrics().get("w2s/pretrain_note_accuracy"));
+  }
+
   @Test
   void planWarnsWhenTheStrongModelIsNotLarger() {
     Plan plan = impl(tmp).plan(new PlanInput(null, YAML.replace("strong: [nano]", "strong: [nano, micro]"), null));

@@ -31,4 +31,21 @@ class W2sSpecTest {
     SpecException range = assertThrows(SpecException.class, () -> w2s("  models: {tiny: {learning_rate: 2}}\n"));
     assertTrue(range.getMessage().contains("w2s.models.tiny.learning_rate"), range.getMessage());
   }
+
+  @Test
+  void pretrainingIsOffByDefaultAndTakesItsDefaultsPerKey() {
+    assertEquals(false, w2s("  task: weighted\n").pretrain().on());
+    W2sSpec.Pretrain p = w2s("  task: weighted\n  pretrain: {epochs: 2}\n").pretrain();
+    assertTrue(p.on());
+    assertEquals(W2sSpec.Pretrain.DEFAULT.documents(), p.documents());
+    assertEquals(2 * ((p.documents() + p.batchSize() - 1) / p.batchSize()), p.steps());
+    assertEquals(3e-3 * 64 / 192, p.forWidth(192).learningRate(), 1e-12);
+  }
+
+  @Test
+  void pretrainingNeedsTheBuiltInCorpus() {
+    SpecException e = assertThrows(SpecException.class,
+        () -> w2s("  dataset: data.jsonl\n  pretrain: {epochs: 1}\n"));
+    assertTrue(e.getMessage().contains("w2s.pretrain") && e.getMessage().contains("built-in task"), e.getMessage());
+  }
 }
