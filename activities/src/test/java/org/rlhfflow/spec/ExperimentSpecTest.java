@@ -77,7 +77,8 @@ class ExperimentSpecTest {
     // default (grpo.epsilon_high and preferences.human.guidelines among them), plus the penalty set here,
     // plus w2s's 19 keys minus its 3 unset by default (bootstrap, dataset, preference_dataset), plus
     // preferences.ai's 9 new keys and pretrain's 9, all set by default (ai.judge_checkpoint, unset, is gone).
-    assertEquals(112 + 16 + 19 + 1 + 1, params.size()); // + rounds, pretrain.revision_documents
+    // w2s.linear_probe and w2s.pretrain's 5 keys, all set by default.
+    assertEquals(112 + 16 + 19 + 1 + 1 + 6, params.size()); // + rounds, pretrain.revision_documents
     assertEquals("evaluate", params.get("until"));
   }
 

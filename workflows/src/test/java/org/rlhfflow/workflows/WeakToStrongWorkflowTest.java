@@ -149,31 +149,28 @@ class WeakToStrongWorkflowTest {
   /** Run with -Dw2s.record=workflows/src/test/resources/w2s/weak-to-strong-history.json to re-record. */
   @Test
   void recordFixture(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
-    FakeW2s fake = new FakeW2s();
-    fake.bootstrap = List.of("nano", "micro", "tiny");
-    WeakToStrongWorkflow wf = start(env, client, worker, fake, "w2s-replay");
-    wf.run(new W2sInput("experiments/w2s.yaml", null, 10L, null));
-    WorkflowExecution execution = WorkflowStub.fromTyped(wf).getExecution();
-    WorkflowExecutionHistory history = client.fetchHistory(execution.getWorkflowId(), execution.getRunId());
-    WorkflowReplayer.replayWorkflowExecution(history, WeakToStrongWorkflowImpl.class); // live history replays
-    String target = System.getProperty("w2s.record");
-    if (target != null) {
-      Files.writeString(Path.of(target), history.toJson(true), StandardCharsets.UTF_8);
-    }
+    recordSweep(env, client, worker, List.of(), "w2s-replay", "w2s.record");
   }
 
   /** Run with -Dw2s.recordPretrain=workflows/src/test/resources/w2s/weak-to-strong-pretrain-history.json. */
   @Test
   void recordPretrainFixture(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+    recordSweep(env, client, worker, List.of("nano", "micro", "tiny", "mini"), "w2s-replay-pretrain",
+        "w2s.recordPretrain");
+  }
+
+  /** Runs a sweep with a bootstrap chain, replays its live history, and writes it where the property says. */
+  private static void recordSweep(TestWorkflowEnvironment env, WorkflowClient client, Worker worker,
+      List<String> pretrain, String id, String property) throws Exception {
     FakeW2s fake = new FakeW2s();
     fake.bootstrap = List.of("nano", "micro", "tiny");
-    fake.pretrain = List.of("nano", "micro", "tiny", "mini");
-    WeakToStrongWorkflow wf = start(env, client, worker, fake, "w2s-replay-pretrain");
+    fake.pretrain = pretrain;
+    WeakToStrongWorkflow wf = start(env, client, worker, fake, id);
     wf.run(new W2sInput("experiments/w2s.yaml", null, 10L, null));
     WorkflowExecution execution = WorkflowStub.fromTyped(wf).getExecution();
     WorkflowExecutionHistory history = client.fetchHistory(execution.getWorkflowId(), execution.getRunId());
-    WorkflowReplayer.replayWorkflowExecution(history, WeakToStrongWorkflowImpl.class);
-    String target = System.getProperty("w2s.recordPretrain");
+    WorkflowReplayer.replayWorkflowExecution(history, WeakToStrongWorkflowImpl.class); // live history replays
+    String target = System.getProperty(property);
     if (target != null) {
       Files.writeString(Path.of(target), history.toJson(true), StandardCharsets.UTF_8);
     }

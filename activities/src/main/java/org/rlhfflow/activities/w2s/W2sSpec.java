@@ -5,6 +5,8 @@ import static org.rlhfflow.spec.InvalidValueException.require;
 import java.util.List;
 import java.util.Map;
 import org.rlhfflow.spec.Doc;
+import org.rlhfflow.spec.LmTrainingSpec;
+import org.rlhfflow.spec.SpecDefaults;
 
 /**
  * The weak-to-strong sweep (Burns et al. 2023): which weak supervisors label data for which strong
@@ -129,27 +131,24 @@ public record W2sSpec(
       @Doc(value = "Steps between checkpoints (and heartbeats carrying them).", range = "[1, inf)", def = "100")
           int checkpointEvery) {
 
-    public static final Pretrain DEFAULT = org.rlhfflow.spec.SpecDefaults.of(Pretrain.class);
+    public static final Pretrain DEFAULT = SpecDefaults.of(Pretrain.class);
 
     public boolean on() {
       return epochs > 0;
     }
 
-    /** The loop's hyperparameters for a model of width {@code nEmbd}. */
-    public org.rlhfflow.spec.LmTrainingSpec forWidth(int nEmbd) {
-      double lr = learningRate * BASE_WIDTH / nEmbd;
-      Pretrain p = this;
-      return new org.rlhfflow.spec.LmTrainingSpec() {
-        public double learningRate() { return lr; }
-        public int epochs() { return p.epochs; }
-        public int batchSize() { return p.batchSize; }
-        public int warmupSteps() { return Math.max(1, (int) Math.ceil(steps() * 0.1)); } // 10%, as fine-tuning
-        public double weightDecay() { return 0; }
-        public double maxGradNorm() { return 1.0; }
-        public int checkpointEvery() { return p.checkpointEvery; }
-        public double minLrRatio() { return 0.1; }
-      };
+    /**
+     * The loop's hyperparameters for a model of width {@code nEmbd}: the 1/width rate, 10% warmup
+     * and cosine to 10% as the fine-tuning runs, no weight decay, gradients clipped at 1.
+     */
+    public LmTrainingSpec forWidth(int nEmbd) {
+      return new Training(learningRate * BASE_WIDTH / nEmbd, epochs, batchSize, (int) Math.ceil(steps() * 0.1), 0,
+          1.0, checkpointEvery, 0.1);
     }
+
+    /** {@link LmTrainingSpec} as plain values. */
+    record Training(double learningRate, int epochs, int batchSize, int warmupSteps, double weightDecay,
+        double maxGradNorm, int checkpointEvery, double minLrRatio) implements LmTrainingSpec {}
 
     /** Optimizer steps per model. */
     public int steps() {
