@@ -182,7 +182,17 @@ public final class ScalarHeadModel implements AutoCloseable {
 
   /** A classifier's two logits at each row's last real (non-pad) token, (B, 2). */
   public NDArray logits(NDArray ids, NDArray mask) {
-    NDArray h = head.apply(trunk.hidden(ids, mask)); // (B, T, 2)
+    return logits(ids, mask, false);
+  }
+
+  /**
+   * As {@link #logits(NDArray, NDArray)}; with {@code frozenTrunk} the trunk's features are cut
+   * from the graph, so a backward pass reaches the head alone (a linear probe: the same values and
+   * head gradients, without the trunk's backward).
+   */
+  public NDArray logits(NDArray ids, NDArray mask, boolean frozenTrunk) {
+    NDArray features = trunk.hidden(ids, mask);
+    NDArray h = head.apply(frozenTrunk ? features.stopGradient() : features); // (B, T, 2)
     long b = ids.getShape().get(0);
     NDArray last = lastRealToken(ids, mask).reshape(b, 1, 1).repeat(2, 2); // (B, 1, 2)
     return h.gather(last, 1).squeeze(1); // (B, 2)

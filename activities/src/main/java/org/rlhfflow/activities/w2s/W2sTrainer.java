@@ -227,7 +227,7 @@ final class W2sTrainer {
         t[i] = targets[rows[i]];
       }
       Sequences.Batch b = Sequences.collate(batch, clf.tokenizer().padId(), m);
-      NDArray logits = clf.logits(b.ids(), b.attentionMask()); // (B, 2)
+      NDArray logits = clf.logits(b.ids(), b.attentionMask(), spec.linearProbe()); // (B, 2)
       NDArray target = m.create(t);
       Map<String, Double> metrics = new LinkedHashMap<>();
       NDArray loss;

@@ -29,6 +29,7 @@ import org.rlhfflow.activities.w2s.W2sActivities.PlanInput;
 import org.rlhfflow.activities.w2s.W2sActivities.TrainInput;
 import org.rlhfflow.activities.w2s.W2sActivities.TrainResult;
 import org.rlhfflow.model.Determinism;
+import org.rlhfflow.model.LanguageModel;
 import org.rlhfflow.model.ScalarHeadModel;
 import org.rlhfflow.store.Json;
 
@@ -152,6 +153,34 @@ class W2sActivitiesImplTest {
     assertTrue(PRETRAIN.contains("  epochs: 2\n  batch_size"));
     StageContext otherTuning = StageFixture.context(PRETRAIN.replace("  epochs: 2\n  batch_size", "  epochs: 3\n  batch_size"));
     assertTrue(w2s.pretrain(new W2sActivities.PretrainInput(otherTuning, "nano")).reused());
+  }
+
+  @Test
+  void aLinearProbeTrainsTheHeadAndLeavesThePretrainedTrunkAsItWas() throws IOException {
+    String yaml = PRETRAIN.replace("  task: weighted\n", "  task: weighted\n  linear_probe: true\n");
+    W2sActivitiesImpl w2s = impl(tmp);
+    StageContext ctx = StageFixture.context(yaml);
+    W2sActivities.PretrainResult pre = w2s.pretrain(new W2sActivities.PretrainInput(ctx, "nano"));
+    DataResult d = w2s.data(new DataInput(ctx, 3));
+    TrainResult probe = w2s.train(new TrainInput(ctx, "weak", "nano", d.seed(), d.train1(), null, "xent", d.test(),
+        d.train2(), null, pre.checkpoint()));
+    StageServices services = StageFixture.services(tmp, new StageFixture.Recording(tmp));
+    try (LanguageModel lm = LanguageModel.load(services.store().getDirectory(pre.checkpoint(), tmp.resolve("lm")));
+        ScalarHeadModel clf = ScalarHeadModel.load(services.store().getDirectory(probe.checkpoint(), tmp.resolve("clf")))) {
+      var trunk = lm.weights();
+      int compared = 0;
+      boolean head = false;
+      for (var e : clf.weights().entrySet()) {
+        if (e.getKey().startsWith("head.")) {
+          assertTrue(e.getValue().abs().sum().getFloat() > 0, "the zero head did not train");
+          head = true;
+        } else if (trunk.containsKey(e.getKey())) {
+          assertTrue(trunk.get(e.getKey()).contentEquals(e.getValue()), e.getKey() + " moved");
+          compared++;
+        }
+      }
+      assertTrue(head && compared > 10, "head seen " + head + ", trunk keys compared: " + compared);
+    }
   }
 
   @Test
